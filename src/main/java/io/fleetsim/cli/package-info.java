@@ -1,0 +1,2 @@
+/** The {@code fleetsim} command line (picocli): turns arguments into typed specs and runs them. */
+package io.fleetsim.cli;

@@ -1,0 +1,26 @@
+package io.fleetsim.fabric;
+
+/** Why a frame did not reach its destination. Every drop in fleetsim is counted under one. */
+public enum DropCause {
+  /** Sent towards a port whose netdev has no peer (an idle listen port, a lost connect). */
+  NO_PEER("no-peer"),
+  /** A TCP length prefix above QEMU's 69632-byte limit: the connection was closed. */
+  OVERSIZE("oversize"),
+  /** A zero-length datagram: QEMU would stop reading for good; we drop and go on. */
+  ZERO_LENGTH("zero-length"),
+  /** Frames queued for, or half-read from, a peer when it went away. */
+  PEER_LOST("peer-lost"),
+  /** A datagram socket refused a send (kernel buffer full): UDP's own loss. */
+  SEND_FAILED("send-failed");
+
+  private final String label;
+
+  DropCause(String label) {
+    this.label = label;
+  }
+
+  /** The name used in printed counters and JSON. */
+  public String label() {
+    return label;
+  }
+}

@@ -1,0 +1,50 @@
+package io.fleetsim.fabric;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Live counters of one port. "In" is from the wire into the fabric, "out" is from the fabric to
+ * the wire. Written from stream stages and the fabric actor on different threads, hence adders.
+ */
+public final class PortCounters {
+  private final LongAdder framesIn = new LongAdder();
+  private final LongAdder bytesIn = new LongAdder();
+  private final LongAdder framesOut = new LongAdder();
+  private final LongAdder bytesOut = new LongAdder();
+  private final EnumMap<DropCause, LongAdder> drops = new EnumMap<>(DropCause.class);
+
+  public PortCounters() {
+    for (DropCause cause : DropCause.values()) {
+      drops.put(cause, new LongAdder());
+    }
+  }
+
+  public void frameIn(int bytes) {
+    framesIn.increment();
+    bytesIn.add(bytes);
+  }
+
+  public void frameOut(int bytes) {
+    framesOut.increment();
+    bytesOut.add(bytes);
+  }
+
+  public void drop(DropCause cause) {
+    drops.get(cause).increment();
+  }
+
+  public void drop(DropCause cause, long frames) {
+    drops.get(cause).add(frames);
+  }
+
+  public PortStats snapshot(String port) {
+    Map<String, Long> byCause = new java.util.LinkedHashMap<>();
+    for (Map.Entry<DropCause, LongAdder> e : drops.entrySet()) {
+      byCause.put(e.getKey().label(), e.getValue().sum());
+    }
+    return new PortStats(port, framesIn.sum(), bytesIn.sum(), framesOut.sum(), bytesOut.sum(),
+        byCause);
+  }
+}

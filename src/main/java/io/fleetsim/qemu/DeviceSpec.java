@@ -1,0 +1,7 @@
+package io.fleetsim.qemu;
+
+import java.util.Optional;
+
+/** A validated {@code -device e1000,netdev=ID[,mac=..][,id=..]}. */
+public record DeviceSpec(String model, Optional<String> id, String netdev, Optional<MacAddress> mac,
+    String source) {}
