@@ -10,6 +10,8 @@ public enum DropCause {
   ZERO_LENGTH("zero-length"),
   /** Frames queued for, or half-read from, a peer when it went away. */
   PEER_LOST("peer-lost"),
+  /** Shorter than two MAC addresses: a switch cannot forward it. */
+  RUNT("runt"),
   /** A datagram socket refused a send (kernel buffer full): UDP's own loss. */
   SEND_FAILED("send-failed");
 

@@ -1,0 +1,250 @@
+package io.fleetsim.fabric;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * A hub or learning switch: one actor that owns the forwarding state and one outbound queue per
+ * port. Frames arrive in batches from each port's link and leave in batches to each port's link.
+ *
+ * <p>Back-pressure is credit-based: a port's link sends one batch and waits for {@link Ack}; the
+ * fabric withholds that ack while any port the batch went to holds more than
+ * {@code portQueueFrames}. The link then stops pulling, its netdev stops reading the socket, and
+ * TCP pushes back on the sender, so nothing is dropped on a TCP path for lack of room. A port
+ * with no peer cannot push back: frames for it are dropped and counted as {@link DropCause#NO_PEER}.
+ */
+public final class Fabric extends AbstractBehavior<Fabric.Command> {
+
+  public sealed interface Command {}
+
+  /** The ack a port's ingress waits for before it sends its next batch. */
+  public enum Ack { INSTANCE }
+
+  record Register(String name, PortCounters counters, ActorRef<Integer> replyTo) implements Command {}
+
+  record IngressStarted(int port, long generation, ActorRef<Ack> ack) implements Command {}
+
+  record FramesIn(int port, long generation, List<ByteString> frames, ActorRef<Ack> ack)
+      implements Command {}
+
+  record EgressReady(int port, long generation, ActorRef<List<ByteString>> egress)
+      implements Command {}
+
+  record EgressAck(int port, long generation) implements Command {}
+
+  record LinkEnded(int port, long generation) implements Command {}
+
+  private enum Expire implements Command { INSTANCE }
+
+  /** What the fabric knows about one port. */
+  private static final class PortState {
+    final String name;
+    final PortCounters counters;
+    final ArrayDeque<ByteString> queue = new ArrayDeque<>();
+    long generation = -1; // the link whose egress is attached, -1 for none
+    ActorRef<List<ByteString>> egress;
+    boolean egressBusy;
+    // an ingress batch that is waiting for room: acked once every port it waits on has drained
+    ActorRef<Ack> parkedAck;
+    long parkedGeneration;
+    final List<PortState> parkedOn = new ArrayList<>();
+
+    PortState(String name, PortCounters counters) {
+      this.name = name;
+      this.counters = counters;
+    }
+
+    boolean attached() {
+      return egress != null;
+    }
+  }
+
+  public static Behavior<Command> hub(FabricSettings settings) {
+    return Behaviors.setup(ctx -> new Fabric(ctx, settings, new HubForwarding()));
+  }
+
+  public static Behavior<Command> learningSwitch(FabricSettings settings) {
+    return Behaviors.setup(ctx -> {
+      Duration sweep = settings.macAgeing().dividedBy(2);
+      return Behaviors.withTimers(timers -> {
+        timers.startTimerWithFixedDelay(Expire.INSTANCE, sweep.isZero() ? Duration.ofMillis(1) : sweep);
+        return new Fabric(ctx, settings, new LearningSwitchForwarding(settings.macAgeing()));
+      });
+    });
+  }
+
+  private final FabricSettings settings;
+  private final Forwarding forwarding;
+  private final List<PortState> ports = new ArrayList<>();
+  private int[] routeBuffer = new int[0];
+  private boolean[] touched = new boolean[0];
+
+  private Fabric(ActorContext<Command> context, FabricSettings settings, Forwarding forwarding) {
+    super(context);
+    this.settings = settings;
+    this.forwarding = forwarding;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Register.class, this::onRegister)
+        .onMessage(IngressStarted.class, this::onIngressStarted)
+        .onMessage(FramesIn.class, this::onFramesIn)
+        .onMessage(EgressReady.class, this::onEgressReady)
+        .onMessage(EgressAck.class, this::onEgressAck)
+        .onMessage(LinkEnded.class, this::onLinkEnded)
+        .onMessageEquals(Expire.INSTANCE, this::onExpire)
+        .build();
+  }
+
+  private Behavior<Command> onRegister(Register r) {
+    ports.add(new PortState(r.name(), r.counters()));
+    routeBuffer = new int[ports.size()];
+    touched = new boolean[ports.size()];
+    r.replyTo().tell(ports.size() - 1);
+    return this;
+  }
+
+  private Behavior<Command> onIngressStarted(IngressStarted s) {
+    s.ack().tell(Ack.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onFramesIn(FramesIn in) {
+    PortState from = ports.get(in.port());
+    long now = System.nanoTime();
+    int portCount = ports.size();
+    java.util.Arrays.fill(touched, false);
+    for (ByteString frame : in.frames()) {
+      from.counters.frameIn(frame.size());
+      if (forwarding.isRunt(frame)) {
+        from.counters.drop(DropCause.RUNT);
+        continue;
+      }
+      int n = forwarding.route(in.port(), frame, now, portCount, routeBuffer);
+      for (int i = 0; i < n; i++) {
+        PortState to = ports.get(routeBuffer[i]);
+        if (to.attached()) {
+          to.queue.add(frame);
+          touched[routeBuffer[i]] = true;
+        } else {
+          to.counters.drop(DropCause.NO_PEER);
+        }
+      }
+    }
+    flushAll();
+    List<PortState> waitOn = overFull(touched);
+    if (waitOn.isEmpty()) {
+      in.ack().tell(Ack.INSTANCE);
+    } else {
+      from.parkedAck = in.ack();
+      from.parkedGeneration = in.generation();
+      from.parkedOn.clear();
+      from.parkedOn.addAll(waitOn);
+    }
+    return this;
+  }
+
+  /** The ports this batch went to that now hold more than their share. */
+  private List<PortState> overFull(boolean[] destinations) {
+    List<PortState> result = List.of();
+    for (int p = 0; p < ports.size(); p++) {
+      PortState port = ports.get(p);
+      if (destinations[p] && port.attached() && port.queue.size() > settings.portQueueFrames()) {
+        if (result.isEmpty()) {
+          result = new ArrayList<>(2);
+        }
+        result.add(port);
+      }
+    }
+    return result;
+  }
+
+  private Behavior<Command> onEgressReady(EgressReady e) {
+    PortState port = ports.get(e.port());
+    port.generation = e.generation();
+    port.egress = e.egress();
+    port.egressBusy = false;
+    return this;
+  }
+
+  private Behavior<Command> onEgressAck(EgressAck a) {
+    PortState port = ports.get(a.port());
+    if (port.generation != a.generation()) {
+      return this; // an ack from a link that has since gone
+    }
+    port.egressBusy = false;
+    flush(port);
+    if (port.queue.size() <= settings.portQueueFrames()) {
+      releaseParkedOn(port);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onLinkEnded(LinkEnded e) {
+    PortState port = ports.get(e.port());
+    if (port.parkedAck != null && port.parkedGeneration == e.generation()) {
+      port.parkedAck = null; // that ingress is gone; nobody to ack
+      port.parkedOn.clear();
+    }
+    if (port.generation == e.generation()) {
+      port.counters.drop(DropCause.PEER_LOST, port.queue.size());
+      port.queue.clear();
+      port.egress = null;
+      port.generation = -1;
+      port.egressBusy = false;
+      forwarding.portDown(e.port());
+      releaseParkedOn(port);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onExpire() {
+    forwarding.expire(System.nanoTime());
+    return this;
+  }
+
+  private void releaseParkedOn(PortState drained) {
+    for (PortState p : ports) {
+      if (p.parkedAck != null && p.parkedOn.remove(drained)) {
+        p.parkedOn.removeIf(q -> !q.attached() || q.queue.size() <= settings.portQueueFrames());
+        if (p.parkedOn.isEmpty()) {
+          ActorRef<Ack> ack = p.parkedAck;
+          p.parkedAck = null;
+          ack.tell(Ack.INSTANCE);
+        }
+      }
+    }
+  }
+
+  private void flushAll() {
+    for (PortState p : ports) {
+      flush(p);
+    }
+  }
+
+  /** Hands everything queued for a port to its link, as one batch, if the link is free. */
+  private void flush(PortState port) {
+    if (port.egressBusy || !port.attached() || port.queue.isEmpty()) {
+      return;
+    }
+    List<ByteString> batch = new ArrayList<>(port.queue.size());
+    for (ByteString frame : port.queue) {
+      port.counters.frameOut(frame.size());
+      batch.add(frame);
+    }
+    port.queue.clear();
+    port.egressBusy = true;
+    port.egress.tell(batch);
+  }
+}

@@ -1,0 +1,123 @@
+package io.fleetsim.fabric;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * A port of a {@link Fabric}. Each {@link #link()} materialization is one peer: its ingress
+ * batches frames into the fabric under the fabric's acks, its egress takes the fabric's batches
+ * under acks of its own, and its termination tells the fabric the peer is gone.
+ */
+public final class FabricPort implements Port {
+  private final String name;
+  private final int index;
+  private final PortCounters counters;
+  private final ActorRef<Fabric.Command> fabric;
+  private final FabricSettings settings;
+  private final List<FrameTap> taps;
+  private final AtomicLong generations = new AtomicLong();
+
+  private FabricPort(String name, int index, PortCounters counters, ActorRef<Fabric.Command> fabric,
+      FabricSettings settings, List<FrameTap> taps) {
+    this.name = name;
+    this.index = index;
+    this.counters = counters;
+    this.fabric = fabric;
+    this.settings = settings;
+    this.taps = List.copyOf(taps);
+  }
+
+  /** Adds a port named {@code name} to {@code fabric}; every frame through it passes {@code taps}. */
+  public static CompletionStage<FabricPort> attach(ActorSystem<?> system,
+      ActorRef<Fabric.Command> fabric, FabricSettings settings, String name, List<FrameTap> taps) {
+    PortCounters counters = new PortCounters();
+    CompletionStage<Integer> index = AskPattern.ask(fabric,
+        (ActorRef<Integer> reply) -> new Fabric.Register(name, counters, reply),
+        java.time.Duration.ofSeconds(10), system.scheduler());
+    return index.thenApply(i -> new FabricPort(name, i, counters, fabric, settings, taps));
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public PortCounters counters() {
+    return counters;
+  }
+
+  @Override
+  public Flow<ByteString, ByteString, NotUsed> link() {
+    long generation = generations.incrementAndGet();
+
+    Sink<ByteString, NotUsed> ingress = Flow.<ByteString>create()
+        .via(tapped(FrameTap.Direction.FROM_WIRE))
+        .batch(settings.ingressBatchFrames(), FabricPort::firstOfBatch, FabricPort::addToBatch)
+        .to(ActorSink.actorRefWithBackpressure(fabric,
+            (ActorRef<Fabric.Ack> ack, List<ByteString> frames) ->
+                new Fabric.FramesIn(index, generation, frames, ack),
+            ack -> new Fabric.IngressStarted(index, generation, ack),
+            Fabric.Ack.INSTANCE,
+            new Fabric.LinkEnded(index, generation),
+            failure -> new Fabric.LinkEnded(index, generation)));
+
+    Source<ByteString, NotUsed> egress = ActorSource.<List<ByteString>, Fabric.Command>actorRefWithBackpressure(
+            fabric,
+            new Fabric.EgressAck(index, generation),
+            batch -> java.util.Optional.empty(),
+            batch -> java.util.Optional.empty())
+        .mapMaterializedValue(ref -> {
+          fabric.tell(new Fabric.EgressReady(index, generation, ref));
+          return NotUsed.getInstance();
+        })
+        .<ByteString>mapConcat(batch -> batch)
+        .via(tapped(FrameTap.Direction.TO_WIRE));
+
+    return Flow.fromSinkAndSourceCoupled(ingress, egress)
+        .watchTermination((notUsed, done) -> {
+          done.whenComplete((ok, err) -> fabric.tell(new Fabric.LinkEnded(index, generation)));
+          return NotUsed.getInstance();
+        });
+  }
+
+  private Flow<ByteString, ByteString, NotUsed> tapped(FrameTap.Direction direction) {
+    if (taps.isEmpty()) {
+      return Flow.create();
+    }
+    return Flow.<ByteString>create().map(frame -> {
+      for (FrameTap tap : taps) {
+        tap.frame(direction, frame);
+      }
+      return frame;
+    });
+  }
+
+  private static List<ByteString> firstOfBatch(ByteString frame) {
+    List<ByteString> batch = new ArrayList<>();
+    batch.add(frame);
+    return batch;
+  }
+
+  private static List<ByteString> addToBatch(List<ByteString> batch, ByteString frame) {
+    batch.add(frame);
+    return batch;
+  }
+
+  @Override
+  public String toString() {
+    return "port " + name;
+  }
+}
