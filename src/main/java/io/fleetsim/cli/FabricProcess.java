@@ -1,0 +1,223 @@
+package io.fleetsim.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fleetsim.capture.CaptureException;
+import io.fleetsim.capture.PcapWriter;
+import io.fleetsim.fabric.Fabric;
+import io.fleetsim.fabric.FabricPort;
+import io.fleetsim.fabric.FrameTap;
+import io.fleetsim.fabric.PortStats;
+import io.fleetsim.netdev.NetdevStatus;
+import io.fleetsim.netdev.Netdevs;
+import io.fleetsim.qemu.FilterDumpSpec;
+import io.fleetsim.qemu.NetdevSpec;
+import io.fleetsim.qemu.QemuConfig;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * A running {@code fleetsim hub} or {@code fleetsim switch}: its fabrics (one per hub id), one port
+ * per netdev, captures, and the report printed when it is stopped.
+ */
+final class FabricProcess {
+
+  enum Kind {
+    HUB("hub"), SWITCH("switch");
+
+    private final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+
+    String label() {
+      return label;
+    }
+  }
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Kind kind;
+  private final QemuConfig config;
+  private final Settings settings;
+  private final Optional<File> statsFile;
+  private final PrintStream out;
+  private final List<FabricPort> ports = new ArrayList<>();
+  private final List<PcapWriter> captures = new ArrayList<>();
+  private ActorSystem<Void> system;
+
+  private FabricProcess(Kind kind, QemuConfig config, Settings settings, Optional<File> statsFile,
+      PrintStream out) {
+    this.kind = kind;
+    this.config = config;
+    this.settings = settings;
+    this.statsFile = statsFile;
+    this.out = out;
+  }
+
+  /** Starts everything, waits for a stop signal, reports, and returns the exit status. */
+  static int run(Kind kind, QemuConfig config, Settings settings, Optional<File> stats)
+      throws Exception {
+    FabricProcess process = new FabricProcess(kind, config, settings, stats, System.out);
+    process.start();
+    Signals.onStop(process::stop);
+    process.system.getWhenTerminated().toCompletableFuture().get();
+    return 0;
+  }
+
+  private void start() throws Exception {
+    Map<String, List<FrameTap>> taps = openCaptures();
+    system = ActorSystem.create(Behaviors.<Void>empty(), "fleetsim", settings.config());
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "fleetsim-report", () -> {
+          report();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    try {
+      Map<Integer, ActorRef<Fabric.Command>> fabrics = new TreeMap<>();
+      List<CompletableFuture<NetdevStatus>> statuses = new ArrayList<>();
+      List<NetdevSpec> backends = backends();
+      for (NetdevSpec spec : backends) {
+        int hubId = hubOf(spec.id());
+        ActorRef<Fabric.Command> fabric = fabrics.computeIfAbsent(hubId, id ->
+            system.systemActorOf(kind == Kind.HUB ? Fabric.hub(settings.fabric())
+                : Fabric.learningSwitch(settings.fabric()), kind.label() + "-" + id, Props.empty()));
+        FabricPort port = FabricPort.attach(system, fabric, settings.fabric(), spec.id(),
+                taps.getOrDefault(spec.id(), List.of()))
+            .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ports.add(port);
+        statuses.add(startNetdev(spec, port));
+      }
+      List<String> failures = new ArrayList<>();
+      for (int i = 0; i < statuses.size(); i++) {
+        NetdevSpec spec = backends.get(i);
+        NetdevStatus status;
+        try {
+          status = statuses.get(i).get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+          status = new NetdevStatus.Failed(spec.id(), "did not start within " + START_TIMEOUT.toSeconds() + " s");
+        }
+        if (status instanceof NetdevStatus.Failed failed) {
+          failures.add("-netdev " + spec.source() + ": " + failed.reason());
+        } else {
+          out.println("netdev " + spec.id() + ": " + ((NetdevStatus.Ready) status).description());
+        }
+      }
+      if (!failures.isEmpty()) {
+        throw new UsageError(String.join(System.lineSeparator() + "fleetsim: ", failures));
+      }
+      out.println(kind.label() + " ready: " + ports.size() + " port" + (ports.size() == 1 ? "" : "s")
+          + (fabrics.size() > 1 ? " on " + fabrics.size() + " " + kind.label() + "es" : ""));
+      out.flush();
+    } catch (Exception | Error e) {
+      ports.clear(); // nothing ran: no report
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /** Netdevs that carry frames; hubport entries only say which hub a netdev is on. */
+  private List<NetdevSpec> backends() {
+    List<NetdevSpec> result = new ArrayList<>();
+    for (NetdevSpec spec : config.netdevs()) {
+      if (!(spec instanceof NetdevSpec.Hubport)) {
+        result.add(spec);
+      }
+    }
+    return result;
+  }
+
+  private int hubOf(String netdevId) {
+    for (NetdevSpec spec : config.netdevs()) {
+      if (spec instanceof NetdevSpec.Hubport hp && hp.netdev().filter(netdevId::equals).isPresent()) {
+        return hp.hubId();
+      }
+    }
+    return 0;
+  }
+
+  private Map<String, List<FrameTap>> openCaptures() {
+    Map<String, List<FrameTap>> taps = new LinkedHashMap<>();
+    for (FilterDumpSpec dump : config.dumps()) {
+      PcapWriter writer;
+      try {
+        writer = PcapWriter.open(dump.id(), Path.of(dump.file()), dump.maxlen());
+      } catch (CaptureException e) {
+        captures.forEach(PcapWriter::close);
+        throw new UsageError(dump.source() + ": " + e.getMessage());
+      }
+      captures.add(writer);
+      taps.computeIfAbsent(dump.netdev(), k -> new ArrayList<>()).add(writer);
+    }
+    return taps;
+  }
+
+  private CompletableFuture<NetdevStatus> startNetdev(NetdevSpec spec, FabricPort port) {
+    CompletableFuture<NetdevStatus> status = new CompletableFuture<>();
+    ActorRef<NetdevStatus> replyTo = system.systemActorOf(
+        Behaviors.<NetdevStatus>receiveMessage(s -> {
+          status.complete(s);
+          return Behaviors.stopped();
+        }), "status-" + spec.id(), Props.empty());
+    spawn(Netdevs.behavior(spec, port, settings.netdev(), replyTo), "netdev-" + spec.id());
+    return status;
+  }
+
+  private <T> void spawn(Behavior<T> behavior, String name) {
+    system.systemActorOf(behavior, name, Props.empty());
+  }
+
+  private void stop() {
+    if (system != null) {
+      CoordinatedShutdown.get(system).run(CoordinatedShutdown.jvmExitReason());
+    }
+  }
+
+  /** Flushes captures, prints per-port counters and writes --stats. Runs once, at shutdown. */
+  private void report() {
+    for (PcapWriter capture : captures) {
+      capture.close();
+    }
+    if (ports.isEmpty()) {
+      return;
+    }
+    List<PortStats> stats = new ArrayList<>();
+    for (FabricPort port : ports) {
+      stats.add(port.counters().snapshot(port.name()));
+    }
+    out.print(CounterTable.render(stats));
+    out.flush();
+    if (statsFile.isPresent()) {
+      try {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("fabric", kind.label());
+        json.put("ports", stats);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .writeValue(statsFile.get(), json);
+      } catch (IOException e) {
+        System.err.println("fleetsim: --stats " + statsFile.get() + ": " + e.getMessage());
+      }
+    }
+  }
+}
