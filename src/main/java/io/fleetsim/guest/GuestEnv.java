@@ -1,0 +1,24 @@
+package io.fleetsim.guest;
+
+import io.fleetsim.vm.Cpu;
+
+/**
+ * What the guest OS gets from the VM it runs in. All calls come on the VM actor's thread, and
+ * scheduled tasks run there too, so guest code is single-threaded.
+ */
+public interface GuestEnv {
+  /** Monotonic guest time. */
+  long nanoTime();
+
+  /** Runs {@code task} after {@code delayNanos}; the handle cancels it. */
+  Cancellable schedule(long delayNanos, Runnable task);
+
+  Cpu cpu();
+
+  /** A line of guest console output (link up, lease, ping replies). */
+  void print(String line);
+
+  interface Cancellable {
+    void cancel();
+  }
+}
