@@ -8,6 +8,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ProtocolFamily;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
@@ -55,14 +56,12 @@ public final class DatagramEndpoints {
       local = ipv4Literal(spec.localAddr().get());
     }
     int port = spec.group().port();
-    // A provisional endpoint for opening and binding; the interface is found after the bind,
-    // because QEMU reports a bind error before a membership error.
-    DatagramEndpoint.Multicast unbound =
-        new DatagramEndpoint.Multicast(group, port, null, local, local != null);
-    try (DatagramChannel channel = openAndBind(unbound)) {
+    // QEMU's order: bind (to the group address), then find the interface and join.
+    try (DatagramChannel channel = openAndBind(StandardProtocolFamily.INET,
+        new InetSocketAddress(group, port))) {
       DatagramEndpoint.Multicast endpoint = local != null
-          ? withInterface(unbound, local, interfaceOf(local, group))
-          : routedInterface(unbound);
+          ? new DatagramEndpoint.Multicast(group, port, interfaceOf(local, group), local, true)
+          : routedInterface(group, port);
       try {
         DatagramSocketSetup.join(endpoint, channel);
       } catch (IOException | IllegalArgumentException e) {
@@ -99,7 +98,7 @@ public final class DatagramEndpoints {
     DatagramEndpoint.Unicast endpoint = new DatagramEndpoint.Unicast(
         new InetSocketAddress(localAddress, local.port()),
         new InetSocketAddress(remoteAddress, remote.port()));
-    try (DatagramChannel ignored = openAndBind(endpoint)) {
+    try (DatagramChannel ignored = openAndBind(endpoint.family(), endpoint.bindAddress())) {
       return endpoint;
     } catch (IOException e) {
       throw new DatagramSetupException("can't close datagram socket: " + reason(e));
@@ -118,31 +117,25 @@ public final class DatagramEndpoints {
         + ") are not supported for datagram netdevs: the Java runtime cannot adopt them");
   }
 
-  private static DatagramChannel openAndBind(DatagramEndpoint endpoint) {
+  private static DatagramChannel openAndBind(ProtocolFamily family, InetSocketAddress address) {
     DatagramChannel channel;
     try {
-      channel = DatagramSocketSetup.open(endpoint);
+      channel = DatagramSocketSetup.open(family);
     } catch (UnsupportedOperationException e) {
       throw new DatagramSetupException("can't create datagram socket: " + reason(e)
-          + (endpoint.family() == StandardProtocolFamily.INET6
+          + (family == StandardProtocolFamily.INET6
               ? " (IPv6 is off: java.net.preferIPv4Stack=true?)" : ""));
     } catch (IOException e) {
       throw new DatagramSetupException("can't create datagram socket: " + reason(e));
     }
     try {
-      channel.bind(endpoint.bindAddress());
+      channel.bind(address);
       return channel;
     } catch (IOException | RuntimeException e) {
       closeQuietly(channel);
-      throw new DatagramSetupException("can't bind ip="
-          + endpoint.bindAddress().getAddress().getHostAddress() + " to socket: " + reason(e));
+      throw new DatagramSetupException("can't bind ip=" + address.getAddress().getHostAddress()
+          + " to socket: " + reason(e));
     }
-  }
-
-  private static DatagramEndpoint.Multicast withInterface(DatagramEndpoint.Multicast m,
-      Inet4Address address, NetworkInterface iface) {
-    return new DatagramEndpoint.Multicast(m.group(), m.port(), iface, address,
-        m.explicitInterface());
   }
 
   private static NetworkInterface interfaceOf(Inet4Address local, Inet4Address group) {
@@ -178,31 +171,32 @@ public final class DatagramEndpoints {
    * table in /proc/net/route (a route like "224.0.0.0/4 dev lo" has no source address), else
    * which local address a socket connected to the group would send from.
    */
-  private static DatagramEndpoint.Multicast routedInterface(DatagramEndpoint.Multicast m) {
+  private static DatagramEndpoint.Multicast routedInterface(Inet4Address group, int port) {
     try {
-      Optional<String> device = Ipv4Routes.deviceFor(m.group());
+      Optional<String> device = Ipv4Routes.deviceFor(group);
       NetworkInterface iface = device.isPresent() ? NetworkInterface.getByName(device.get()) : null;
       if (iface != null) {
         Inet4Address address = firstIpv4(iface);
         if (address == null) {
-          throw noMembership(m.group(), "interface " + iface.getName() + " has no IPv4 address");
+          throw noMembership(group, "interface " + iface.getName() + " has no IPv4 address");
         }
-        return withInterface(m, address, iface);
+        return new DatagramEndpoint.Multicast(group, port, iface, address, false);
       }
     } catch (SocketException e) {
-      throw noMembership(m.group(), reason(e));
+      throw noMembership(group, reason(e));
     }
     InetAddress source;
     try (DatagramChannel probe = DatagramChannel.open(StandardProtocolFamily.INET)) {
-      probe.connect(new InetSocketAddress(m.group(), m.port() == 0 ? 9 : m.port()));
+      probe.connect(new InetSocketAddress(group, port == 0 ? 9 : port));
       source = ((InetSocketAddress) probe.getLocalAddress()).getAddress();
     } catch (IOException e) {
-      throw noMembership(m.group(), "No such device");
+      throw noMembership(group, "No such device");
     }
     if (!(source instanceof Inet4Address address) || address.isAnyLocalAddress()) {
-      throw noMembership(m.group(), "No such device");
+      throw noMembership(group, "No such device");
     }
-    return withInterface(m, address, interfaceOf(address, m.group()));
+    return new DatagramEndpoint.Multicast(group, port, interfaceOf(address, group), address,
+        false);
   }
 
   private static Inet4Address firstIpv4(NetworkInterface iface) {

@@ -3,6 +3,7 @@ package io.fleetsim.netdev;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
+import java.net.ProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
@@ -20,8 +21,8 @@ import org.apache.pekko.io.Inet;
 final class DatagramSocketSetup {
   private DatagramSocketSetup() {}
 
-  static DatagramChannel open(DatagramEndpoint endpoint) throws IOException {
-    DatagramChannel channel = DatagramChannel.open(endpoint.family());
+  static DatagramChannel open(ProtocolFamily family) throws IOException {
+    DatagramChannel channel = DatagramChannel.open(family);
     try {
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
     } catch (IOException | RuntimeException e) {
@@ -67,7 +68,7 @@ final class DatagramSocketSetup {
 
     @Override
     public DatagramChannel create() throws Exception {
-      return open(endpoint);
+      return open(endpoint.family());
     }
   }
 

@@ -84,6 +84,8 @@ final class DatagramStage extends AbstractGraphStageWithMaterializedValue<
     /** The UDP listener actor owning the socket; null until bound and while re-binding. */
     private ActorRef socket;
     private InetSocketAddress localAddress;
+    /** A frame pulled before the socket died, sent once it is open again. */
+    private ByteString heldFrame;
     private int sendsInFlight;
     private boolean readingSuspended;
     private boolean upstreamFinished;
@@ -107,7 +109,7 @@ final class DatagramStage extends AbstractGraphStageWithMaterializedValue<
         @Override
         public void onUpstreamFinish() {
           upstreamFinished = true;
-          if (sendsInFlight == 0) {
+          if (sendsInFlight == 0 && heldFrame == null) {
             finish();
           }
         }
@@ -169,7 +171,13 @@ final class DatagramStage extends AbstractGraphStageWithMaterializedValue<
       if (readingSuspended) {
         socket.tell(UdpMessage.suspendReading(), self.ref());
       }
-      pullIfReady();
+      if (heldFrame != null) {
+        ByteString frame = heldFrame;
+        heldFrame = null;
+        send(frame);
+      } else {
+        pullIfReady();
+      }
     }
 
     private void onCommandFailed(Udp.Command command) {
@@ -189,6 +197,10 @@ final class DatagramStage extends AbstractGraphStageWithMaterializedValue<
     }
 
     private void send(ByteString frame) {
+      if (socket == null) {
+        heldFrame = frame; // re-opening after a send error: one frame waits, the rest upstream
+        return;
+      }
       if (frame.isEmpty()) {
         counters.drop(DropCause.ZERO_LENGTH);
       } else if (frame.size() > MAX_UDP_PAYLOAD) {
@@ -267,7 +279,7 @@ final class DatagramStage extends AbstractGraphStageWithMaterializedValue<
             DatagramEndpoints.format(endpoint.target().getAddress(), endpoint.target().getPort()));
       }
       sendsInFlight = 0;
-      if (upstreamFinished) {
+      if (upstreamFinished && heldFrame == null) {
         finish();
       } else {
         bind(localAddress);
