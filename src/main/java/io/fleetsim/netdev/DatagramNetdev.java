@@ -121,7 +121,7 @@ public final class DatagramNetdev {
   private Behavior<Command> onBound(DatagramEndpoint endpoint, Bound bound,
       UniqueKillSwitch killSwitch) {
     String description = endpoint.describe(bound.local());
-    context.getLog().info("netdev {}: {}", spec.id(), description);
+    context.getLog().debug("netdev {}: {}", spec.id(), description);
     replyTo.tell(new NetdevStatus.Ready(spec.id(), description));
     return running(killSwitch);
   }

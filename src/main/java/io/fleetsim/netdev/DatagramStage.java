@@ -265,18 +265,23 @@ final class DatagramStage extends AbstractGraphStageWithMaterializedValue<
      * Pekko's UDP listener stops when a send throws (e.g. EACCES for a broadcast address, or no
      * route): the datagrams with it are lost, and the socket is opened again on the same address,
      * so one bad destination does not take the netdev down. A failing re-bind fails the stage.
+     * (It also stops when the actor system shuts down; the re-bind then goes nowhere, harmlessly.)
      */
     private void onSocketTerminated(ActorRef listener) {
       if (listener != socket || unboundByUs) {
         return;
       }
       socket = null;
-      counters.drop(DropCause.SEND_FAILED, sendsInFlight);
-      if (sendErrorsLogged++ == 0) {
-        log.warn("datagram socket {}: a send to {} failed, socket re-opened; further failures "
-            + "are only counted (drops: send-failed)",
-            DatagramEndpoints.format(localAddress.getAddress(), localAddress.getPort()),
-            DatagramEndpoints.format(endpoint.target().getAddress(), endpoint.target().getPort()));
+      if (sendsInFlight > 0) {
+        counters.drop(DropCause.SEND_FAILED, sendsInFlight);
+        if (sendErrorsLogged++ == 0) {
+          log.warn("datagram socket {}: a send to {} failed, socket re-opened; further failures "
+              + "are only counted (drops: send-failed)",
+              DatagramEndpoints.format(localAddress.getAddress(), localAddress.getPort()),
+              DatagramEndpoints.format(endpoint.target().getAddress(), endpoint.target().getPort()));
+        }
+      } else {
+        log.debug("datagram socket {} was closed under us; re-opening", localAddress);
       }
       sendsInFlight = 0;
       if (upstreamFinished && heldFrame == null) {
