@@ -13,7 +13,13 @@ public enum DropCause {
   /** Shorter than two MAC addresses: a switch cannot forward it. */
   RUNT("runt"),
   /** A datagram socket refused a send (kernel buffer full): UDP's own loss. */
-  SEND_FAILED("send-failed");
+  SEND_FAILED("send-failed"),
+  /**
+   * A datagram read while the netdev's small receive queue was full: the socket had been asked to
+   * stop reading but datagrams already read were still arriving. The loss the kernel would
+   * otherwise have made, counted because we saw it.
+   */
+  RECEIVE_OVERFLOW("receive-overflow");
 
   private final String label;
 

@@ -16,6 +16,9 @@ public final class Netdevs {
    */
   public static Behavior<?> behavior(NetdevSpec spec, Port port, NetdevSettings settings,
       ActorRef<NetdevStatus> replyTo) {
+    if (spec instanceof NetdevSpec.Multicast || spec instanceof NetdevSpec.Udp) {
+      return DatagramNetdev.create(spec, port, DatagramOptions.defaults(), replyTo);
+    }
     throw new UnsupportedOperationException("netdev backend not built yet: " + spec.source());
   }
 }

@@ -1,0 +1,22 @@
+package io.fleetsim.netdev;
+
+import io.fleetsim.fabric.PortCounters;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Datagram sockets as Pekko Streams flows: one element in, one datagram out to the endpoint's
+ * target; one datagram received, one element out. Each materialization opens its own socket and
+ * its value completes with the bound address (or fails with a {@link DatagramSetupException}).
+ * Drops it causes (zero-length, send-failed, receive-overflow, peer-lost) go to {@code counters}.
+ */
+public final class UdpTransport {
+  private UdpTransport() {}
+
+  public static Flow<ByteString, ByteString, CompletionStage<InetSocketAddress>> flow(
+      DatagramEndpoint endpoint, DatagramOptions options, PortCounters counters) {
+    return Flow.fromGraph(new DatagramStage(endpoint, options, counters));
+  }
+}
