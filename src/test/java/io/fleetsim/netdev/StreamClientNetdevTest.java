@@ -56,9 +56,7 @@ class StreamClientNetdevTest {
         assertArrayEquals(WireClient.frame(1514, 1), port.take().toArray());
         port.send(WireClient.bytes(WireClient.frame(60, 2)));
         assertEquals(60, peer.readInt()); // big-endian length first
-        byte[] rest = new byte[60];
-        peer.socket.getInputStream().readNBytes(rest, 0, 60);
-        assertArrayEquals(WireClient.frame(60, 2), rest);
+        assertArrayEquals(WireClient.frame(60, 2), peer.readBytes(60));
       }
       port.awaitRunning(0); // the peer closed: no link any more
 

@@ -18,8 +18,10 @@ final class WireClient implements AutoCloseable {
   WireClient(Socket socket) throws IOException {
     this.socket = socket;
     socket.setSoTimeout(10_000);
-    this.in = new DataInputStream(socket.getInputStream());
-    this.out = new DataOutputStream(socket.getOutputStream());
+    socket.setTcpNoDelay(true); // a frame goes out when flushed, as QEMU's sendmsg per frame
+    this.in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+    this.out = new DataOutputStream(
+        new java.io.BufferedOutputStream(socket.getOutputStream(), 128 * 1024));
     this.closeable = socket;
   }
 
@@ -27,7 +29,8 @@ final class WireClient implements AutoCloseable {
   WireClient(java.nio.channels.SocketChannel channel) {
     this.socket = null;
     this.in = new DataInputStream(java.nio.channels.Channels.newInputStream(channel));
-    this.out = new DataOutputStream(java.nio.channels.Channels.newOutputStream(channel));
+    this.out = new DataOutputStream(new java.io.BufferedOutputStream(
+        java.nio.channels.Channels.newOutputStream(channel), 128 * 1024));
     this.closeable = channel;
   }
 
@@ -58,6 +61,12 @@ final class WireClient implements AutoCloseable {
     byte[] frame = new byte[length];
     in.readFully(frame);
     return frame;
+  }
+
+  byte[] readBytes(int n) throws IOException {
+    byte[] bytes = new byte[n];
+    in.readFully(bytes);
+    return bytes;
   }
 
   int readInt() throws IOException {
