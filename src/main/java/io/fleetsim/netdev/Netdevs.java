@@ -2,8 +2,10 @@ package io.fleetsim.netdev;
 
 import io.fleetsim.fabric.Port;
 import io.fleetsim.qemu.NetdevSpec;
+import io.fleetsim.qemu.SocketAddr;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /** Picks the backend actor for a netdev spec. The one place that knows every backend. */
 public final class Netdevs {
@@ -16,9 +18,40 @@ public final class Netdevs {
    */
   public static Behavior<?> behavior(NetdevSpec spec, Port port, NetdevSettings settings,
       ActorRef<NetdevStatus> replyTo) {
+    if (spec instanceof NetdevSpec.Stream stream) {
+      return streamBehavior(stream, port, settings, replyTo);
+    }
+    if (spec instanceof NetdevSpec.InheritedFd inherited) {
+      return InheritedFdNetdev.create(inherited.id(), inherited.fd(), port, settings, replyTo);
+    }
     if (spec instanceof NetdevSpec.Multicast || spec instanceof NetdevSpec.Udp) {
       return DatagramNetdev.create(spec, port, DatagramOptions.defaults(), replyTo);
     }
-    throw new UnsupportedOperationException("netdev backend not built yet: " + spec.source());
+    // hubport has no backend of its own: it only says which hub another netdev is on
+    throw new IllegalArgumentException("no backend for " + spec.source());
+  }
+
+  private static Behavior<?> streamBehavior(NetdevSpec.Stream spec, Port port,
+      NetdevSettings settings, ActorRef<NetdevStatus> replyTo) {
+    if (spec.addr() instanceof SocketAddr.Fd fd) {
+      if (spec.server()) {
+        return failed(spec.id(), "a stream server on an inherited fd (a listening socket) is "
+            + "not supported", replyTo);
+      }
+      return InheritedFdNetdev.create(spec.id(), fd.fd(), port, settings, replyTo);
+    }
+    if (spec.server()) {
+      return StreamServerNetdev.create(spec.id(), spec.addr(), port, settings, replyTo);
+    }
+    return StreamClientNetdev.create(spec.id(), spec.addr(), spec.reconnect(), port, settings,
+        replyTo);
+  }
+
+  private static Behavior<Void> failed(String id, String reason,
+      ActorRef<NetdevStatus> replyTo) {
+    return Behaviors.setup(context -> {
+      replyTo.tell(new NetdevStatus.Failed(id, reason));
+      return Behaviors.stopped();
+    });
   }
 }

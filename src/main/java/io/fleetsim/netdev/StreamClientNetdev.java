@@ -1,0 +1,159 @@
+package io.fleetsim.netdev;
+
+import io.fleetsim.fabric.Port;
+import io.fleetsim.qemu.SocketAddr;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * A connecting stream netdev: {@code socket,connect=host:port} and {@code stream,server=off}
+ * (inet or unix).
+ *
+ * <p>Without a reconnect interval it connects once: refused means Failed, and after the peer
+ * leaves the netdev stays down (its port has no peer), as QEMU's socket backend. With one it
+ * behaves like QEMU 8's {@code stream,reconnect=}: a failed attempt (the first one included) is
+ * retried after the interval, and a lost peer is reconnected after the interval; Ready is sent
+ * when the first connection is made.
+ *
+ * <p>States: connecting, connected, waiting (to retry), down.
+ */
+public final class StreamClientNetdev {
+  public sealed interface Command {}
+
+  private record Connected(String peer, PeerLink link) implements Command {}
+
+  private record ConnectFailed(Throwable cause) implements Command {}
+
+  private record PeerEnded(String peer, LinkEnd end) implements Command {}
+
+  private enum Retry implements Command { INSTANCE }
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final String id;
+  private final SocketAddr addr;
+  private final Duration reconnect;
+  private final Port port;
+  private final NetdevSettings settings;
+  private final ActorRef<NetdevStatus> replyTo;
+  private final Materializer materializer;
+  private boolean reported;
+  private int failuresInARow;
+
+  private StreamClientNetdev(ActorContext<Command> context, TimerScheduler<Command> timers,
+      String id, SocketAddr addr, Duration reconnect, Port port, NetdevSettings settings,
+      ActorRef<NetdevStatus> replyTo) {
+    this.context = context;
+    this.timers = timers;
+    this.id = id;
+    this.addr = addr;
+    this.reconnect = reconnect;
+    this.port = port;
+    this.settings = settings;
+    this.replyTo = replyTo;
+    this.materializer = Materializer.createMaterializer(context);
+  }
+
+  /**
+   * Replies Ready("connected to HOST:PORT" or "connected to unix:PATH") once connected, or
+   * Failed("can't connect socket: Connection refused") when there is no reconnect interval.
+   * {@code reconnect} zero (or negative) means never reconnect.
+   */
+  public static Behavior<Command> create(String id, SocketAddr addr, Duration reconnect,
+      Port port, NetdevSettings settings, ActorRef<NetdevStatus> replyTo) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new StreamClientNetdev(context, timers, id, addr, reconnect, port, settings, replyTo)
+            .connect()));
+  }
+
+  private boolean reconnects() {
+    return reconnect != null && !reconnect.isZero() && !reconnect.isNegative();
+  }
+
+  private Behavior<Command> connect() {
+    PeerLink link;
+    try {
+      link = PeerLink.start(StreamTransport.connect(addr, context.getSystem()), port, settings,
+          materializer);
+    } catch (StartFailure e) {
+      replyTo.tell(new NetdevStatus.Failed(id, e.getMessage()));
+      return Behaviors.stopped();
+    }
+    context.pipeToSelf(link.connected(),
+        (peer, failure) -> failure == null ? new Connected(peer, link) : new ConnectFailed(failure));
+    return connecting();
+  }
+
+  private Behavior<Command> connecting() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Connected.class, this::onConnected)
+        .onMessage(ConnectFailed.class, this::onConnectFailed)
+        .build();
+  }
+
+  private Behavior<Command> connected() {
+    return Behaviors.receive(Command.class)
+        .onMessage(PeerEnded.class, this::onPeerEnded)
+        .build();
+  }
+
+  private Behavior<Command> waiting() {
+    return Behaviors.receive(Command.class)
+        .onMessageEquals(Retry.INSTANCE, this::connect)
+        .build();
+  }
+
+  private Behavior<Command> onConnected(Connected connected) {
+    String peer = connected.peer();
+    failuresInARow = 0;
+    context.getLog().info("netdev {}: connected to {}", id, peer);
+    if (!reported) {
+      reported = true;
+      replyTo.tell(new NetdevStatus.Ready(id, "connected to " + peer));
+    }
+    context.pipeToSelf(connected.link().ended(), (end, failure) -> new PeerEnded(peer,
+        end != null ? end : new LinkEnd.Disconnected(StartFailure.reason("", failure))));
+    return connected();
+  }
+
+  private Behavior<Command> onConnectFailed(ConnectFailed failed) {
+    String reason = StartFailure.reason("can't connect socket: ", failed.cause());
+    if (!reconnects()) {
+      // Only the first attempt can fail here: without reconnect there is no second one.
+      replyTo.tell(new NetdevStatus.Failed(id, reason));
+      return Behaviors.stopped();
+    }
+    failuresInARow++;
+    if (failuresInARow == 1) {
+      context.getLog().warn("netdev {}: {} (to {}); retrying every {}", id, reason, addr,
+          describe(reconnect));
+    } else {
+      context.getLog().debug("netdev {}: {} (attempt {})", id, reason, failuresInARow);
+    }
+    return retryLater();
+  }
+
+  private Behavior<Command> onPeerEnded(PeerEnded ended) {
+    NetdevLog.peerEnded(context.getLog(), id, ended.peer(), ended.end());
+    if (!reconnects()) {
+      context.getLog().info("netdev {}: down (no reconnect)", id);
+      return Behaviors.ignore(); // QEMU's connect and fd backends stay down
+    }
+    return retryLater();
+  }
+
+  private Behavior<Command> retryLater() {
+    timers.startSingleTimer(Retry.INSTANCE, reconnect);
+    return waiting();
+  }
+
+  private static String describe(Duration interval) {
+    return interval.toMillis() % 1000 == 0 ? interval.toSeconds() + "s"
+        : interval.toMillis() + "ms";
+  }
+}

@@ -1,0 +1,261 @@
+package io.fleetsim.netdev;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.io.TcpSO;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+import io.fleetsim.qemu.SocketAddr;
+
+/**
+ * Where stream netdevs get their byte pipes: Pekko TCP for inet addresses, blocking
+ * {@link SocketChannel}s (via {@link ChannelTransport}) for unix sockets, which Pekko TCP cannot
+ * open. Failures to start carry the user-facing reason as a {@link StartFailure}.
+ */
+final class StreamTransport {
+  /** Kernel accept queue: a waiting client sits here until the current peer leaves. */
+  static final int BACKLOG = 16;
+
+  private StreamTransport() {}
+
+  /** A listening endpoint: one {@link Peer} per pull, never accepted ahead of demand. */
+  interface Listener {
+    /**
+     * Starts listening when materialized. The materialized value completes with the bound
+     * address ("127.0.0.1:20001", "unix:/path") or fails with a {@link StartFailure}.
+     */
+    Source<Peer, CompletionStage<String>> peers();
+
+    /** Frees what outlives the stream (a unix socket file); idempotent, any thread. */
+    void release();
+  }
+
+  static Listener listener(SocketAddr addr, ActorSystem<?> system) {
+    if (addr instanceof SocketAddr.Inet inet) {
+      return new InetListener(inet, system);
+    }
+    if (addr instanceof SocketAddr.Unix unix) {
+      return new UnixListener(Path.of(unix.path()),
+          system.dispatchers().lookup(DispatcherSelector.blocking()));
+    }
+    throw new StartFailure("a stream server on " + addr + " is not supported");
+  }
+
+  /**
+   * A connection to {@code addr}, made when materialized. The materialized value completes with
+   * the peer's address or fails with a {@link StartFailure} ("can't connect socket: ...").
+   */
+  static Flow<ByteString, ByteString, CompletionStage<String>> connect(SocketAddr addr,
+      ActorSystem<?> system) {
+    if (addr instanceof SocketAddr.Inet inet) {
+      return connectInet(inet, system);
+    }
+    if (addr instanceof SocketAddr.Unix unix) {
+      return connectUnix(unix, system);
+    }
+    throw new StartFailure("a stream client on " + addr + " is not supported");
+  }
+
+  static String describe(InetSocketAddress address) {
+    String host = address.getAddress() != null
+        ? address.getAddress().getHostAddress() : address.getHostString();
+    return new SocketAddr.Inet(host, address.getPort()).toString();
+  }
+
+  private static Flow<ByteString, ByteString, CompletionStage<String>> connectInet(
+      SocketAddr.Inet addr, ActorSystem<?> system) {
+    // Unresolved: Pekko resolves names asynchronously instead of blocking the caller.
+    InetSocketAddress remote = InetSocketAddress.createUnresolved(addr.host(), addr.port());
+    return Tcp.get(system)
+        .outgoingConnection(remote, Optional.empty(), List.of(), false, Optional.empty(),
+            Optional.empty())
+        .mapMaterializedValue(connection -> connection.handle((c, failure) -> {
+          if (failure != null) {
+            throw new StartFailure(StartFailure.reason("can't connect socket: ", failure));
+          }
+          return describe(c.remoteAddress());
+        }));
+  }
+
+  private static Flow<ByteString, ByteString, CompletionStage<String>> connectUnix(
+      SocketAddr.Unix addr, ActorSystem<?> system) {
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    return Flow.fromMaterializer((materializer, attributes) -> {
+      CompletableFuture<SocketChannel> channel = CompletableFuture.supplyAsync(() -> {
+        try {
+          return SocketChannel.open(UnixDomainSocketAddress.of(addr.path()));
+        } catch (IOException | RuntimeException e) {
+          throw new StartFailure(StartFailure.reason("can't connect socket: ", e));
+        }
+      }, blocking);
+      return Flow.completionStageFlow(channel.thenApply(c -> ChannelTransport.flow(c, blocking)))
+          .mapMaterializedValue(flow -> channel.thenApply(c -> addr.toString()));
+    }).mapMaterializedValue(nested -> nested.thenCompose(address -> address));
+  }
+
+  private static final class InetListener implements Listener {
+    private final SocketAddr.Inet addr;
+    private final ActorSystem<?> system;
+
+    InetListener(SocketAddr.Inet addr, ActorSystem<?> system) {
+      this.addr = addr;
+      this.system = system;
+    }
+
+    @Override
+    public Source<Peer, CompletionStage<String>> peers() {
+      String host = addr.host().isEmpty() ? "0.0.0.0" : addr.host();
+      return Tcp.get(system)
+          .bind(host, addr.port(), BACKLOG, List.of(TcpSO.reuseAddress(true)), false,
+              Optional.empty())
+          .map(connection -> {
+            String peer = describe(connection.remoteAddress());
+            return new Peer(peer, connection.flow()
+                .mapMaterializedValue(n -> CompletableFuture.completedFuture(peer)));
+          })
+          .mapMaterializedValue(binding -> binding.handle((b, failure) -> {
+            if (failure != null) {
+              throw new StartFailure(
+                  StartFailure.reason("can't bind ip=" + host + " to socket: ", failure));
+            }
+            return describe(b.localAddress());
+          }));
+    }
+
+    @Override
+    public void release() {
+      // Pekko unbinds when the stream stops.
+    }
+  }
+
+  /**
+   * A unix stream socket server. Like QEMU it replaces a leftover socket file at its path, but
+   * unlike QEMU it refuses to delete anything that is not a socket. The file is removed again
+   * when the netdev stops.
+   */
+  private static final class UnixListener implements Listener {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+
+    private final Path path;
+    private final Executor blocking;
+    private ServerSocketChannel server; // guarded by this
+    private boolean released; // guarded by this
+
+    UnixListener(Path path, Executor blocking) {
+      this.path = path;
+      this.blocking = blocking;
+    }
+
+    /**
+     * Bind and accept run as futures on the blocking-IO dispatcher, not inside a stage, so the
+     * netdev can always stop: its PostStop calls {@link #release()}, which closes the channel
+     * and wakes a pending accept.
+     */
+    @Override
+    public Source<Peer, CompletionStage<String>> peers() {
+      CompletableFuture<String> bound = new CompletableFuture<>();
+      // The resource is empty when binding failed: the failure goes to the materialized value
+      // only, so the source just completes (a failed create would be logged by Pekko).
+      return Source.<Peer, Optional<ServerSocketChannel>>unfoldResourceAsync(
+              () -> CompletableFuture.supplyAsync(() -> {
+                try {
+                  ServerSocketChannel channel = bind();
+                  bound.complete("unix:" + path);
+                  return Optional.of(channel);
+                } catch (RuntimeException e) {
+                  bound.completeExceptionally(e);
+                  return Optional.empty();
+                }
+              }, blocking),
+              channel -> channel.isEmpty()
+                  ? CompletableFuture.completedFuture(Optional.empty())
+                  : CompletableFuture.supplyAsync(() -> accept(channel.get()), blocking),
+              channel -> {
+                release();
+                return CompletableFuture.completedFuture(Done.getInstance());
+              })
+          .mapMaterializedValue(n -> bound);
+    }
+
+    private synchronized ServerSocketChannel bind() {
+      if (released) {
+        throw new StartFailure("netdev stopped before its unix socket was bound");
+      }
+      try {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+          if (!isSocket(path)) {
+            throw new StartFailure("can't bind unix socket " + path
+                + ": the path exists and is not a socket (left untouched)");
+          }
+          Files.delete(path); // a stale socket from an earlier run, as QEMU replaces it
+        }
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+          channel.bind(UnixDomainSocketAddress.of(path), BACKLOG);
+        } catch (IOException | RuntimeException e) {
+          channel.close();
+          throw e;
+        }
+        server = channel;
+        return channel;
+      } catch (IOException | RuntimeException e) {
+        throw new StartFailure(
+            StartFailure.reason("can't bind unix socket " + path + ": ", e));
+      }
+    }
+
+    private Optional<Peer> accept(ServerSocketChannel channel) {
+      try {
+        SocketChannel connection = channel.accept();
+        String address = "unix:" + path;
+        return Optional.of(new Peer(address,
+            ChannelTransport.peerFlow(connection, address, blocking)));
+      } catch (ClosedChannelException e) {
+        return Optional.empty(); // released: the netdev is stopping
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public synchronized void release() {
+      released = true;
+      if (server == null) {
+        return;
+      }
+      try {
+        server.close();
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && isSocket(path)) {
+          Files.delete(path);
+        }
+      } catch (IOException e) {
+        // best effort: a leftover socket file is replaced by the next server anyway
+      }
+      server = null;
+    }
+
+    private static boolean isSocket(Path path) throws IOException {
+      int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      return (mode & S_IFMT) == S_IFSOCK;
+    }
+  }
+}

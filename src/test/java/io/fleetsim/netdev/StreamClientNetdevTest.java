@@ -1,0 +1,106 @@
+package io.fleetsim.netdev;
+
+import static io.fleetsim.netdev.NetdevHarness.connect;
+import static io.fleetsim.netdev.NetdevHarness.start;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.fleetsim.netdev.NetdevHarness.Started;
+import io.fleetsim.netdev.TestPorts.QueuePort;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.Behavior;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class StreamClientNetdevTest {
+  static final ActorTestKit kit = ActorTestKit.create();
+
+  @AfterAll
+  static void shutdown() {
+    kit.shutdownTestKit();
+  }
+
+  static ServerSocket loopbackServer(int port) throws Exception {
+    ServerSocket server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4);
+    server.setSoTimeout(10_000);
+    return server;
+  }
+
+  @Test
+  void connectsToAPlainServerAndCarriesFramesBothWays() throws Exception {
+    QueuePort port = new QueuePort("p");
+    try (ServerSocket server = loopbackServer(0)) {
+      CompletableFuture<WireClient> accepted = CompletableFuture.supplyAsync(() -> {
+        try {
+          return new WireClient(server.accept());
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      Started netdev = start(kit, connect("c1", server.getLocalPort(), Duration.ZERO), port);
+      assertEquals("connected to 127.0.0.1:" + server.getLocalPort(),
+          netdev.ready().description());
+      try (WireClient peer = accepted.get(10, TimeUnit.SECONDS)) {
+        peer.writeFrame(WireClient.frame(1514, 1));
+        assertArrayEquals(WireClient.frame(1514, 1), port.take().toArray());
+        port.send(WireClient.bytes(WireClient.frame(60, 2)));
+        assertEquals(60, peer.readInt()); // big-endian length first
+        assertArrayEquals(WireClient.frame(60, 2), peer.readBytes(60));
+      }
+      port.awaitRunning(0); // the peer closed: no link any more
+
+      // Without reconnect the netdev stays down: nobody comes back.
+      server.setSoTimeout(500);
+      assertThrows(SocketTimeoutException.class, server::accept);
+      assertEquals(1, port.materialized.get());
+    }
+  }
+
+  @Test
+  void refusedConnectionFailsAtStart() throws Exception {
+    QueuePort port = new QueuePort("p");
+    Started netdev = start(kit, connect("c2", NetdevHarness.freePort(), Duration.ZERO), port);
+    assertEquals(new NetdevStatus.Failed("c2", "can't connect socket: Connection refused"),
+        netdev.status());
+    assertEquals(0, port.materialized.get(), "a failed connection never gets a link");
+  }
+
+  @Test
+  void withReconnectItRetriesUntilTheServerAppearsAndAfterThePeerLeaves() throws Exception {
+    QueuePort port = new QueuePort("p");
+    int free = NetdevHarness.freePort();
+    TestProbe<NetdevStatus> status = kit.createTestProbe(NetdevStatus.class);
+    @SuppressWarnings("unchecked")
+    Behavior<Object> behavior = (Behavior<Object>) Netdevs.behavior(
+        connect("c3", free, Duration.ofMillis(100)), port, NetdevSettings.defaults(),
+        status.getRef());
+    kit.spawn(behavior);
+    status.expectNoMessage(Duration.ofMillis(300)); // refused, retrying: not ready, not failed
+
+    try (ServerSocket server = loopbackServer(free)) {
+      try (WireClient first = new WireClient(server.accept())) {
+        assertEquals(new NetdevStatus.Ready("c3", "connected to 127.0.0.1:" + free),
+            status.receiveMessage(Duration.ofSeconds(10)));
+        first.writeFrame(WireClient.frame(100, 1));
+        assertEquals(100, port.take().length());
+      } // the peer leaves
+      try (WireClient second = new WireClient(server.accept())) {
+        second.writeFrame(WireClient.frame(200, 2));
+        assertEquals(200, port.take().length());
+        port.awaitRunning(1);
+      }
+      status.expectNoMessage(Duration.ofMillis(100)); // Ready is sent once
+    }
+  }
+}
