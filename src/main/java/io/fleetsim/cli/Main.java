@@ -20,6 +20,8 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit status (the process exits only in main). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    // -netdev/-device/-object repeat: each occurrence calls its setter, which appends in order
+    cli.setOverwrittenOptionsAllowed(true);
     cli.setParameterExceptionHandler((ex, argv) -> {
       PrintWriter err = ex.getCommandLine().getErr();
       err.println("fleetsim: " + ex.getMessage());
