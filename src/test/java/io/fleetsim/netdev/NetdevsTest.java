@@ -21,15 +21,9 @@ class NetdevsTest {
   }
 
   @Test
-  void datagramBackendsAreNotThisDispatchersBusinessYet() {
-    NetdevSpec udp = new NetdevSpec.Udp("u", new SocketAddr.Inet("127.0.0.1", 1),
-        new SocketAddr.Inet("127.0.0.1", 2), "socket,id=u,udp=127.0.0.1:2,localaddr=127.0.0.1:1");
-    NetdevSpec mcast = new NetdevSpec.Multicast("m", new SocketAddr.Inet("230.0.0.1", 1234),
-        Optional.empty(), "socket,id=m,mcast=230.0.0.1:1234");
-    assertThrows(UnsupportedOperationException.class, () -> Netdevs.behavior(udp,
-        new QueuePort("p"), NetdevSettings.defaults(), kit.createTestProbe(NetdevStatus.class)
-            .getRef()));
-    assertThrows(UnsupportedOperationException.class, () -> Netdevs.behavior(mcast,
+  void aHubportHasNoBackendOfItsOwn() {
+    NetdevSpec hubport = new NetdevSpec.Hubport("h", 0, Optional.empty(), "hubport,id=h,hubid=0");
+    assertThrows(IllegalArgumentException.class, () -> Netdevs.behavior(hubport,
         new QueuePort("p"), NetdevSettings.defaults(), kit.createTestProbe(NetdevStatus.class)
             .getRef()));
   }

@@ -15,12 +15,13 @@ public class ChildProcess implements AutoCloseable {
   private final Process process;
   private final List<String> lines = new ArrayList<>();
   private final String name;
+  private final Thread reader;
 
   protected ChildProcess(String name, List<String> command) throws IOException {
     this.name = name;
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     this.process = pb.start();
-    Thread reader = new Thread(() -> {
+    this.reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(
           new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
@@ -70,12 +71,14 @@ public class ChildProcess implements AutoCloseable {
 
   /** SIGTERM, then waits; returns the exit status. */
   public int terminate(Duration timeout) throws InterruptedException {
-    process.destroy();
+    // SIGTERM through the handle: Process.destroy() would also close our end of its stdout,
+    // and we want to read what it prints while it stops
+    process.toHandle().destroy();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       throw new AssertionError(name + " did not stop on SIGTERM; output:\n" + output());
     }
-    Thread.sleep(100); // let the reader drain the last lines
+    reader.join(10_000); // the last lines, up to end of file
     return process.exitValue();
   }
 
@@ -84,7 +87,7 @@ public class ChildProcess implements AutoCloseable {
       process.destroyForcibly();
       throw new AssertionError(name + " did not exit; output:\n" + output());
     }
-    Thread.sleep(100);
+    reader.join(10_000);
     return process.exitValue();
   }
 
