@@ -1,6 +1,6 @@
 package io.fleetsim.netdev;
 
-import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -13,6 +13,7 @@ import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
+import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * Frames to wire bytes, coalesced: while the socket side is busy, frames pile up (up to
@@ -24,6 +25,9 @@ import org.apache.pekko.util.ByteString;
  * (cancelled or failed), so they can be counted as lost.
  */
 final class FrameEncoder extends GraphStage<FlowShape<ByteString, ByteString>> {
+  /** Frames up to this size are copied into the batch; larger ones are referenced. */
+  private static final int SMALL_COPY_LIMIT = 256;
+
   private final Inlet<ByteString> in = Inlet.create("FrameEncoder.in");
   private final Outlet<ByteString> out = Outlet.create("FrameEncoder.out");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
@@ -116,16 +120,24 @@ final class FrameEncoder extends GraphStage<FlowShape<ByteString, ByteString>> {
       }
 
       private void flush() {
-        // A batch never exceeds batchBytes plus one frame, and batchBytes fits an int by type.
-        byte[] wire = new byte[(int) pendingBytes];
-        ByteBuffer target = ByteBuffer.wrap(wire);
+        // Prefixes and small frames are copied into one array; large frames are referenced, not
+        // copied: the socket write copies everything once anyway, and a second copy of bulk
+        // data here would cost more than the rope's extra parts.
+        ByteStringBuilder wire = new ByteStringBuilder();
+        wire.sizeHint((int) Math.min(pendingBytes, SMALL_COPY_LIMIT * 64L));
         for (ByteString frame : pending) {
-          target.putInt(frame.length());
-          frame.copyToBuffer(target);
+          wire.putInt(frame.length(), ByteOrder.BIG_ENDIAN);
+          if (frame.length() <= SMALL_COPY_LIMIT) {
+            for (int i = 0; i < frame.length(); i++) {
+              wire.putByte(frame.apply(i));
+            }
+          } else {
+            wire.append(frame);
+          }
         }
         pending.clear();
         pendingBytes = 0;
-        push(out, ByteString.fromArrayUnsafe(wire));
+        push(out, wire.result());
       }
 
       private void reportUnsent() {
