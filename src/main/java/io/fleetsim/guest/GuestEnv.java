@@ -1,6 +1,6 @@
 package io.fleetsim.guest;
 
-import io.fleetsim.vm.Cpu;
+import io.fleetsim.vm.hw.Cpu;
 
 /**
  * What the guest OS gets from the VM it runs in. All calls come on the VM actor's thread, and

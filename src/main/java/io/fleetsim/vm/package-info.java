@@ -1,5 +1,6 @@
 /**
- * The simulated machine: sparse guest physical memory, the vCPU that charges every guest
- * operation in cycles at a configured clock, and the VM actor that runs the guest OS.
+ * The simulated machine as an actor: it owns the hardware (memory, vCPU, e1000 NICs), attaches
+ * each NIC to its netdev, and runs the guest OS on its vCPU so that a busy guest takes frames
+ * off its rings later, exactly where QEMU's back-pressure comes from.
  */
 package io.fleetsim.vm;

@@ -1,6 +1,6 @@
 package io.fleetsim.guest.driver;
 
-import io.fleetsim.vm.GuestMemory;
+import io.fleetsim.vm.hw.GuestMemory;
 
 /**
  * Hands out guest physical memory for DMA rings and buffers from a fixed range, never freeing:

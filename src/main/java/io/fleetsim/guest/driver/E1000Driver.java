@@ -5,9 +5,9 @@ import static io.fleetsim.guest.driver.E1000Hw.*;
 import io.fleetsim.guest.GuestEnv;
 import io.fleetsim.guest.Link;
 import io.fleetsim.qemu.MacAddress;
-import io.fleetsim.vm.CostTable;
-import io.fleetsim.vm.Cpu;
-import io.fleetsim.vm.GuestMemory;
+import io.fleetsim.vm.hw.CostTable;
+import io.fleetsim.vm.hw.Cpu;
+import io.fleetsim.vm.hw.GuestMemory;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -1,8 +1,8 @@
 package io.fleetsim.nic.e1000;
 
 import io.fleetsim.qemu.MacAddress;
-import io.fleetsim.vm.GuestMemory;
-import io.fleetsim.vm.GuestMemoryFault;
+import io.fleetsim.vm.hw.GuestMemory;
+import io.fleetsim.vm.hw.GuestMemoryFault;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.EnumSet;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetsim.qemu.MacAddress;
-import io.fleetsim.vm.CostTable;
+import io.fleetsim.vm.hw.CostTable;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetsim.qemu.MacAddress;
-import io.fleetsim.vm.GuestMemory;
+import io.fleetsim.vm.hw.GuestMemory;
 import org.junit.jupiter.api.Test;
 
 /** The 64-word EEPROM through EERD and through the EECD Microwire lines. */

@@ -1,7 +1,7 @@
 package io.fleetsim.nic.e1000;
 
 import io.fleetsim.qemu.MacAddress;
-import io.fleetsim.vm.GuestMemory;
+import io.fleetsim.vm.hw.GuestMemory;
 import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;

@@ -1,4 +1,4 @@
-package io.fleetsim.vm;
+package io.fleetsim.vm.hw;
 
 /**
  * What each guest operation costs the vCPU, in cycles (HOCON {@code vm.cpu.costs}). A vCPU at

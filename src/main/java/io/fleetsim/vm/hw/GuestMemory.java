@@ -1,4 +1,4 @@
-package io.fleetsim.vm;
+package io.fleetsim.vm.hw;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.pekko.util.ByteString;

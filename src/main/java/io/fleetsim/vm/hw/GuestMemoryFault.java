@@ -1,4 +1,4 @@
-package io.fleetsim.vm;
+package io.fleetsim.vm.hw;
 
 /** An access outside guest physical memory: a guest bug or a bad descriptor, never fatal to fleetsim. */
 public final class GuestMemoryFault extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.fleetsim.vm;
+package io.fleetsim.vm.hw;
 
 /** The vCPU as guest code sees it: every operation is charged here before it counts as done. */
 public interface Cpu {

@@ -1,4 +1,4 @@
-package io.fleetsim.vm;
+package io.fleetsim.vm.hw;
 
 /**
  * A vCPU as a cycle budget that refills at {@code mhz} million cycles a second. Guest work charges

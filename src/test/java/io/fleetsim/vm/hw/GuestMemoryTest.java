@@ -1,4 +1,4 @@
-package io.fleetsim.vm;
+package io.fleetsim.vm.hw;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,0 +1,317 @@
+package io.fleetsim.nic.e1000;
+
+import io.fleetsim.fabric.DropCause;
+import io.fleetsim.fabric.Port;
+import io.fleetsim.fabric.PortCounters;
+import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.vm.hw.GuestMemory;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The network side of an emulated e1000: the actor between the device model and its netdev.
+ *
+ * <p>Receive is gated exactly where QEMU gates it: a batch of frames from the wire is fed to the
+ * device only while {@link E1000#canReceive()}; the rest is held and the link's ack withheld, so
+ * the netdev stops reading until the guest returns RX descriptors (RDT) and the device calls
+ * {@link E1000.Host#receiveReady()}. Transmit goes into a bounded queue towards the wire; when it
+ * is full the device stops its TX pass, and the queue's consumer resumes it as soon as there is
+ * room. Timer requests (interrupt moderation) run here; interrupts go to the VM.
+ */
+public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
+
+  public sealed interface Command {}
+
+  /** Carrier on or off: a link-flap fault, or a cable pulled. The guest sees LSC. */
+  public record SetCarrier(boolean up) implements Command {}
+
+  /** The ack a link's ingress waits for before it sends its next batch. */
+  public enum Ack { INSTANCE }
+
+  private record IngressStarted(long generation, ActorRef<Ack> ack) implements Command {}
+
+  private record FramesIn(long generation, List<ByteString> frames, ActorRef<Ack> ack)
+      implements Command {}
+
+  private record LinkEnded(long generation) implements Command {}
+
+  private record ScheduleTimer(long delayNanos) implements Command {}
+
+  private enum ReceiveReady implements Command { INSTANCE }
+
+  private enum TransmitSpace implements Command { INSTANCE }
+
+  private enum TimerFired implements Command { INSTANCE }
+
+  /** What the VM holds of a NIC: the device for MMIO, the port for its netdev, the actor. */
+  public record Handle(E1000 device, Port port, ActorRef<Command> actor) {}
+
+  /** Tunables: frames per ingress batch and frames queued towards the wire. */
+  public record Settings(int ingressBatchFrames, int transmitQueueFrames) {
+    public Settings {
+      if (ingressBatchFrames < 1 || transmitQueueFrames < 1) {
+        throw new IllegalArgumentException("NIC batch and queue sizes must be at least 1");
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(64, 256);
+    }
+  }
+
+  /**
+   * Creates the device and spawns its actor under {@code context}. {@code interrupt} runs (on any
+   * thread) when the device asserts its interrupt line; it must only post a message.
+   */
+  public static Handle spawn(ActorContext<?> context, String name, MacAddress mac, GuestMemory memory,
+      Settings settings, Runnable interrupt) {
+    Bridge bridge = new Bridge(name, settings, interrupt);
+    E1000 device = new E1000(mac, memory, bridge);
+    ActorRef<Command> actor = context.spawn(
+        Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers ->
+            new E1000Nic(ctx, timers, device, bridge))), name);
+    bridge.actor = actor;
+    return new Handle(device, bridge, actor);
+  }
+
+  private final E1000 device;
+  private final Bridge bridge;
+  private final TimerScheduler<Command> timers;
+  private final ArrayDeque<ByteString> held = new ArrayDeque<>();
+  private ActorRef<Ack> heldAck;
+  private long heldGeneration;
+
+  private E1000Nic(ActorContext<Command> context, TimerScheduler<Command> timers, E1000 device,
+      Bridge bridge) {
+    super(context);
+    this.timers = timers;
+    this.device = device;
+    this.bridge = bridge;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(IngressStarted.class, s -> {
+          s.ack().tell(Ack.INSTANCE);
+          return this;
+        })
+        .onMessage(FramesIn.class, this::onFramesIn)
+        .onMessageEquals(ReceiveReady.INSTANCE, this::deliverHeld)
+        .onMessageEquals(TransmitSpace.INSTANCE, this::onTransmitSpace)
+        .onMessage(LinkEnded.class, this::onLinkEnded)
+        .onMessage(ScheduleTimer.class, this::onScheduleTimer)
+        .onMessageEquals(TimerFired.INSTANCE, this::onTimerFired)
+        .onMessage(SetCarrier.class, this::onSetCarrier)
+        .build();
+  }
+
+  private Behavior<Command> onFramesIn(FramesIn in) {
+    for (ByteString frame : in.frames()) {
+      bridge.counters.frameIn(frame.size());
+    }
+    held.addAll(in.frames());
+    heldAck = in.ack();
+    heldGeneration = in.generation();
+    return deliverHeld();
+  }
+
+  /** Feeds held frames while the device can take them; acks the link once all are in. */
+  private Behavior<Command> deliverHeld() {
+    while (!held.isEmpty() && device.canReceive()) {
+      device.receive(held.poll());
+    }
+    if (held.isEmpty() && heldAck != null) {
+      ActorRef<Ack> ack = heldAck;
+      heldAck = null;
+      ack.tell(Ack.INSTANCE);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTransmitSpace() {
+    device.resumeTransmit();
+    return this;
+  }
+
+  private Behavior<Command> onLinkEnded(LinkEnded e) {
+    if (heldAck != null && heldGeneration == e.generation()) {
+      bridge.counters.drop(DropCause.PEER_LOST, held.size());
+      held.clear();
+      heldAck = null;
+    }
+    if (bridge.linkEnded(e.generation()) && bridge.transmitBlocked.getAndSet(false)) {
+      device.resumeTransmit(); // no wire any more: what was waiting now drops as no-peer
+    }
+    return this;
+  }
+
+  private Behavior<Command> onScheduleTimer(ScheduleTimer t) {
+    timers.startSingleTimer(TimerFired.INSTANCE, Duration.ofNanos(t.delayNanos()));
+    return this;
+  }
+
+  private Behavior<Command> onTimerFired() {
+    device.onTimer();
+    return this;
+  }
+
+  private Behavior<Command> onSetCarrier(SetCarrier c) {
+    device.setLinkUp(c.up());
+    return this;
+  }
+
+  /**
+   * The device's host and the NIC's port in one: it lives as long as the device, while links
+   * come and go with the netdev's peers. Called on the VM thread (MMIO) and the NIC thread.
+   */
+  private static final class Bridge implements E1000.Host, Port {
+    private final String name;
+    private final Settings settings;
+    private final Runnable interrupt;
+    private final PortCounters counters = new PortCounters();
+    private final AtomicLong generations = new AtomicLong();
+    private final AtomicBoolean transmitBlocked = new AtomicBoolean();
+    private volatile ActorRef<Command> actor;
+    private volatile BoundedSourceQueue<ByteString> toWire;
+    private volatile long toWireGeneration;
+
+    Bridge(String name, Settings settings, Runnable interrupt) {
+      this.name = name;
+      this.settings = settings;
+      this.interrupt = interrupt;
+    }
+
+    // --- E1000.Host: called with the device lock held, so only post messages ---
+
+    @Override
+    public void interruptLine(boolean asserted) {
+      if (asserted) {
+        interrupt.run();
+      }
+    }
+
+    @Override
+    public boolean transmit(ByteString frame) {
+      BoundedSourceQueue<ByteString> queue = toWire;
+      if (queue == null) {
+        counters.drop(DropCause.NO_PEER); // QEMU: frames sent with no peer are dropped silently
+        return true;
+      }
+      QueueOfferResult result = queue.offer(frame);
+      if (result == QueueOfferResult.dropped()) {
+        // Full. Mark blocked first, then try once more: if the consumer drained in between,
+        // nobody would otherwise wake the device.
+        transmitBlocked.set(true);
+        result = queue.offer(frame);
+        if (result == QueueOfferResult.dropped()) {
+          return false;
+        }
+      }
+      if (result == QueueOfferResult.enqueued()) {
+        counters.frameOut(frame.size());
+      } else {
+        counters.drop(DropCause.PEER_LOST); // the link closed under us
+      }
+      return true;
+    }
+
+    @Override
+    public void scheduleTimer(long delayNanos) {
+      actor.tell(new ScheduleTimer(delayNanos));
+    }
+
+    @Override
+    public void receiveReady() {
+      actor.tell(ReceiveReady.INSTANCE);
+    }
+
+    // --- Port: the netdev's side ---
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public PortCounters counters() {
+      return counters;
+    }
+
+    @Override
+    public Flow<ByteString, ByteString, NotUsed> link() {
+      long generation = generations.incrementAndGet();
+      ActorRef<Command> nic = actor;
+      Sink<ByteString, NotUsed> fromWire = Flow.<ByteString>create()
+          .batch(settings.ingressBatchFrames(), E1000Nic::firstOfBatch, E1000Nic::addToBatch)
+          .to(ActorSink.actorRefWithBackpressure(nic,
+              (ActorRef<Ack> ack, List<ByteString> frames) -> new FramesIn(generation, frames, ack),
+              ack -> new IngressStarted(generation, ack),
+              Ack.INSTANCE,
+              new LinkEnded(generation),
+              failure -> new LinkEnded(generation)));
+      Source<ByteString, NotUsed> toWireSource = Source.<ByteString>queue(settings.transmitQueueFrames())
+          .mapMaterializedValue(queue -> {
+            toWire = queue;
+            toWireGeneration = generation;
+            nic.tell(TransmitSpace.INSTANCE); // frames refused while there was no link may go now
+            return NotUsed.getInstance();
+          })
+          .map(frame -> {
+            if (transmitBlocked.compareAndSet(true, false)) {
+              nic.tell(TransmitSpace.INSTANCE);
+            }
+            return frame;
+          });
+      return Flow.fromSinkAndSourceCoupled(fromWire, toWireSource)
+          .watchTermination((notUsed, done) -> {
+            done.whenComplete((ok, err) -> nic.tell(new LinkEnded(generation)));
+            return NotUsed.getInstance();
+          });
+    }
+
+    /** Forgets the link's queue if {@code generation} is still the current link. */
+    boolean linkEnded(long generation) {
+      if (toWireGeneration == generation && toWire != null) {
+        toWire = null;
+        return true;
+      }
+      return false;
+    }
+
+    @Override
+    public String toString() {
+      return "nic " + name;
+    }
+  }
+
+  private static List<ByteString> firstOfBatch(ByteString frame) {
+    List<ByteString> batch = new ArrayList<>();
+    batch.add(frame);
+    return batch;
+  }
+
+  private static List<ByteString> addToBatch(List<ByteString> batch, ByteString frame) {
+    batch.add(frame);
+    return batch;
+  }
+}
