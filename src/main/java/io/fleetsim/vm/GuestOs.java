@@ -1,0 +1,18 @@
+package io.fleetsim.vm;
+
+import io.fleetsim.guest.GuestEnv;
+import io.fleetsim.guest.Link;
+import java.util.List;
+import java.util.Map;
+
+/** What runs inside a VM once its NICs are up. Every call comes on the VM's thread. */
+public interface GuestOs {
+  /**
+   * Starts the guest on its links (in NIC order). {@code finished} is called once, on the VM
+   * thread, when every finite workload has ended: true if all succeeded.
+   */
+  void boot(GuestEnv env, List<Link> links, java.util.function.Consumer<Boolean> finished);
+
+  /** Counters and workload results for --stats and reports. */
+  Map<String, Object> report();
+}
