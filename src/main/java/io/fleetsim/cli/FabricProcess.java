@@ -7,7 +7,9 @@ import io.fleetsim.capture.PcapWriter;
 import io.fleetsim.fabric.Fabric;
 import io.fleetsim.fabric.FabricPort;
 import io.fleetsim.fabric.FrameTap;
+import io.fleetsim.fabric.Port;
 import io.fleetsim.fabric.PortStats;
+import io.fleetsim.fabric.TappedPort;
 import io.fleetsim.netdev.NetdevStatus;
 import io.fleetsim.netdev.Netdevs;
 import io.fleetsim.qemu.FilterDumpSpec;
@@ -102,11 +104,10 @@ final class FabricProcess {
         ActorRef<Fabric.Command> fabric = fabrics.computeIfAbsent(hubId, id ->
             system.systemActorOf(kind == Kind.HUB ? Fabric.hub(settings.fabric())
                 : Fabric.learningSwitch(settings.fabric()), kind.label() + "-" + id, Props.empty()));
-        FabricPort port = FabricPort.attach(system, fabric, settings.fabric(), spec.id(),
-                taps.getOrDefault(spec.id(), List.of()))
+        FabricPort port = FabricPort.attach(system, fabric, settings.fabric(), spec.id())
             .toCompletableFuture().get(10, TimeUnit.SECONDS);
         ports.add(port);
-        statuses.add(startNetdev(spec, port));
+        statuses.add(startNetdev(spec, TappedPort.of(port, taps.getOrDefault(spec.id(), List.of()))));
       }
       List<String> failures = new ArrayList<>();
       for (int i = 0; i < statuses.size(); i++) {
@@ -173,7 +174,7 @@ final class FabricProcess {
     return taps;
   }
 
-  private CompletableFuture<NetdevStatus> startNetdev(NetdevSpec spec, FabricPort port) {
+  private CompletableFuture<NetdevStatus> startNetdev(NetdevSpec spec, Port port) {
     CompletableFuture<NetdevStatus> status = new CompletableFuture<>();
     ActorRef<NetdevStatus> replyTo = system.systemActorOf(
         Behaviors.<NetdevStatus>receiveMessage(s -> {

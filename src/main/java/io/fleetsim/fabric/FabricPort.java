@@ -26,27 +26,25 @@ public final class FabricPort implements Port {
   private final PortCounters counters;
   private final ActorRef<Fabric.Command> fabric;
   private final FabricSettings settings;
-  private final List<FrameTap> taps;
   private final AtomicLong generations = new AtomicLong();
 
   private FabricPort(String name, int index, PortCounters counters, ActorRef<Fabric.Command> fabric,
-      FabricSettings settings, List<FrameTap> taps) {
+      FabricSettings settings) {
     this.name = name;
     this.index = index;
     this.counters = counters;
     this.fabric = fabric;
     this.settings = settings;
-    this.taps = List.copyOf(taps);
   }
 
-  /** Adds a port named {@code name} to {@code fabric}; every frame through it passes {@code taps}. */
+  /** Adds a port named {@code name} to {@code fabric}. */
   public static CompletionStage<FabricPort> attach(ActorSystem<?> system,
-      ActorRef<Fabric.Command> fabric, FabricSettings settings, String name, List<FrameTap> taps) {
+      ActorRef<Fabric.Command> fabric, FabricSettings settings, String name) {
     PortCounters counters = new PortCounters();
     CompletionStage<Integer> index = AskPattern.ask(fabric,
         (ActorRef<Integer> reply) -> new Fabric.Register(name, counters, reply),
         java.time.Duration.ofSeconds(10), system.scheduler());
-    return index.thenApply(i -> new FabricPort(name, i, counters, fabric, settings, taps));
+    return index.thenApply(i -> new FabricPort(name, i, counters, fabric, settings));
   }
 
   @Override
@@ -64,7 +62,6 @@ public final class FabricPort implements Port {
     long generation = generations.incrementAndGet();
 
     Sink<ByteString, NotUsed> ingress = Flow.<ByteString>create()
-        .via(tapped(FrameTap.Direction.FROM_WIRE))
         .batch(settings.ingressBatchFrames(), FabricPort::firstOfBatch, FabricPort::addToBatch)
         .to(ActorSink.actorRefWithBackpressure(fabric,
             (ActorRef<Fabric.Ack> ack, List<ByteString> frames) ->
@@ -83,26 +80,13 @@ public final class FabricPort implements Port {
           fabric.tell(new Fabric.EgressReady(index, generation, ref));
           return NotUsed.getInstance();
         })
-        .<ByteString>mapConcat(batch -> batch)
-        .via(tapped(FrameTap.Direction.TO_WIRE));
+        .<ByteString>mapConcat(batch -> batch);
 
     return Flow.fromSinkAndSourceCoupled(ingress, egress)
         .watchTermination((notUsed, done) -> {
           done.whenComplete((ok, err) -> fabric.tell(new Fabric.LinkEnded(index, generation)));
           return NotUsed.getInstance();
         });
-  }
-
-  private Flow<ByteString, ByteString, NotUsed> tapped(FrameTap.Direction direction) {
-    if (taps.isEmpty()) {
-      return Flow.create();
-    }
-    return Flow.<ByteString>create().map(frame -> {
-      for (FrameTap tap : taps) {
-        tap.frame(direction, frame);
-      }
-      return frame;
-    });
   }
 
   private static List<ByteString> firstOfBatch(ByteString frame) {

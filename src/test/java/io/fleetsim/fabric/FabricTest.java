@@ -43,7 +43,7 @@ class FabricTest {
 
   private static FabricPort port(ActorRef<Fabric.Command> fabric, FabricSettings settings, String name)
       throws Exception {
-    return FabricPort.attach(testKit.system(), fabric, settings, name, List.of())
+    return FabricPort.attach(testKit.system(), fabric, settings, name)
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
