@@ -1,0 +1,15 @@
+package io.fleetsim.guest.workload;
+
+import io.fleetsim.guest.Ipv4Address;
+
+/**
+ * What udp-sink saw from one sender (address and source port).
+ *
+ * @param received distinct sequence numbers that arrived
+ * @param lost numbers up to the highest seen that never arrived (the sender starts at 0, so a
+ *     sink started late counts the sender's first datagrams as lost)
+ * @param duplicates arrivals of a number already seen
+ * @param outOfOrder arrivals below the highest number seen so far
+ */
+public record SenderStats(Ipv4Address address, int port, long received, long lost,
+    long duplicates, long outOfOrder, long highestSequence, long bytes) {}
