@@ -1,5 +1,6 @@
 package io.fleetsim.guest;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -8,6 +9,8 @@ import java.util.Optional;
  */
 public record Ipv4Config(Ipv4Address address, int prefixLength, Optional<Ipv4Address> gateway) {
   public Ipv4Config {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(gateway, "gateway (Optional.empty() for none)");
     if (prefixLength < 1 || prefixLength > 32) {
       throw new IllegalArgumentException("prefix length must be 1-32, not " + prefixLength);
     }
@@ -17,8 +20,9 @@ public record Ipv4Config(Ipv4Address address, int prefixLength, Optional<Ipv4Add
     if (gateway.isPresent()) {
       Ipv4Address gw = gateway.get();
       if (!gw.inSubnet(address, prefixLength) || gw.equals(address)) {
+        Ipv4Address network = new Ipv4Address(address.bits() & Ipv4Address.mask(prefixLength));
         throw new IllegalArgumentException(
-            "gateway " + gw + " is not another host in " + network() + "/" + prefixLength);
+            "gateway " + gw + " is not another host in " + network + "/" + prefixLength);
       }
     }
   }
