@@ -23,6 +23,16 @@ import java.util.concurrent.TimeoutException;
  * (or {@code (no router)}) when DHCP binds, {@code lease 10.0.2.15/24 renewed from 10.0.2.2},
  * {@code lease 10.0.2.15/24 expired}, {@code dhcp: NAK from 10.0.2.2[: text]}, and {@code arp:
  * 10.0.2.15 is also claimed by 52:54:00:12:34:57} once per clashing MAC.
+ *
+ * <p>What the VM must provide: construct the stack on the VM thread; the driver then calls the
+ * {@link Link.Listener} the stack registered with {@code received} for every whole Ethernet
+ * frame (no FCS), {@code carrierChanged} when the link goes up or down, and {@code
+ * transmitSpace} when the transmit ring has room again after {@link Link#transmit} said no
+ * (extra calls are harmless). {@link Link#transmit} should not call the listener back
+ * synchronously. {@link GuestEnv#schedule} must run tasks on the VM thread and honour cancel.
+ * The stack charges {@code rxPacket} per received frame, {@code txPacket} per frame it hands to
+ * the link and {@code timerTick} per timer it or a workload sets. UDP and echo handlers run
+ * inside {@code received}; an exception from one is a bug and propagates to the driver.
  */
 public final class NetStack {
   /** The largest UDP payload that fits a 1500-byte MTU unfragmented. */
@@ -33,7 +43,6 @@ public final class NetStack {
   private record Waiter(Ipv4Address destination, Runnable task) {}
 
   private final GuestEnv env;
-  private final Link link;
   private final MacAddress mac;
   private final Cpu cpu;
   private final Timers timers;
@@ -53,7 +62,7 @@ public final class NetStack {
    */
   public NetStack(GuestEnv env, Link link) {
     this.env = Objects.requireNonNull(env, "env");
-    this.link = Objects.requireNonNull(link, "link");
+    Objects.requireNonNull(link, "link");
     this.mac = link.mac();
     this.cpu = env.cpu();
     this.timers = new Timers(env);
@@ -76,10 +85,6 @@ public final class NetStack {
 
   public GuestEnv env() {
     return env;
-  }
-
-  public Link link() {
-    return link;
   }
 
   public boolean linkUp() {

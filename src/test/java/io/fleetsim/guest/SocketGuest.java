@@ -125,7 +125,7 @@ final class SocketGuest implements AutoCloseable, GuestEnv {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     closed = true;
     wire.close();
     vm.shutdownNow();
