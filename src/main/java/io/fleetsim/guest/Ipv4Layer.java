@@ -113,7 +113,17 @@ final class Ipv4Layer {
     return tx.transmit(frame);
   }
 
+  /** A packet from the wire. */
   StackCounter receive(byte[] f, int off, int len) {
+    return receive(f, off, len, false);
+  }
+
+  /** A packet we sent to ourselves: our own source address is fine then. */
+  StackCounter receiveLooped(byte[] f, int off, int len) {
+    return receive(f, off, len, true);
+  }
+
+  private StackCounter receive(byte[] f, int off, int len, boolean looped) {
     Ipv4Header h;
     try {
       h = Ipv4Header.parse(f, off, len);
@@ -124,7 +134,7 @@ final class Ipv4Layer {
       return StackCounter.RX_DROP_FRAGMENT;
     }
     Ipv4Address src = new Ipv4Address(h.source());
-    if (src.isBroadcast() || src.isMulticast()) {
+    if (src.isBroadcast() || src.isMulticast() || (!looped && martian(src))) {
       return StackCounter.RX_DROP_BAD_ADDRESS;
     }
     if (!accepts(new Ipv4Address(h.destination()), h.protocol())) {
@@ -140,6 +150,11 @@ final class Ipv4Layer {
   /** Is {@code destination} our own unicast address? (Echo is not answered for broadcasts.) */
   boolean isOwnUnicast(int destination) {
     return config != null && destination == config.address().bits();
+  }
+
+  /** Our own or our subnet's broadcast address as a source from the wire (Linux: martian). */
+  private boolean martian(Ipv4Address src) {
+    return config != null && (src.equals(config.address()) || src.equals(config.subnetBroadcast()));
   }
 
   private boolean accepts(Ipv4Address dst, int protocol) {

@@ -290,7 +290,8 @@ public final class NetStack {
       counters.increment(StackCounter.RX_FRAMES);
       counters.add(StackCounter.RX_BYTES, frame.length);
       cpu.charge(cpu.costs().rxPacket());
-      counters.increment(ip.receive(frame, Ethernet.HEADER, frame.length - Ethernet.HEADER));
+      counters.increment(
+          ip.receiveLooped(frame, Ethernet.HEADER, frame.length - Ethernet.HEADER));
     });
   }
 

@@ -93,6 +93,11 @@ class Ipv4ReceiveTest {
     byte[] broadcastSource = Frames.ipv4(us(), PEER_MAC, -1, US, 17, 64,
         Frames.udp(-1, US, 4000, 9000, new byte[1], true));
     assertOnly(StackCounter.RX_DROP_BAD_ADDRESS, broadcastSource);
+    assertOnly(StackCounter.RX_DROP_BAD_ADDRESS, Frames.ipv4(us(), PEER_MAC, US, US, 17, 64,
+        Frames.udp(US, US, 4000, 9000, new byte[1], true)));
+    assertOnly(StackCounter.RX_DROP_BAD_ADDRESS, Frames.ipv4(us(), PEER_MAC,
+        Frames.ip("10.0.0.255"), US, 17, 64,
+        Frames.udp(Frames.ip("10.0.0.255"), US, 4000, 9000, new byte[1], true)));
     byte[] shortFrame = udpTo(US, us(), new byte[30]);
     byte[] cut = java.util.Arrays.copyOf(shortFrame, 50);
     assertOnly(StackCounter.RX_DROP_BAD_LENGTH, cut);

@@ -27,6 +27,19 @@ class NetStackApiTest {
   }
 
   @Test
+  void pingingOurselvesNeverTouchesTheLink() {
+    TestHost a = new TestHost(clock, 1).configured("10.0.0.1", 24);
+    a.link.sent().clear();
+    CompletableFuture<Duration> rtt = a.stack.ping(Ipv4Address.parse("10.0.0.1"),
+        Duration.ofSeconds(1)).toCompletableFuture();
+    assertTrue(clock.runUntil(rtt::isDone, 1_000_000L));
+    assertEquals(Duration.ZERO, rtt.join());
+    assertTrue(a.link.sent().isEmpty());
+    assertEquals(2, a.count(StackCounter.TX_LOOPBACK), "request and reply");
+    assertTrue(a.counters().rxAccounted());
+  }
+
+  @Test
   void pingOnceTimesOut() {
     TestHost a = new TestHost(clock, 1).configured("10.0.0.1", 24);
     CompletableFuture<Duration> rtt = a.stack.ping(Ipv4Address.parse("10.0.0.2"),

@@ -72,6 +72,11 @@ public final class VirtualClock {
     return true;
   }
 
+  /** Lets time pass without running anything: due tasks run late, at the next run. */
+  public void stall(long nanos) {
+    now += nanos;
+  }
+
   /** Live tasks still queued. */
   public int pending() {
     int n = 0;

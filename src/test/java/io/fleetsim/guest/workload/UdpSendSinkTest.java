@@ -191,4 +191,21 @@ class UdpSendSinkTest {
     assertEquals("echo 7: 1 datagrams (4 bytes) echoed, 0 dropped",
         p[1].env.lines().get(p[1].env.lines().size() - 1));
   }
+
+  @Test
+  void aLateTimerDoesNotBurst() {
+    TestHost[] p = TestHost.pair(clock);
+    WorkloadRun send = Workloads.parse("udp-send 10.0.0.2:9000 rate=1000 count=400")
+        .start(p[0].stack);
+    clock.runForMillis(50);
+    long before = p[0].count(StackCounter.UDP_DATAGRAMS_SENT);
+    clock.stall(100_000_000L); // a starved vCPU: 100 ms pass and no timer runs
+    clock.runFor(0);
+    long burst = p[0].count(StackCounter.UDP_DATAGRAMS_SENT) - before;
+    assertTrue(burst >= 1 && burst <= 10, "at most 10 ms worth at once: " + burst);
+    UdpSendResult r = (UdpSendResult) await(clock, send);
+    assertEquals(400, r.sent());
+    // 400 at 1000/s take 400 ms; the 100 ms stall comes on top instead of being caught up.
+    assertTrue(r.elapsedNanos() > 490_000_000L, "the stall was not made up: " + r);
+  }
 }
