@@ -1,5 +1,13 @@
 /**
- * The small guest OS a simulated VM runs: the e1000 driver, an IPv4 stack (Ethernet, ARP, IPv4,
- * ICMP, UDP, DHCP client) and workloads (ping, udp-send, udp-sink, echo).
+ * The small guest OS a simulated VM runs: the e1000 driver (in {@code guest.driver}), an IPv4
+ * stack and workloads (in {@code guest.workload}: ping, udp-send, udp-sink, echo).
+ *
+ * <p>The stack, {@link io.fleetsim.guest.NetStack}, sits on a {@link io.fleetsim.guest.Link}
+ * (the driver) and a {@link io.fleetsim.guest.GuestEnv} (time, timers, vCPU, console). One
+ * concept per file: {@code Ethernet}, {@code ArpPacket}/{@code ArpResolver}, {@code
+ * Ipv4Header}/{@code Ipv4Layer}, {@code IcmpMessage}/{@code Icmp}, {@code UdpHeader}/{@code
+ * Udp}, {@code DhcpMessage}/{@code DhcpClient}, {@code TxQueue} (link back-pressure), {@code
+ * StackCounters}. Everything runs on the VM thread; bad input from the network is dropped and
+ * counted by name, never thrown.
  */
 package io.fleetsim.guest;

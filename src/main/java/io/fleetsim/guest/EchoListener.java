@@ -1,0 +1,7 @@
+package io.fleetsim.guest;
+
+/** Receives the echo replies of an {@link EchoSocket}. */
+@FunctionalInterface
+public interface EchoListener {
+  void reply(EchoReply reply);
+}

@@ -1,0 +1,7 @@
+package io.fleetsim.guest;
+
+/** Receives the datagrams for a bound UDP port, on the VM thread. */
+@FunctionalInterface
+public interface UdpHandler {
+  void received(UdpDatagram datagram);
+}

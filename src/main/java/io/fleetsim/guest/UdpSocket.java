@@ -1,0 +1,12 @@
+package io.fleetsim.guest;
+
+/** A bound UDP port: datagrams to it go to its handler; it sends from that port. */
+public interface UdpSocket {
+  int port();
+
+  /** @param payload at most {@link NetStack#MAX_UDP_PAYLOAD} bytes */
+  SendStatus send(Ipv4Address destination, int destinationPort, byte[] payload);
+
+  /** Unbinds the port; later datagrams to it count as {@code rxDropNoPort}. */
+  void close();
+}

@@ -1,0 +1,31 @@
+package io.fleetsim.guest.workload;
+
+import io.fleetsim.guest.Ipv4Address;
+import java.util.Optional;
+
+/**
+ * A ping run's statistics, as busybox counts them.
+ *
+ * @param lossPercent {@code (transmitted - received) * 100 / transmitted}, integer division
+ * @param rtt percentiles of first replies; empty when no reply came
+ * @param unreachable sending failed for lack of a route ("Network is unreachable")
+ */
+public record PingResult(Ipv4Address host, long transmitted, long received, long duplicates,
+    long lossPercent, Optional<RttStats> rtt, boolean unreachable) implements WorkloadResult {
+
+  /** Like busybox's exit status: success when at least one reply came. */
+  @Override
+  public boolean success() {
+    return received > 0;
+  }
+
+  @Override
+  public String summary() {
+    return "ping " + host + ": " + transmitted + " transmitted, " + received + " received, "
+        + (duplicates > 0 ? duplicates + " duplicates, " : "") + lossPercent + "% loss"
+        + rtt.map(r -> ", rtt p50/p99/max = " + PingRun.millis(r.p50Nanos()) + "/"
+            + PingRun.millis(r.p99Nanos()) + "/" + PingRun.millis(r.maxNanos()) + " ms")
+            .orElse("")
+        + (unreachable ? ", network unreachable" : "");
+  }
+}

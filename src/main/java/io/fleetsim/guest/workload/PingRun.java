@@ -1,0 +1,168 @@
+package io.fleetsim.guest.workload;
+
+import io.fleetsim.guest.EchoReply;
+import io.fleetsim.guest.EchoSocket;
+import io.fleetsim.guest.GuestEnv;
+import io.fleetsim.guest.NetStack;
+import io.fleetsim.guest.SendStatus;
+import java.util.BitSet;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One ping run. Console lines, exactly busybox's (without its blank line before the summary):
+ *
+ * <pre>
+ * PING 10.0.0.1 (10.0.0.1): 56 data bytes
+ * 64 bytes from 10.0.0.1: seq=0 ttl=64 time=0.512 ms
+ * 64 bytes from 10.0.0.1: seq=0 ttl=64 time=0.530 ms (DUP!)
+ * --- 10.0.0.1 ping statistics ---
+ * 5 packets transmitted, 5 packets received, 1 duplicates, 0% packet loss
+ * round-trip min/avg/max = 0.100/0.200/0.512 ms
+ * </pre>
+ *
+ * Times are microseconds printed as milliseconds with three decimals; the duplicates clause and
+ * the round-trip line appear only when there are some. Without a route: {@code ping: sendto:
+ * Network is unreachable}, then the statistics.
+ */
+final class PingRun implements WorkloadRun {
+  private static final long NO_REPLY_WAIT_NANOS = 10_000_000_000L;
+  private static final long MIN_WAIT_NANOS = 1_000_000_000L;
+  private static final int SEQUENCES = 0x10000;
+
+  private final PingWorkload spec;
+  private final NetStack stack;
+  private final GuestEnv env;
+  private final byte[] payload;
+  private final long[] sentAt = new long[SEQUENCES];
+  private final BitSet answered = new BitSet(SEQUENCES);
+  private final BitSet outstanding = new BitSet(SEQUENCES);
+  private final Histogram rtts = RttStats.histogram();
+  private final CompletableFuture<WorkloadResult> result = new CompletableFuture<>();
+  private EchoSocket socket;
+  private GuestEnv.Cancellable timer;
+  private long transmitted;
+  private long received;
+  private long duplicates;
+  private long minMicros = Long.MAX_VALUE;
+  private long maxMicros;
+  private long sumMicros;
+  private boolean unreachable;
+  private boolean done;
+
+  PingRun(PingWorkload spec, NetStack stack) {
+    this.spec = spec;
+    this.stack = stack;
+    this.env = stack.env();
+    this.payload = new byte[spec.size()];
+    for (int i = 0; i < payload.length; i++) {
+      payload[i] = (byte) i;
+    }
+  }
+
+  void begin() {
+    env.print("PING " + spec.host() + " (" + spec.host() + "): " + spec.size() + " data bytes");
+    socket = stack.openEcho(this::onReply);
+    sendNext();
+  }
+
+  private void sendNext() {
+    if (done) {
+      return;
+    }
+    int seq = (int) (transmitted % SEQUENCES);
+    SendStatus status = socket.send(spec.host(), seq, payload);
+    if (status == SendStatus.NO_ROUTE) {
+      env.print("ping: sendto: Network is unreachable");
+      unreachable = true;
+      finish();
+      return;
+    }
+    // Like a socket send on Linux, a frame lost to link-down or a full queue still counts.
+    sentAt[seq] = stack.nanoTime();
+    answered.clear(seq);
+    outstanding.set(seq);
+    transmitted++;
+    if (spec.count().isPresent() && transmitted >= spec.count().getAsLong()) {
+      long wait = received == 0 ? NO_REPLY_WAIT_NANOS
+          : Math.max(MIN_WAIT_NANOS, 2 * maxMicros * 1_000L);
+      timer = stack.schedule(wait, this::finish);
+    } else {
+      timer = stack.schedule(spec.interval().toNanos(), this::sendNext);
+    }
+  }
+
+  private void onReply(EchoReply reply) {
+    int seq = reply.sequence();
+    if (done || !(outstanding.get(seq) || answered.get(seq))) {
+      return; // not a reply to anything this run sent
+    }
+    long nanos = reply.receivedAtNanos() - sentAt[seq];
+    long micros = nanos / 1_000L;
+    boolean dup = answered.get(seq);
+    if (dup) {
+      duplicates++;
+    } else {
+      received++;
+      answered.set(seq);
+      outstanding.clear(seq);
+      rtts.recordValue(Math.max(0, nanos));
+    }
+    minMicros = Math.min(minMicros, micros);
+    maxMicros = Math.max(maxMicros, micros);
+    sumMicros += micros;
+    env.print(reply.bytes() + " bytes from " + reply.from() + ": seq=" + seq + " ttl="
+        + reply.ttl() + " time=" + millis3(micros) + " ms" + (dup ? " (DUP!)" : ""));
+    if (spec.count().isPresent() && received >= spec.count().getAsLong()) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    if (done) {
+      return;
+    }
+    done = true;
+    if (timer != null) {
+      timer.cancel();
+    }
+    socket.close();
+    long loss = transmitted == 0 ? 0 : (transmitted - received) * 100 / transmitted;
+    env.print("--- " + spec.host() + " ping statistics ---");
+    env.print(transmitted + " packets transmitted, " + received + " packets received, "
+        + (duplicates > 0 ? duplicates + " duplicates, " : "") + loss + "% packet loss");
+    if (received + duplicates > 0) {
+      long avg = sumMicros / (received + duplicates);
+      env.print("round-trip min/avg/max = " + millis3(minMicros) + "/" + millis3(avg) + "/"
+          + millis3(maxMicros) + " ms");
+    }
+    result.complete(new PingResult(spec.host(), transmitted, received, duplicates, loss,
+        received > 0 ? Optional.of(RttStats.of(rtts)) : Optional.empty(), unreachable));
+  }
+
+  /** busybox's "%u.%03u" of a microsecond count. */
+  static String millis3(long micros) {
+    return micros / 1000 + "." + String.format("%03d", micros % 1000);
+  }
+
+  static String millis(long nanos) {
+    return millis3(nanos / 1_000L);
+  }
+
+  @Override
+  public CompletionStage<WorkloadResult> result() {
+    return result.minimalCompletionStage();
+  }
+
+  @Override
+  public void stop() {
+    finish();
+  }
+
+  @Override
+  public boolean done() {
+    return done;
+  }
+}

@@ -1,0 +1,52 @@
+package io.fleetsim.guest.workload;
+
+import io.fleetsim.guest.Ipv4Address;
+import io.fleetsim.guest.NetStack;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * {@code ping HOST [count=N] [interval=DURATION] [size=BYTES]}, after busybox ping: without
+ * {@code count} it runs until stopped (like busybox without {@code -c}) and prints its
+ * statistics then; interval 1s and 56 data bytes by default. After the last request it waits
+ * for outstanding replies: up to 10 s if none came yet, else twice the longest round trip (at
+ * least 1 s), and ends early once every request was answered. Success: at least one reply
+ * (busybox exits 0 then).
+ */
+public record PingWorkload(Ipv4Address host, OptionalLong count, Duration interval, int size)
+    implements Workload {
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+  public static final int DEFAULT_SIZE = 56;
+
+  public PingWorkload {
+    Objects.requireNonNull(host, "host");
+    if (count.isPresent() && count.getAsLong() < 1) {
+      throw new IllegalArgumentException("count must be at least 1");
+    }
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("interval must be positive");
+    }
+    if (size < 0 || size > NetStack.MAX_ICMP_PAYLOAD) {
+      throw new IllegalArgumentException("size must be 0-" + NetStack.MAX_ICMP_PAYLOAD);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "ping " + host + (count.isPresent() ? " count=" + count.getAsLong() : "")
+        + " interval=" + Durations.format(interval) + " size=" + size;
+  }
+
+  @Override
+  public boolean finite() {
+    return count.isPresent();
+  }
+
+  @Override
+  public WorkloadRun start(NetStack stack) {
+    PingRun run = new PingRun(this, stack);
+    run.begin();
+    return run;
+  }
+}

@@ -1,0 +1,62 @@
+package io.fleetsim.guest.workload;
+
+import io.fleetsim.guest.Ipv4Address;
+import io.fleetsim.guest.NetStack;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * {@code udp-send HOST:PORT [rate=PPS] [size=BYTES] [duration=DURATION] [count=N]}: datagrams
+ * of {@code size} payload bytes (default 64, at least 20) carrying a {@link SequencePayload},
+ * paced at {@code rate} per second (default 100). It ends after {@code count} datagrams or
+ * {@code duration}, whichever comes first, and runs until stopped with neither.
+ *
+ * <p>Back-pressure: before each datagram it asks {@link NetStack#canSend}; when the link's ring
+ * is full or the next hop is being resolved it waits for {@link NetStack#whenCanSend} instead of
+ * dropping, counts the datagram as delayed and then resumes the pace from that moment (no burst
+ * to catch up, so the rate is a ceiling). Success: something was sent and nothing dropped.
+ */
+public record UdpSendWorkload(Ipv4Address host, int port, double rate, int size,
+    Optional<Duration> duration, OptionalLong count) implements Workload {
+  public static final double DEFAULT_RATE = 100;
+  public static final int DEFAULT_SIZE = 64;
+
+  public UdpSendWorkload {
+    Objects.requireNonNull(host, "host");
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be 1-65535");
+    }
+    if (!(rate > 0)) {
+      throw new IllegalArgumentException("rate must be positive");
+    }
+    if (size < SequencePayload.LENGTH || size > NetStack.MAX_UDP_PAYLOAD) {
+      throw new IllegalArgumentException(
+          "size must be " + SequencePayload.LENGTH + "-" + NetStack.MAX_UDP_PAYLOAD);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "udp-send " + host + ":" + port + " rate=" + rateText(rate) + " size=" + size
+        + duration.map(d -> " duration=" + Durations.format(d)).orElse("")
+        + (count.isPresent() ? " count=" + count.getAsLong() : "");
+  }
+
+  static String rateText(double r) {
+    return r == Math.rint(r) ? Long.toString((long) r) : Double.toString(r);
+  }
+
+  @Override
+  public boolean finite() {
+    return duration.isPresent() || count.isPresent();
+  }
+
+  @Override
+  public WorkloadRun start(NetStack stack) {
+    UdpSendRun run = new UdpSendRun(this, stack);
+    run.begin();
+    return run;
+  }
+}

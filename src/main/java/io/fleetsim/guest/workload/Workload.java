@@ -1,0 +1,19 @@
+package io.fleetsim.guest.workload;
+
+import io.fleetsim.guest.NetStack;
+
+/**
+ * A parsed, immutable workload spec. It can be started on any number of stacks; each start is
+ * an independent {@link WorkloadRun}. Finite workloads end by themselves; infinite ones run
+ * until {@link WorkloadRun#stop()}.
+ */
+public sealed interface Workload
+    permits PingWorkload, UdpSendWorkload, UdpSinkWorkload, EchoWorkload {
+  /** The canonical spec with every default spelled out, e.g. {@code ping 10.0.2.2 count=5 ...}. */
+  String describe();
+
+  boolean finite();
+
+  /** Starts on the VM thread; the stack should be configured (by hand or by DHCP) first. */
+  WorkloadRun start(NetStack stack);
+}

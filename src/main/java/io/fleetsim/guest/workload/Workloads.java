@@ -1,0 +1,90 @@
+package io.fleetsim.guest.workload;
+
+import io.fleetsim.guest.NetStack;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Parses workload specs, words separated by spaces:
+ *
+ * <pre>
+ * ping HOST [count=N] [interval=DURATION] [size=BYTES]
+ * udp-send HOST:PORT [rate=PPS] [size=BYTES] [duration=DURATION] [count=N]
+ * udp-sink PORT
+ * echo PORT
+ * </pre>
+ *
+ * Durations: a decimal number with ns, us, ms, s, m or h ({@code 1s}, {@code 200ms}, {@code
+ * 0.5s}). Errors are {@link WorkloadSyntaxException}s naming the bad word and the usage.
+ */
+public final class Workloads {
+  public static final String PING_USAGE = "ping HOST [count=N] [interval=DURATION] [size=BYTES]";
+  public static final String UDP_SEND_USAGE =
+      "udp-send HOST:PORT [rate=PPS] [size=BYTES] [duration=DURATION] [count=N]";
+  public static final String UDP_SINK_USAGE = "udp-sink PORT";
+  public static final String ECHO_USAGE = "echo PORT";
+  private static final String KINDS = "ping, udp-send, udp-sink, echo";
+
+  private Workloads() {}
+
+  public static Workload parse(String spec) {
+    List<String> words = Arrays.asList(spec.trim().split("\\s+"));
+    if (spec.isBlank()) {
+      throw new WorkloadSyntaxException("empty workload (expected one of: " + KINDS + ")");
+    }
+    String kind = words.get(0);
+    List<String> rest = words.subList(1, words.size());
+    switch (kind) {
+      case "ping":
+        return ping(rest);
+      case "udp-send":
+        return udpSend(rest);
+      case "udp-sink":
+        return new UdpSinkWorkload(portOnly("udp-sink", UDP_SINK_USAGE, rest));
+      case "echo":
+        return new EchoWorkload(portOnly("echo", ECHO_USAGE, rest));
+      default:
+        throw new WorkloadSyntaxException(
+            "unknown workload '" + kind + "' (expected one of: " + KINDS + ")");
+    }
+  }
+
+  private static Workload ping(List<String> words) {
+    SpecReader r = new SpecReader("ping", PING_USAGE, words, keys("count", "interval", "size"), 1);
+    return new PingWorkload(r.address("HOST", r.positional(0)), r.count("count"),
+        r.duration("interval").orElse(PingWorkload.DEFAULT_INTERVAL),
+        r.size("size", PingWorkload.DEFAULT_SIZE, 0, NetStack.MAX_ICMP_PAYLOAD));
+  }
+
+  private static Workload udpSend(List<String> words) {
+    SpecReader r = new SpecReader("udp-send", UDP_SEND_USAGE, words,
+        keys("rate", "size", "duration", "count"), 1);
+    String target = r.positional(0);
+    int colon = target.lastIndexOf(':');
+    if (colon < 0) {
+      throw r.error("HOST:PORT '" + target + "' has no ':PORT'");
+    }
+    OptionalLong count = r.count("count");
+    Optional<Duration> duration = r.duration("duration");
+    return new UdpSendWorkload(r.address("HOST", target.substring(0, colon)),
+        r.port("PORT", target.substring(colon + 1)),
+        r.rate("rate").orElse(UdpSendWorkload.DEFAULT_RATE),
+        r.size("size", UdpSendWorkload.DEFAULT_SIZE, SequencePayload.LENGTH,
+            NetStack.MAX_UDP_PAYLOAD),
+        duration, count);
+  }
+
+  private static int portOnly(String kind, String usage, List<String> words) {
+    SpecReader r = new SpecReader(kind, usage, words, Set.of(), 1);
+    return r.port("PORT", r.positional(0));
+  }
+
+  private static Set<String> keys(String... names) {
+    return new TreeSet<>(Arrays.asList(names));
+  }
+}
