@@ -1,7 +1,7 @@
 package io.fleetsim.guest;
 
 import io.fleetsim.qemu.MacAddress;
-import io.fleetsim.vm.Cpu;
+import io.fleetsim.vm.hw.Cpu;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.fleetsim.guest;
 
-import io.fleetsim.vm.Cpu;
+import io.fleetsim.vm.hw.Cpu;
 
 /** Guest time and timers: each timer that fires costs the vCPU one timer tick. */
 final class Timers {

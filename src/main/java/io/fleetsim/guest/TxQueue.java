@@ -1,6 +1,6 @@
 package io.fleetsim.guest;
 
-import io.fleetsim.vm.Cpu;
+import io.fleetsim.vm.hw.Cpu;
 import java.util.ArrayDeque;
 
 /**

@@ -2,8 +2,8 @@ package io.fleetsim.guest;
 
 import io.fleetsim.qemu.MacAddress;
 import io.fleetsim.testing.FramedClient;
-import io.fleetsim.vm.CostTable;
-import io.fleetsim.vm.Cpu;
+import io.fleetsim.vm.hw.CostTable;
+import io.fleetsim.vm.hw.Cpu;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.fleetsim.guest;
 
-import io.fleetsim.vm.CostTable;
-import io.fleetsim.vm.Cpu;
+import io.fleetsim.vm.hw.CostTable;
+import io.fleetsim.vm.hw.Cpu;
 import java.util.ArrayList;
 import java.util.List;
 
