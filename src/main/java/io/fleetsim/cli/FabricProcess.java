@@ -1,7 +1,5 @@
 package io.fleetsim.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fleetsim.capture.CaptureException;
 import io.fleetsim.capture.PcapWriter;
 import io.fleetsim.fabric.Fabric;
@@ -16,7 +14,6 @@ import io.fleetsim.qemu.FilterDumpSpec;
 import io.fleetsim.qemu.NetdevSpec;
 import io.fleetsim.qemu.QemuConfig;
 import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -210,15 +207,10 @@ final class FabricProcess {
     out.print(CounterTable.render(stats));
     out.flush();
     if (statsFile.isPresent()) {
-      try {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("fabric", kind.label());
-        json.put("ports", stats);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .writeValue(statsFile.get(), json);
-      } catch (IOException e) {
-        System.err.println("fleetsim: --stats " + statsFile.get() + ": " + e.getMessage());
-      }
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("fabric", kind.label());
+      json.put("ports", stats);
+      Json.write(statsFile.get(), json);
     }
   }
 }

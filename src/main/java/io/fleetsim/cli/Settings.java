@@ -5,11 +5,19 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.fleetsim.fabric.FabricSettings;
 import io.fleetsim.netdev.NetdevSettings;
+import io.fleetsim.guest.driver.E1000Driver;
+import io.fleetsim.nic.e1000.E1000Nic;
+import io.fleetsim.vm.hw.CostTable;
 import java.io.File;
+import java.time.Duration;
 import java.util.Optional;
 
 /** HOCON to typed settings: the one place the runtime layers' tunables are read. */
-record Settings(Config config, NetdevSettings netdev, FabricSettings fabric) {
+record Settings(Config config, NetdevSettings netdev, FabricSettings fabric, VmSettings vm) {
+
+  /** Defaults for every simulated VM ({@code fleetsim.vm}). */
+  record VmSettings(long memoryBytes, double cpuMhz, Duration burst, CostTable costs,
+      E1000Driver.Config driver, E1000Nic.Settings nic, Duration dhcpTimeout) {}
 
   /** reference.conf, overridden by {@code file} when given, then by -D system properties. */
   static Settings load(Optional<File> file) {
@@ -32,9 +40,26 @@ record Settings(Config config, NetdevSettings netdev, FabricSettings fabric) {
           config.getInt("fleetsim.fabric.ingress-batch-frames"),
           config.getInt("fleetsim.fabric.port-queue-frames"),
           config.getDuration("fleetsim.switch.mac-ageing"));
-      return new Settings(config, netdev, fabric);
+      return new Settings(config, netdev, fabric, vm(config.getConfig("fleetsim.vm")));
     } catch (ConfigException | IllegalArgumentException | ArithmeticException e) {
       throw new UsageError("configuration: " + e.getMessage());
     }
+  }
+
+  private static VmSettings vm(Config vm) {
+    Config costs = vm.getConfig("cpu.costs");
+    return new VmSettings(
+        vm.getBytes("memory"),
+        vm.getDouble("cpu.mhz"),
+        vm.getDuration("cpu.burst"),
+        new CostTable(costs.getLong("mmio-read"), costs.getLong("mmio-write"),
+            costs.getLong("interrupt-entry"), costs.getDouble("per-byte-copy"),
+            costs.getLong("rx-packet"), costs.getLong("tx-packet"), costs.getLong("timer-tick")),
+        new E1000Driver.Config(vm.getInt("e1000.rx-descriptors"), vm.getInt("e1000.tx-descriptors"),
+            Math.toIntExact(vm.getBytes("e1000.tx-buffer")), vm.getInt("e1000.poll-budget"),
+            vm.getInt("e1000.interrupt-throttle")),
+        new E1000Nic.Settings(vm.getInt("nic.ingress-batch-frames"),
+            vm.getInt("nic.transmit-queue-frames")),
+        vm.getDuration("dhcp-timeout"));
   }
 }

@@ -75,17 +75,21 @@ final class PeerLink {
             .via(FrameCodec.encoder(settings.writeBatchBytes(),
                 unsent -> counters.drop(DropCause.PEER_LOST, unsent)))
             .watchTermination(Keep.both());
-    Flow<ByteString, ByteString, NotUsed> link =
-        Flow.completionStageFlow(connected.thenApply(address -> port.link()))
-            .mapMaterializedValue(m -> NotUsed.notUsed());
+    Flow<ByteString, ByteString, CompletionStage<NotUsed>> link =
+        Flow.completionStageFlow(connected.thenApply(address -> port.link()));
 
-    Pair<CompletionStage<Done>, Pair<UniqueKillSwitch, CompletionStage<Done>>> running = wire
+    Pair<Pair<CompletionStage<Done>, Pair<UniqueKillSwitch, CompletionStage<Done>>>,
+        CompletionStage<NotUsed>> running = wire
         .joinMat(BidiFlow.fromFlowsMat(fromWire, toWire, Pair::create), Keep.right())
-        .joinMat(link, Keep.left())
+        .joinMat(link, Keep.both())
         .run(materializer);
-    CompletionStage<Done> readDone = running.first();
-    UniqueKillSwitch writeSwitch = running.second().first();
-    CompletionStage<Done> writeDone = running.second().second();
+    CompletionStage<Done> readDone = running.first().first();
+    UniqueKillSwitch writeSwitch = running.first().second().first();
+    CompletionStage<Done> writeDone = running.first().second().second();
+    // "Connected" only once the port's link runs too: whoever hears Ready may send at once.
+    CompletionStage<NotUsed> linked = running.second();
+    CompletionStage<String> connectedAndLinked =
+        connected.thenCompose(address -> linked.thenApply(m -> address));
 
     CompletionStage<LinkEnd> readEnd = readDone.handle((done, failure) -> {
       writeSwitch.abort(PEER_GONE);
@@ -94,7 +98,7 @@ final class PeerLink {
     CompletionStage<LinkEnd> ended =
         readEnd.thenCombine(writeDone.handle((done, failure) -> Done.getInstance()),
             (end, done) -> end);
-    return new PeerLink(connected, ended);
+    return new PeerLink(connectedAndLinked, ended);
   }
 
   private static LinkEnd outcome(Throwable failure, PortCounters counters) {

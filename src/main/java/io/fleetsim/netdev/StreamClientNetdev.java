@@ -111,8 +111,9 @@ public final class StreamClientNetdev {
   private Behavior<Command> onConnected(Connected connected) {
     String peer = connected.peer();
     failuresInARow = 0;
-    context.getLog().info("netdev {}: connected to {}", id, peer);
-    if (!reported) {
+    if (reported) {
+      context.getLog().info("netdev {}: connected to {}", id, peer); // a reconnect
+    } else {
       reported = true;
       replyTo.tell(new NetdevStatus.Ready(id, "connected to " + peer));
     }

@@ -109,7 +109,7 @@ public final class StreamServerNetdev {
 
   private Behavior<Command> onBound(Bound bound) {
     String description = "listening on " + bound.localAddress();
-    context.getLog().info("netdev {}: {}", id, description);
+    context.getLog().debug("netdev {}: {}", id, description); // the CLI prints this line
     replyTo.tell(new NetdevStatus.Ready(id, description));
     gate.next();
     return listening();

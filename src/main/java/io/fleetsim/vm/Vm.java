@@ -1,10 +1,12 @@
 package io.fleetsim.vm;
 
 import io.fleetsim.guest.GuestEnv;
+import io.fleetsim.guest.GuestOs;
 import io.fleetsim.guest.Link;
 import io.fleetsim.guest.driver.BumpAllocator;
 import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.guest.driver.Mmio;
+import io.fleetsim.fabric.TappedPort;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.netdev.NetdevStatus;
 import io.fleetsim.netdev.Netdevs;
@@ -43,6 +45,9 @@ public final class Vm {
 
   /** Carrier of NIC {@code nic} on or off (a link-flap fault); the guest sees LSC. */
   public record SetCarrier(int nic, boolean up) implements Command {}
+
+  /** Stops the guest's workloads (ping prints its statistics), then replies. */
+  public record Shutdown(ActorRef<Boolean> replyTo) implements Command {}
 
   private record Interrupt(int nic) implements Command {}
 
@@ -108,12 +113,13 @@ public final class Vm {
         int index = i;
         ActorRef<NetdevStatus> replyTo = context.messageAdapter(NetdevStatus.class,
             s -> new NetdevStarted(index, s));
-        spawn(Netdevs.behavior(netdev.spec(), nics.get(i).port(), netdevSettings, replyTo),
+        spawn(Netdevs.behavior(netdev.spec(), TappedPort.of(nics.get(i).port(), nic.taps()),
+                netdevSettings, replyTo),
             "netdev-" + netdev.spec().id());
         pending[0]++;
       } else {
         NicSpec.FabricPort fabric = (NicSpec.FabricPort) nic.attachment();
-        nics.get(i).port().link().join(fabric.port().link())
+        TappedPort.of(nics.get(i).port(), nic.taps()).link().join(fabric.port().link())
             .run(Materializer.matFromSystem(context.getSystem()));
         lines[i] = nic.id() + ": on " + fabric.port().name();
       }
@@ -134,6 +140,10 @@ public final class Vm {
           return --pending[0] == 0 ? boot(lines) : Behaviors.same();
         })
         .onMessage(GetReport.class, this::onGetReport)
+        .onMessage(Shutdown.class, s -> {
+          s.replyTo().tell(true);
+          return Behaviors.same();
+        })
         .onAnyMessage(early -> Behaviors.same()) // interrupts before the driver exists: none unmasked
         .build();
   }
@@ -143,6 +153,9 @@ public final class Vm {
   }
 
   private Behavior<Command> boot(String[] netdevLines) {
+    for (String line : netdevLines) {
+      console.accept(line); // the netdev lines first, then whatever the guest prints
+    }
     GuestEnv env = new Env();
     List<Link> links = new ArrayList<>();
     long base = DRIVER_MEMORY_BASE;
@@ -156,13 +169,13 @@ public final class Vm {
         drivers.add(driver);
         links.add(driver);
       }
-      os.boot(env, links, success -> events.tell(new VmEvent.Finished(spec.name(), success)));
     } catch (RuntimeException e) {
       events.tell(new VmEvent.StartFailed(spec.name(), "guest did not boot: " + e.getMessage()));
       return Behaviors.stopped();
     }
     events.tell(new VmEvent.Ready(spec.name(), List.of(netdevLines)));
-    drain();
+    runGuest(() -> os.boot(env, links,
+        success -> events.tell(new VmEvent.Finished(spec.name(), success))));
     return running();
   }
 
@@ -212,6 +225,11 @@ public final class Vm {
           return Behaviors.same();
         })
         .onMessage(GetReport.class, this::onGetReport)
+        .onMessage(Shutdown.class, s -> {
+          os.shutdown();
+          s.replyTo().tell(true);
+          return Behaviors.same();
+        })
         .onMessage(NetdevStarted.class, late -> Behaviors.same())
         .build();
   }

@@ -1,7 +1,5 @@
-package io.fleetsim.vm;
+package io.fleetsim.guest;
 
-import io.fleetsim.guest.GuestEnv;
-import io.fleetsim.guest.Link;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +10,9 @@ public interface GuestOs {
    * thread, when every finite workload has ended: true if all succeeded.
    */
   void boot(GuestEnv env, List<Link> links, java.util.function.Consumer<Boolean> finished);
+
+  /** Stops every workload (ping prints its statistics); the VM is about to stop. */
+  void shutdown();
 
   /** Counters and workload results for --stats and reports. */
   Map<String, Object> report();

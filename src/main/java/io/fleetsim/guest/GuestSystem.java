@@ -1,0 +1,158 @@
+package io.fleetsim.guest;
+
+import io.fleetsim.guest.workload.PingWorkload;
+import io.fleetsim.guest.workload.UdpSendWorkload;
+import io.fleetsim.guest.workload.Workload;
+import io.fleetsim.guest.workload.WorkloadResult;
+import io.fleetsim.guest.workload.WorkloadRun;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The small guest OS: one IPv4 stack per NIC, addressed statically or by DHCP, and the
+ * workloads, started once every interface has its address. Clients (ping, udp-send) run on the
+ * interface that reaches their host; servers (udp-sink, echo) listen on every interface.
+ */
+public final class GuestSystem implements GuestOs {
+
+  /** How one interface gets its address: a fixed one, DHCP, or none (layer 2 only). */
+  public record InterfaceSetup(Optional<Ipv4Config> address, boolean dhcp) {
+    public static InterfaceSetup unconfigured() {
+      return new InterfaceSetup(Optional.empty(), false);
+    }
+  }
+
+  private final List<InterfaceSetup> setups;
+  private final List<Workload> workloads;
+  private final Duration dhcpTimeout;
+  private final List<NetStack> stacks = new ArrayList<>();
+  private final List<Started> runs = new ArrayList<>();
+  private GuestEnv env;
+
+  private record Started(Workload workload, String nic, WorkloadRun run) {}
+
+  public GuestSystem(List<InterfaceSetup> setups, List<Workload> workloads, Duration dhcpTimeout) {
+    this.setups = List.copyOf(setups);
+    this.workloads = List.copyOf(workloads);
+    this.dhcpTimeout = dhcpTimeout;
+  }
+
+  @Override
+  public void boot(GuestEnv env, List<Link> links, Consumer<Boolean> finished) {
+    if (links.size() != setups.size()) {
+      throw new IllegalArgumentException(links.size() + " NICs but " + setups.size() + " interface setups");
+    }
+    this.env = env;
+    List<CompletableFuture<?>> addressed = new ArrayList<>();
+    for (int i = 0; i < links.size(); i++) {
+      NetStack stack = new NetStack(env, links.get(i));
+      stacks.add(stack);
+      InterfaceSetup setup = setups.get(i);
+      setup.address().ifPresent(stack::configure);
+      addressed.add(setup.dhcp() ? stack.dhcp().toCompletableFuture() : CompletableFuture.completedFuture(null));
+    }
+    CompletableFuture<Void> ready = CompletableFuture.allOf(addressed.toArray(CompletableFuture[]::new));
+    GuestEnv.Cancellable timeout = env.schedule(dhcpTimeout.toNanos(), () -> {
+      if (!ready.isDone()) {
+        env.print("dhcp: no lease after " + dhcpTimeout.toSeconds() + " s");
+        finished.accept(false);
+      }
+    });
+    // DHCP completes inside a received frame, so this runs on the VM thread like everything else.
+    ready.thenRun(() -> {
+      timeout.cancel();
+      startWorkloads(finished);
+    });
+  }
+
+  private void startWorkloads(Consumer<Boolean> finished) {
+    List<CompletableFuture<WorkloadResult>> finite = new ArrayList<>();
+    for (Workload workload : workloads) {
+      List<NetStack> on = workload.finite() || target(workload).isPresent()
+          ? List.of(stackFor(workload)) : stacks;
+      for (NetStack stack : on) {
+        WorkloadRun run = workload.start(stack);
+        runs.add(new Started(workload, stack.mac().toString(), run));
+        if (workload.finite()) {
+          finite.add(run.result().toCompletableFuture());
+        }
+      }
+    }
+    if (finite.isEmpty()) {
+      return; // only servers, or nothing: the VM keeps serving until it is stopped
+    }
+    CompletableFuture.allOf(finite.toArray(CompletableFuture[]::new)).whenComplete((ok, err) ->
+        finished.accept(err == null && finite.stream().allMatch(f -> f.join().success())));
+  }
+
+  private static Optional<Ipv4Address> target(Workload workload) {
+    if (workload instanceof PingWorkload ping) {
+      return Optional.of(ping.host());
+    }
+    if (workload instanceof UdpSendWorkload send) {
+      return Optional.of(send.host());
+    }
+    return Optional.empty();
+  }
+
+  /** The interface whose subnet holds the target, else one with a router, else the first. */
+  private NetStack stackFor(Workload workload) {
+    Optional<Ipv4Address> host = target(workload);
+    if (host.isPresent()) {
+      for (NetStack stack : stacks) {
+        if (stack.config().map(c -> c.onLink(host.get())).orElse(false)) {
+          return stack;
+        }
+      }
+      for (NetStack stack : stacks) {
+        if (stack.config().flatMap(Ipv4Config::gateway).isPresent()) {
+          return stack;
+        }
+      }
+    }
+    return stacks.get(0);
+  }
+
+  @Override
+  public Map<String, Object> report() {
+    Map<String, Object> report = new LinkedHashMap<>();
+    List<Map<String, Object>> interfaces = new ArrayList<>();
+    for (NetStack stack : stacks) {
+      Map<String, Object> nic = new LinkedHashMap<>();
+      nic.put("mac", stack.mac().toString());
+      nic.put("address", stack.config().map(Ipv4Config::describe).orElse(null));
+      nic.put("counters", stack.counters().snapshot());
+      interfaces.add(nic);
+    }
+    report.put("interfaces", interfaces);
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (Started s : runs) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("workload", s.workload().describe());
+      r.put("nic", s.nic());
+      CompletableFuture<WorkloadResult> result = s.run().result().toCompletableFuture();
+      r.put("done", result.isDone());
+      if (result.isDone() && !result.isCompletedExceptionally()) {
+        r.put("success", result.join().success());
+        r.put("summary", result.join().summary());
+        r.put("result", result.join());
+      }
+      results.add(r);
+    }
+    report.put("workloads", results);
+    return report;
+  }
+
+  @Override
+  public void shutdown() {
+    for (Started s : runs) {
+      s.run().stop();
+    }
+  }
+}
