@@ -4,13 +4,15 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.stage.AbstractGraphStageWithMaterializedValue;
 import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
-import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
@@ -21,21 +23,32 @@ import org.apache.pekko.util.ByteString;
  * stream netdev outrun QEMU's one sendmsg per frame.
  *
  * <p>{@code onUnsent} hears how many whole frames were still held when the socket side went away
- * (cancelled or failed), so they can be counted as lost.
+ * or the stage was aborted, so they can be counted as lost. The materialized {@link Abort}
+ * stops the stage from outside (thread-safe): held frames are dropped and the socket side is
+ * failed, which makes Pekko TCP abort the connection.
  */
-final class FrameEncoder extends GraphStage<FlowShape<ByteString, ByteString>> {
+final class FrameEncoder
+    extends AbstractGraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>,
+        FrameEncoder.Abort> {
+  /** Drops what the encoder holds and fails the wire side with {@code cause}. */
+  interface Abort {
+    void abort(Throwable cause);
+  }
+
   private final Inlet<ByteString> in = Inlet.create("FrameEncoder.in");
   private final Outlet<ByteString> out = Outlet.create("FrameEncoder.out");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
   private final int batchBytes;
   private final LongConsumer onUnsent;
+  private final Runnable onEnd;
 
-  FrameEncoder(int batchBytes, LongConsumer onUnsent) {
+  FrameEncoder(int batchBytes, LongConsumer onUnsent, Runnable onEnd) {
     if (batchBytes < FrameDecoder.HEADER + 1) {
       throw new IllegalArgumentException("batchBytes must be at least 5, got " + batchBytes);
     }
     this.batchBytes = batchBytes;
     this.onUnsent = onUnsent;
+    this.onEnd = onEnd;
   }
 
   @Override
@@ -49,12 +62,17 @@ final class FrameEncoder extends GraphStage<FlowShape<ByteString, ByteString>> {
   }
 
   @Override
-  public GraphStageLogic createLogic(Attributes inheritedAttributes) {
-    return new GraphStageLogic(shape) {
+  public Pair<GraphStageLogic, Abort> createLogicAndMaterializedValuePair(Attributes attributes) {
+    class Logic extends GraphStageLogic {
       private final List<ByteString> pending = new ArrayList<>();
       private long pendingBytes;
+      final AsyncCallback<Throwable> abort = createAsyncCallback(cause -> {
+        reportUnsent();
+        failStage(cause);
+      });
 
-      {
+      Logic() {
+        super(shape);
         setHandler(in, new AbstractInHandler() {
           @Override
           public void onPush() {
@@ -109,6 +127,12 @@ final class FrameEncoder extends GraphStage<FlowShape<ByteString, ByteString>> {
         pull(in);
       }
 
+      @Override
+      public void postStop() {
+        pending.clear();
+        onEnd.run();
+      }
+
       private void pullIfRoom() {
         if (!hasBeenPulled(in) && !isClosed(in) && pendingBytes < batchBytes) {
           pull(in);
@@ -116,7 +140,7 @@ final class FrameEncoder extends GraphStage<FlowShape<ByteString, ByteString>> {
       }
 
       private void flush() {
-        // A batch never exceeds batchBytes plus one frame, and batchBytes fits an int by type.
+        // A batch never exceeds batchBytes plus one frame.
         byte[] wire = new byte[(int) pendingBytes];
         ByteBuffer target = ByteBuffer.wrap(wire);
         for (ByteString frame : pending) {
@@ -135,6 +159,8 @@ final class FrameEncoder extends GraphStage<FlowShape<ByteString, ByteString>> {
           pendingBytes = 0;
         }
       }
-    };
+    }
+    Logic logic = new Logic();
+    return Pair.create(logic, cause -> logic.abort.invoke(cause));
   }
 }

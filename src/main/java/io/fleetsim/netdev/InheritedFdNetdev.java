@@ -8,6 +8,7 @@ import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -52,9 +53,9 @@ public final class InheritedFdNetdev {
         return Behaviors.stopped();
       }
       String peer = "fd=" + fd + " (" + describe(channel) + ")";
-      PeerLink link = PeerLink.start(ChannelTransport.peerFlow(channel, peer,
-              context.getSystem().dispatchers().lookup(DispatcherSelector.blocking())), port, settings,
-          Materializer.createMaterializer(context));
+      Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+      PeerLink link = PeerLink.start(ChannelTransport.peerFlow(channel, peer, blocking), false,
+          port, settings, Materializer.createMaterializer(context));
       context.pipeToSelf(link.ended(), (end, failure) -> new PeerEnded(peer,
           end != null ? end : new LinkEnd.Disconnected(StartFailure.reason("", failure))));
       context.getLog().info("netdev {}: connected via {}", id, peer);

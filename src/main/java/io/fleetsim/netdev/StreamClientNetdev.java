@@ -78,8 +78,8 @@ public final class StreamClientNetdev {
   private Behavior<Command> connect() {
     PeerLink link;
     try {
-      link = PeerLink.start(StreamTransport.connect(addr, context.getSystem()), port, settings,
-          materializer);
+      link = PeerLink.start(StreamTransport.connect(addr, context.getSystem()), true, port,
+          settings, materializer);
     } catch (StartFailure e) {
       replyTo.tell(new NetdevStatus.Failed(id, e.getMessage()));
       return Behaviors.stopped();

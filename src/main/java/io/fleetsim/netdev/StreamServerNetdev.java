@@ -123,7 +123,8 @@ public final class StreamServerNetdev {
   private Behavior<Command> onArrived(Arrived arrived) {
     String peer = arrived.peer().address();
     context.getLog().info("netdev {}: connection from {}", id, peer);
-    PeerLink link = PeerLink.start(arrived.peer().transport(), port, settings, materializer);
+    PeerLink link = PeerLink.start(arrived.peer().transport(), false, port, settings,
+        materializer);
     context.pipeToSelf(link.ended(), (end, failure) -> new PeerEnded(peer,
         end != null ? end : new LinkEnd.Disconnected(StartFailure.reason("", failure))));
     return serving();
