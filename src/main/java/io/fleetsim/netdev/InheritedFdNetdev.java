@@ -8,10 +8,8 @@ import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.Materializer;
@@ -53,8 +51,8 @@ public final class InheritedFdNetdev {
         return Behaviors.stopped();
       }
       String peer = "fd=" + fd + " (" + describe(channel) + ")";
-      Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-      PeerLink link = PeerLink.start(ChannelTransport.peerFlow(channel, peer, blocking), false,
+      PeerLink link = PeerLink.start(
+          ChannelTransport.peerFlow(channel, peer, ChannelIo.executor()), false,
           port, settings, Materializer.createMaterializer(context));
       context.pipeToSelf(link.ended(), (end, failure) -> new PeerEnded(peer,
           end != null ? end : new LinkEnd.Disconnected(StartFailure.reason("", failure))));
