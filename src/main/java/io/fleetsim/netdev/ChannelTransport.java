@@ -25,7 +25,7 @@ import org.apache.pekko.util.ByteString;
  * A connected blocking {@link SocketChannel} (unix socket, inherited fd) as a byte flow, for the
  * transports Pekko's TCP cannot open.
  *
- * <p>The blocking calls run on {@code blocking} (Pekko's blocking-IO dispatcher), never on the
+ * <p>The blocking calls run on {@code blocking} ({@link ChannelIo} threads), never on the
  * stage: one read per downstream pull and one write at a time, so back-pressure is the socket's
  * own. The stage owns the channel: when either side ends, or the stage is stopped (its netdev
  * stops), it closes the channel, which also wakes a read blocked on it. Semantics match Pekko

@@ -42,7 +42,7 @@ public final class FrameCodec {
    * {@link TruncatedFrameException} when the bytes end inside a frame.
    */
   public static Flow<ByteString, ByteString, NotUsed> decoder(int maxFrame) {
-    return Flow.fromGraph(new FrameDecoder(maxFrame, READ_AHEAD_BYTES));
+    return Flow.fromGraph(new FrameDecoder(maxFrame, READ_AHEAD_BYTES, true, end -> { }));
   }
 
   /** Frames to wire bytes, coalescing up to {@code batchBytes} while downstream is busy. */
@@ -51,7 +51,8 @@ public final class FrameCodec {
   }
 
   static Flow<ByteString, ByteString, NotUsed> encoder(int batchBytes, LongConsumer onUnsent) {
-    return Flow.fromGraph(new FrameEncoder(batchBytes, onUnsent));
+    return Flow.fromGraph(new FrameEncoder(batchBytes, onUnsent, () -> { }))
+        .mapMaterializedValue(abort -> NotUsed.notUsed());
   }
 
   /** One frame with its prefix, uncoalesced: for tests and one-off writes. */

@@ -10,7 +10,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.Materializer;
@@ -52,9 +51,9 @@ public final class InheritedFdNetdev {
         return Behaviors.stopped();
       }
       String peer = "fd=" + fd + " (" + describe(channel) + ")";
-      PeerLink link = PeerLink.start(ChannelTransport.peerFlow(channel, peer,
-              context.getSystem().dispatchers().lookup(DispatcherSelector.blocking())), port, settings,
-          Materializer.createMaterializer(context));
+      PeerLink link = PeerLink.start(
+          ChannelTransport.peerFlow(channel, peer, ChannelIo.executor()), false,
+          port, settings, Materializer.createMaterializer(context));
       context.pipeToSelf(link.ended(), (end, failure) -> new PeerEnded(peer,
           end != null ? end : new LinkEnd.Disconnected(StartFailure.reason("", failure))));
       context.getLog().info("netdev {}: connected via {}", id, peer);

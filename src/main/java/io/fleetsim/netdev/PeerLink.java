@@ -3,18 +3,16 @@ package io.fleetsim.netdev;
 import io.fleetsim.fabric.DropCause;
 import io.fleetsim.fabric.Port;
 import io.fleetsim.fabric.PortCounters;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -50,8 +48,14 @@ final class PeerLink {
     return ended;
   }
 
-  static PeerLink start(Flow<ByteString, ByteString, CompletionStage<String>> transport, Port port,
-      NetdevSettings settings, Materializer materializer) {
+  /**
+   * Runs {@code transport <-> codec <-> port.link()}. With {@code awaitConnection} (an outgoing
+   * connection) the link is materialized only once the transport's materialized address
+   * completes; otherwise (an accepted or inherited socket, already connected) right away, which
+   * spares every frame the hop through a deferred inner flow.
+   */
+  static PeerLink start(Flow<ByteString, ByteString, CompletionStage<String>> transport,
+      boolean awaitConnection, Port port, NetdevSettings settings, Materializer materializer) {
     PortCounters counters = port.counters();
     CompletableFuture<String> connected = new CompletableFuture<>();
     Flow<ByteString, ByteString, NotUsed> wire = transport.mapMaterializedValue(address -> {
@@ -65,39 +69,34 @@ final class PeerLink {
       return NotUsed.notUsed();
     });
 
-    Flow<ByteString, ByteString, CompletionStage<Done>> fromWire =
-        FrameCodec.decoder(settings.maxFrame())
-            .watchTermination(Keep.right())
-            .recoverWithRetries(1, Throwable.class, Source::empty);
-    Flow<ByteString, ByteString, Pair<UniqueKillSwitch, CompletionStage<Done>>> toWire =
-        Flow.<ByteString>create()
-            .viaMat(KillSwitches.single(), Keep.right())
-            .via(FrameCodec.encoder(settings.writeBatchBytes(),
-                unsent -> counters.drop(DropCause.PEER_LOST, unsent)))
-            .watchTermination(Keep.both());
-    Flow<ByteString, ByteString, CompletionStage<NotUsed>> link =
-        Flow.completionStageFlow(connected.thenApply(address -> port.link()));
+    // Both ends report how they stopped; the link's input always sees a plain completion.
+    CompletableFuture<Optional<Throwable>> readEnd = new CompletableFuture<>();
+    CompletableFuture<Done> writeEnd = new CompletableFuture<>();
+    Flow<ByteString, ByteString, NotUsed> fromWire = Flow.fromGraph(new FrameDecoder(
+        settings.maxFrame(), FrameCodec.READ_AHEAD_BYTES, false, readEnd::complete));
+    Flow<ByteString, ByteString, FrameEncoder.Abort> toWire = Flow.fromGraph(new FrameEncoder(
+        settings.writeBatchBytes(), unsent -> counters.drop(DropCause.PEER_LOST, unsent),
+        () -> writeEnd.complete(Done.getInstance())));
+    Flow<ByteString, ByteString, CompletionStage<NotUsed>> link = awaitConnection
+        ? Flow.completionStageFlow(connected.thenApply(address -> port.link()))
+        : port.link().mapMaterializedValue(m -> CompletableFuture.completedFuture(m));
 
-    Pair<Pair<CompletionStage<Done>, Pair<UniqueKillSwitch, CompletionStage<Done>>>,
-        CompletionStage<NotUsed>> running = wire
-        .joinMat(BidiFlow.fromFlowsMat(fromWire, toWire, Pair::create), Keep.right())
+    Pair<FrameEncoder.Abort, CompletionStage<NotUsed>> running = wire
+        .joinMat(BidiFlow.fromFlowsMat(fromWire, toWire, Keep.right()), Keep.right())
         .joinMat(link, Keep.both())
         .run(materializer);
-    CompletionStage<Done> readDone = running.first().first();
-    UniqueKillSwitch writeSwitch = running.first().second().first();
-    CompletionStage<Done> writeDone = running.first().second().second();
+    FrameEncoder.Abort writeAbort = running.first();
     // "Connected" only once the port's link runs too: whoever hears Ready may send at once.
-    CompletionStage<NotUsed> linked = running.second();
     CompletionStage<String> connectedAndLinked =
-        connected.thenCompose(address -> linked.thenApply(m -> address));
+        connected.thenCompose(address -> running.second().thenApply(m -> address));
 
-    CompletionStage<LinkEnd> readEnd = readDone.handle((done, failure) -> {
-      writeSwitch.abort(PEER_GONE);
-      return outcome(failure, counters);
+    // QEMU drops what it queued for a peer that went away: stop the write side as soon as
+    // reads end (a no-op when the write side ended first).
+    CompletionStage<LinkEnd> readOutcome = readEnd.thenApply(how -> {
+      writeAbort.abort(PEER_GONE);
+      return outcome(how.orElse(null), counters);
     });
-    CompletionStage<LinkEnd> ended =
-        readEnd.thenCombine(writeDone.handle((done, failure) -> Done.getInstance()),
-            (end, done) -> end);
+    CompletionStage<LinkEnd> ended = readOutcome.thenCombine(writeEnd, (end, done) -> end);
     return new PeerLink(connectedAndLinked, ended);
   }
 

@@ -78,11 +78,12 @@ public final class StreamClientNetdev {
   private Behavior<Command> connect() {
     PeerLink link;
     try {
-      link = PeerLink.start(StreamTransport.connect(addr, context.getSystem()), port, settings,
-          materializer);
+      link = PeerLink.start(StreamTransport.connect(addr, context.getSystem()), true, port,
+          settings, materializer);
     } catch (StartFailure e) {
-      replyTo.tell(new NetdevStatus.Failed(id, e.getMessage()));
-      return Behaviors.stopped();
+      return giveUp(e.getMessage());
+    } catch (RuntimeException e) {
+      return giveUp("can't attach to port " + port.name() + ": " + e);
     }
     context.pipeToSelf(link.connected(),
         (peer, failure) -> failure == null ? new Connected(peer, link) : new ConnectFailed(failure));
@@ -126,8 +127,7 @@ public final class StreamClientNetdev {
     String reason = StartFailure.reason("can't connect socket: ", failed.cause());
     if (!reconnects()) {
       // Only the first attempt can fail here: without reconnect there is no second one.
-      replyTo.tell(new NetdevStatus.Failed(id, reason));
-      return Behaviors.stopped();
+      return giveUp(reason);
     }
     failuresInARow++;
     if (failuresInARow == 1) {
@@ -137,6 +137,17 @@ public final class StreamClientNetdev {
       context.getLog().debug("netdev {}: {} (attempt {})", id, reason, failuresInARow);
     }
     return retryLater();
+  }
+
+  /** Failed if nothing was reported yet (the one status), else an error in the log. */
+  private Behavior<Command> giveUp(String reason) {
+    if (!reported) {
+      reported = true;
+      replyTo.tell(new NetdevStatus.Failed(id, reason));
+    } else {
+      context.getLog().error("netdev {}: {}; stopped", id, reason);
+    }
+    return Behaviors.stopped();
   }
 
   private Behavior<Command> onPeerEnded(PeerEnded ended) {

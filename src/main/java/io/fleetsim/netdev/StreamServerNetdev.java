@@ -123,7 +123,17 @@ public final class StreamServerNetdev {
   private Behavior<Command> onArrived(Arrived arrived) {
     String peer = arrived.peer().address();
     context.getLog().info("netdev {}: connection from {}", id, peer);
-    PeerLink link = PeerLink.start(arrived.peer().transport(), port, settings, materializer);
+    PeerLink link;
+    try {
+      link = PeerLink.start(arrived.peer().transport(), false, port, settings, materializer);
+    } catch (RuntimeException e) {
+      // The port could not give a link: drop this peer (its socket is closed unattended by
+      // Pekko, or with the channel) and keep listening.
+      context.getLog().error("netdev {}: can't attach peer {} to port {}: {}", id, peer,
+          port.name(), e.toString());
+      gate.next();
+      return listening();
+    }
     context.pipeToSelf(link.ended(), (end, failure) -> new PeerEnded(peer,
         end != null ? end : new LinkEnd.Disconnected(StartFailure.reason("", failure))));
     return serving();

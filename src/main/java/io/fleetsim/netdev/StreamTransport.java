@@ -17,7 +17,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.io.TcpSO;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
@@ -53,8 +52,7 @@ final class StreamTransport {
       return new InetListener(inet, system);
     }
     if (addr instanceof SocketAddr.Unix unix) {
-      return new UnixListener(Path.of(unix.path()),
-          system.dispatchers().lookup(DispatcherSelector.blocking()));
+      return new UnixListener(Path.of(unix.path()), ChannelIo.executor());
     }
     throw new StartFailure("a stream server on " + addr + " is not supported");
   }
@@ -69,7 +67,7 @@ final class StreamTransport {
       return connectInet(inet, system);
     }
     if (addr instanceof SocketAddr.Unix unix) {
-      return connectUnix(unix, system);
+      return connectUnix(unix);
     }
     throw new StartFailure("a stream client on " + addr + " is not supported");
   }
@@ -96,8 +94,8 @@ final class StreamTransport {
   }
 
   private static Flow<ByteString, ByteString, CompletionStage<String>> connectUnix(
-      SocketAddr.Unix addr, ActorSystem<?> system) {
-    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+      SocketAddr.Unix addr) {
+    Executor blocking = ChannelIo.executor();
     return Flow.fromMaterializer((materializer, attributes) -> {
       CompletableFuture<SocketChannel> channel = CompletableFuture.supplyAsync(() -> {
         try {
@@ -166,7 +164,7 @@ final class StreamTransport {
     }
 
     /**
-     * Bind and accept run as futures on the blocking-IO dispatcher, not inside a stage, so the
+     * Bind and accept run as futures on {@link ChannelIo} threads, not inside a stage, so the
      * netdev can always stop: its PostStop calls {@link #release()}, which closes the channel
      * and wakes a pending accept.
      */

@@ -68,6 +68,19 @@ class StreamClientNetdevTest {
   }
 
   @Test
+  void aHostNameIsResolvedWithoutBlocking() throws Exception {
+    try (ServerSocket server = loopbackServer(0)) {
+      io.fleetsim.qemu.NetdevSpec spec = new io.fleetsim.qemu.NetdevSpec.Stream("named", false,
+          new io.fleetsim.qemu.SocketAddr.Inet("localhost", server.getLocalPort()), Duration.ZERO,
+          "socket,id=named,connect=localhost:" + server.getLocalPort());
+      Started netdev = start(kit, spec, new QueuePort("p"));
+      assertEquals("connected to localhost:" + server.getLocalPort(),
+          netdev.ready().description(), "the peer as the user named it");
+      server.accept().close();
+    }
+  }
+
+  @Test
   void refusedConnectionFailsAtStart() throws Exception {
     QueuePort port = new QueuePort("p");
     Started netdev = start(kit, connect("c2", NetdevHarness.freePort(), Duration.ZERO), port);

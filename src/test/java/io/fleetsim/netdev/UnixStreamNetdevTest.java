@@ -120,6 +120,21 @@ class UnixStreamNetdevTest {
         missing.status().toString());
   }
 
+  @Test
+  void stoppingTheNetdevClosesItsPeerAndRemovesTheSocketFile() throws Exception {
+    Path path = dir.resolve("stop.sock");
+    EchoPort port = new EchoPort("p");
+    Started netdev = start(kit, unix("u6", true, path.toString(), Duration.ZERO), port);
+    try (WireClient client = WireClient.connectUnix(path)) {
+      client.writeFrame(WireClient.frame(60, 1));
+      assertArrayEquals(WireClient.frame(60, 1), client.readFrame());
+      kit.stop(netdev.ref(), Duration.ofSeconds(10)); // a read is parked on the peer's socket
+      assertEquals(-1, client.read(), "the peer sees the connection closed");
+    }
+    port.awaitRunning(0);
+    awaitGone(path);
+  }
+
   static void awaitGone(Path path) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (Files.exists(path)) {
