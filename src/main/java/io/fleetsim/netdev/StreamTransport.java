@@ -1,5 +1,6 @@
 package io.fleetsim.netdev;
 
+import io.fleetsim.qemu.SocketAddr;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -22,7 +23,6 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
-import io.fleetsim.qemu.SocketAddr;
 
 /**
  * Where stream netdevs get their byte pipes: Pekko TCP for inet addresses, blocking
