@@ -16,9 +16,10 @@ import org.apache.pekko.stream.Materializer;
  *
  * <p>Without a reconnect interval it connects once: refused means Failed, and after the peer
  * leaves the netdev stays down (its port has no peer), as QEMU's socket backend. With one it
- * behaves like QEMU 8's {@code stream,reconnect=}: a failed attempt (the first one included) is
- * retried after the interval, and a lost peer is reconnected after the interval; Ready is sent
- * when the first connection is made.
+ * behaves like QEMU 8's {@code stream,reconnect=} (QEMU 7.2 has no such option): start-up does
+ * not wait for the peer, a failed attempt (the first one included) is retried after the
+ * interval, and a lost peer is reconnected after the interval. So Ready comes with the first
+ * connection, or with the first failed attempt ("connecting to ..."), whichever is first.
  *
  * <p>States: connecting, connected, waiting (to retry), down.
  */
@@ -60,9 +61,10 @@ public final class StreamClientNetdev {
   }
 
   /**
-   * Replies Ready("connected to HOST:PORT" or "connected to unix:PATH") once connected, or
-   * Failed("can't connect socket: Connection refused") when there is no reconnect interval.
-   * {@code reconnect} zero (or negative) means never reconnect.
+   * Replies Ready("connected to HOST:PORT" or "connected to unix:PATH") once connected. If the
+   * first attempt fails: Failed("can't connect socket: Connection refused") without a reconnect
+   * interval, else Ready("connecting to HOST:PORT, retrying every 1s"). {@code reconnect} zero
+   * (or negative) means never reconnect.
    */
   public static Behavior<Command> create(String id, SocketAddr addr, Duration reconnect,
       Port port, NetdevSettings settings, ActorRef<NetdevStatus> replyTo) {
@@ -133,6 +135,12 @@ public final class StreamClientNetdev {
     if (failuresInARow == 1) {
       context.getLog().warn("netdev {}: {} (to {}); retrying every {}", id, reason, addr,
           describe(reconnect));
+      if (!reported) {
+        // QEMU's start-up does not wait for a reconnecting peer either.
+        reported = true;
+        replyTo.tell(new NetdevStatus.Ready(id,
+            "connecting to " + addr + ", retrying every " + describe(reconnect)));
+      }
     } else {
       context.getLog().debug("netdev {}: {} (attempt {})", id, reason, failuresInARow);
     }

@@ -40,6 +40,7 @@ public final class StreamServerNetdev {
   private final NetdevSettings settings;
   private final ActorRef<NetdevStatus> replyTo;
   private final Materializer materializer;
+  private final Materializer listenerMaterializer;
   private final StreamTransport.Listener listener;
   private GatedSink.Gate gate;
 
@@ -50,8 +51,10 @@ public final class StreamServerNetdev {
     this.port = port;
     this.settings = settings;
     this.replyTo = replyTo;
-    // Streams die with this actor: stopping the netdev closes its listener and its peer.
+    // Peer streams die with this actor, which closes the peer's connection. The listener runs
+    // on the system's materializer and is ended by release() in PostStop (see Listener).
     this.materializer = Materializer.createMaterializer(context);
+    this.listenerMaterializer = Materializer.matFromSystem(context.getSystem());
     this.listener = StreamTransport.listener(addr, context.getSystem());
   }
 
@@ -75,7 +78,7 @@ public final class StreamServerNetdev {
     Pair<CompletionStage<String>, GatedSink.Gate> running = listener.peers()
         .toMat(new GatedSink<Peer>(peer -> self.tell(new Arrived(peer)),
             failure -> self.tell(new ListenerEnded(failure))), Keep.both())
-        .run(materializer);
+        .run(listenerMaterializer);
     gate = running.second();
     context.pipeToSelf(running.first(),
         (local, failure) -> failure == null ? new Bound(local) : new BindFailed(failure));

@@ -1,5 +1,6 @@
 package io.fleetsim.netdev;
 
+import io.fleetsim.qemu.SocketAddr;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -22,7 +23,6 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
-import io.fleetsim.qemu.SocketAddr;
 
 /**
  * Where stream netdevs get their byte pipes: Pekko TCP for inet addresses, blocking
@@ -35,7 +35,11 @@ final class StreamTransport {
 
   private StreamTransport() {}
 
-  /** A listening endpoint: one {@link Peer} per pull, never accepted ahead of demand. */
+  /**
+   * A listening endpoint: one {@link Peer} per pull, never accepted ahead of demand. Its stream
+   * must be run on a materializer that outlives the netdev actor, and {@link #release()} called
+   * when the netdev stops: that is what ends the stream and frees the address.
+   */
   interface Listener {
     /**
      * Starts listening when materialized. The materialized value completes with the bound
@@ -43,7 +47,7 @@ final class StreamTransport {
      */
     Source<Peer, CompletionStage<String>> peers();
 
-    /** Frees what outlives the stream (a unix socket file); idempotent, any thread. */
+    /** Stops listening and frees the address; idempotent, any thread. */
     void release();
   }
 
@@ -112,6 +116,7 @@ final class StreamTransport {
   private static final class InetListener implements Listener {
     private final SocketAddr.Inet addr;
     private final ActorSystem<?> system;
+    private final CompletableFuture<Tcp.ServerBinding> binding = new CompletableFuture<>();
 
     InetListener(SocketAddr.Inet addr, ActorSystem<?> system) {
       this.addr = addr;
@@ -129,18 +134,25 @@ final class StreamTransport {
             return new Peer(peer, connection.flow()
                 .mapMaterializedValue(n -> CompletableFuture.completedFuture(peer)));
           })
-          .mapMaterializedValue(binding -> binding.handle((b, failure) -> {
+          .mapMaterializedValue(bound -> bound.handle((b, failure) -> {
             if (failure != null) {
+              binding.completeExceptionally(failure);
               throw new StartFailure(
                   StartFailure.reason("can't bind ip=" + host + " to socket: ", failure));
             }
+            binding.complete(b);
             return describe(b.localAddress());
           }));
     }
 
+    /**
+     * An explicit unbind: Pekko then closes the listening socket through its selector at
+     * once. (When the binding stream is merely killed, the socket is closed without waking the
+     * selector, and the kernel keeps the port bound until some other socket event.)
+     */
     @Override
     public void release() {
-      // Pekko unbinds when the stream stops.
+      binding.thenAccept(Tcp.ServerBinding::unbind);
     }
   }
 

@@ -22,12 +22,12 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /** Properties of {@link FrameCodec}: exact round trips and total, hang-free decoding. */
-class FrameCodecProperties {
+class FrameCodecPropertyTest {
   private static ActorSystem system;
 
   @BeforeContainer
   static void start() {
-    system = ActorSystem.create("FrameCodecProperties");
+    system = ActorSystem.create("FrameCodecPropertyTest");
   }
 
   @AfterContainer
