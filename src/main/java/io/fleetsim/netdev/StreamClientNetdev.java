@@ -80,7 +80,7 @@ public final class StreamClientNetdev {
   private Behavior<Command> connect() {
     PeerLink link;
     try {
-      link = PeerLink.start(StreamTransport.connect(addr, context.getSystem()), true, port,
+      link = PeerLink.start(StreamTransport.connect(addr), true, port,
           settings, materializer);
     } catch (StartFailure e) {
       return giveUp(e.getMessage());

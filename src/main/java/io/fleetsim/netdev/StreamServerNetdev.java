@@ -55,7 +55,7 @@ public final class StreamServerNetdev {
     // on the system's materializer and is ended by release() in PostStop (see Listener).
     this.materializer = Materializer.createMaterializer(context);
     this.listenerMaterializer = Materializer.matFromSystem(context.getSystem());
-    this.listener = StreamTransport.listener(addr, context.getSystem());
+    this.listener = StreamTransport.listener(addr);
   }
 
   /** Replies Ready("listening on HOST:PORT" or "listening on unix:PATH") or Failed, once. */

@@ -11,23 +11,19 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.io.TcpSO;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Where stream netdevs get their byte pipes: Pekko TCP for inet addresses, blocking
- * {@link SocketChannel}s (via {@link ChannelTransport}) for unix sockets, which Pekko TCP cannot
- * open. Failures to start carry the user-facing reason as a {@link StartFailure}.
+ * Where stream netdevs get their byte pipes: non-blocking channels on {@link NioLoop} for inet
+ * addresses ({@link NioListener}, {@link NioConnection}), blocking {@link SocketChannel}s (via
+ * {@link ChannelTransport}) for unix sockets. Failures to start carry the user-facing reason as a {@link StartFailure}.
  */
 final class StreamTransport {
   /** Kernel accept queue: a waiting client sits here until the current peer leaves. */
@@ -51,9 +47,9 @@ final class StreamTransport {
     void release();
   }
 
-  static Listener listener(SocketAddr addr, ActorSystem<?> system) {
+  static Listener listener(SocketAddr addr) {
     if (addr instanceof SocketAddr.Inet inet) {
-      return new InetListener(inet, system);
+      return new NioListener(inet);
     }
     if (addr instanceof SocketAddr.Unix unix) {
       return new UnixListener(Path.of(unix.path()), ChannelIo.executor());
@@ -65,10 +61,9 @@ final class StreamTransport {
    * A connection to {@code addr}, made when materialized. The materialized value completes with
    * the peer's address or fails with a {@link StartFailure} ("can't connect socket: ...").
    */
-  static Flow<ByteString, ByteString, CompletionStage<String>> connect(SocketAddr addr,
-      ActorSystem<?> system) {
+  static Flow<ByteString, ByteString, CompletionStage<String>> connect(SocketAddr addr) {
     if (addr instanceof SocketAddr.Inet inet) {
-      return connectInet(inet, system);
+      return NioConnection.connect(InetSocketAddress.createUnresolved(inet.host(), inet.port()));
     }
     if (addr instanceof SocketAddr.Unix unix) {
       return connectUnix(unix);
@@ -80,21 +75,6 @@ final class StreamTransport {
     String host = address.getAddress() != null
         ? address.getAddress().getHostAddress() : address.getHostString();
     return new SocketAddr.Inet(host, address.getPort()).toString();
-  }
-
-  private static Flow<ByteString, ByteString, CompletionStage<String>> connectInet(
-      SocketAddr.Inet addr, ActorSystem<?> system) {
-    // Unresolved: Pekko resolves names asynchronously instead of blocking the caller.
-    InetSocketAddress remote = InetSocketAddress.createUnresolved(addr.host(), addr.port());
-    return Tcp.get(system)
-        .outgoingConnection(remote, Optional.empty(), List.of(), false, Optional.empty(),
-            Optional.empty())
-        .mapMaterializedValue(connection -> connection.handle((c, failure) -> {
-          if (failure != null) {
-            throw new StartFailure(StartFailure.reason("can't connect socket: ", failure));
-          }
-          return describe(c.remoteAddress());
-        }));
   }
 
   private static Flow<ByteString, ByteString, CompletionStage<String>> connectUnix(
@@ -111,49 +91,6 @@ final class StreamTransport {
       return Flow.completionStageFlow(channel.thenApply(c -> ChannelTransport.flow(c, blocking)))
           .mapMaterializedValue(flow -> channel.thenApply(c -> addr.toString()));
     }).mapMaterializedValue(nested -> nested.thenCompose(address -> address));
-  }
-
-  private static final class InetListener implements Listener {
-    private final SocketAddr.Inet addr;
-    private final ActorSystem<?> system;
-    private final CompletableFuture<Tcp.ServerBinding> binding = new CompletableFuture<>();
-
-    InetListener(SocketAddr.Inet addr, ActorSystem<?> system) {
-      this.addr = addr;
-      this.system = system;
-    }
-
-    @Override
-    public Source<Peer, CompletionStage<String>> peers() {
-      String host = addr.host().isEmpty() ? "0.0.0.0" : addr.host();
-      return Tcp.get(system)
-          .bind(host, addr.port(), BACKLOG, List.of(TcpSO.reuseAddress(true)), false,
-              Optional.empty())
-          .map(connection -> {
-            String peer = describe(connection.remoteAddress());
-            return new Peer(peer, connection.flow()
-                .mapMaterializedValue(n -> CompletableFuture.completedFuture(peer)));
-          })
-          .mapMaterializedValue(bound -> bound.handle((b, failure) -> {
-            if (failure != null) {
-              binding.completeExceptionally(failure);
-              throw new StartFailure(
-                  StartFailure.reason("can't bind ip=" + host + " to socket: ", failure));
-            }
-            binding.complete(b);
-            return describe(b.localAddress());
-          }));
-    }
-
-    /**
-     * An explicit unbind: Pekko then closes the listening socket through its selector at
-     * once. (When the binding stream is merely killed, the socket is closed without waking the
-     * selector, and the kernel keeps the port bound until some other socket event.)
-     */
-    @Override
-    public void release() {
-      binding.thenAccept(Tcp.ServerBinding::unbind);
-    }
   }
 
   /**

@@ -97,7 +97,6 @@ class ChurnTest {
       EchoPort port = new EchoPort("churn");
       Started netdev = start(kit, listen("churn", 0), port);
       String netdevPath = netdev.ref().path().toStringWithoutAddress();
-      String tcpPath = "/system/IO-TCP";
       for (int i = 0; i < 20; i++) {
         cycle(netdev.boundPort(), i);
       }
@@ -106,14 +105,12 @@ class ChurnTest {
       int fds = openFds();
       int threads = threads();
       int netdevActors = actorsUnder(netdevPath);
-      int tcpActors = actorsUnder(tcpPath);
 
-      // The counts do see a live peer (its stream and its TCP connection actor).
+      // The counts do see a live peer (its stream and its socket).
       try (WireClient live = WireClient.connect(netdev.boundPort())) {
         live.writeFrame(new byte[60]);
         live.readFrame();
         assertTrue(actorsUnder(netdevPath) > netdevActors, "a peer's stream is an actor");
-        assertTrue(actorsUnder(tcpPath) > tcpActors, "a peer's connection is an actor");
         assertTrue(openFds() > fds, "a peer's socket is an fd");
       }
 
@@ -128,10 +125,8 @@ class ChurnTest {
       awaitAtMost("open fds", ChurnTest::openFds, fds + 2);
       awaitAtMost("threads", ChurnTest::threads, threads + 4);
       awaitAtMost("actors under the netdev", () -> actorsUnder(netdevPath), netdevActors);
-      awaitAtMost("TCP connection actors", () -> actorsUnder(tcpPath), tcpActors);
-      System.out.printf("after %d cycles: fds %d -> %d, threads %d -> %d, netdev actors %d, "
-              + "tcp actors %d%n", CYCLES, fds, openFds(), threads, threads(), netdevActors,
-          tcpActors);
+      System.out.printf("after %d cycles: fds %d -> %d, threads %d -> %d, netdev actors %d%n",
+          CYCLES, fds, openFds(), threads, threads(), netdevActors);
     } finally {
       netdevLog.setLevel(before);
     }
