@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetsim.testing.Fleetsim;
 import io.fleetsim.testing.Ports;
+import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,6 +52,22 @@ class VmPingCliTest {
       }
       assertEquals(0, server.terminate(START), server.output());
       assertFalse(server.output().contains("Exception"), server.output());
+    }
+  }
+
+  @Test
+  void aRefusedConnectEndsTheVmWithStatusOneAndQemusWords() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    try (Fleetsim vm = Fleetsim.start("vm", "-device", "e1000,netdev=n1",
+        "-netdev", "socket,id=n1,connect=127.0.0.1:" + closed, "--ip", "10.0.0.2/24",
+        "--run", PING)) {
+      assertEquals(1, vm.awaitExit(START), vm.output());
+      assertTrue(vm.output().contains("fleetsim: -netdev socket,id=n1,connect=127.0.0.1:" + closed
+          + ": can't connect socket"), vm.output());
+      assertFalse(vm.output().contains("Exception"), vm.output());
     }
   }
 
