@@ -17,6 +17,7 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.AbruptStageTerminationException;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.NeverMaterializedException;
@@ -42,7 +43,19 @@ public final class DatagramNetdev {
 
   private record Bound(InetSocketAddress local) implements Command {}
 
-  private record StreamEnded(Optional<String> failure) implements Command {}
+  /** The socket's stream ended; {@code shutdown}: cut short by the materializer stopping. */
+  private record StreamEnded(Optional<String> failure, boolean shutdown) implements Command {
+    static StreamEnded of(Throwable error) {
+      if (error == null) {
+        return new StreamEnded(Optional.empty(), false);
+      }
+      if (unwrap(error) instanceof AbruptStageTerminationException) {
+        // The actor system is shutting down (fleetsim is exiting): not an error to report.
+        return new StreamEnded(Optional.empty(), true);
+      }
+      return new StreamEnded(Optional.of(reason(error)), false);
+    }
+  }
 
   public static Behavior<Command> create(NetdevSpec spec, Port port, DatagramOptions options,
       ActorRef<NetdevStatus> replyTo) {
@@ -98,8 +111,7 @@ public final class DatagramNetdev {
     });
     context.pipeToSelf(bound,
         (address, error) -> error == null ? new Bound(address) : new SetupFailed(reason(error)));
-    context.pipeToSelf(mat.second(),
-        (done, error) -> new StreamEnded(Optional.ofNullable(error).map(DatagramNetdev::reason)));
+    context.pipeToSelf(mat.second(), (done, error) -> StreamEnded.of(error));
     return binding(endpoint, mat.first().second());
   }
 
@@ -134,7 +146,9 @@ public final class DatagramNetdev {
   }
 
   private Behavior<Command> onStreamEnded(StreamEnded ended) {
-    if (ended.failure().isPresent()) {
+    if (ended.shutdown()) {
+      context.getLog().debug("netdev {}: datagram socket closed at shutdown", spec.id());
+    } else if (ended.failure().isPresent()) {
       context.getLog().warn("netdev {}: datagram socket closed: {}", spec.id(),
           ended.failure().get());
     } else {
@@ -150,14 +164,19 @@ public final class DatagramNetdev {
 
   /** The user-facing line for a failure: our own messages as they are, anything else named. */
   private static String reason(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof DatagramSetupException) {
+      return cause.getMessage();
+    }
+    return "unexpected error: " + cause;
+  }
+
+  private static Throwable unwrap(Throwable error) {
     Throwable cause = error;
     while ((cause instanceof CompletionException || cause instanceof NeverMaterializedException)
         && cause.getCause() != null) {
       cause = cause.getCause();
     }
-    if (cause instanceof DatagramSetupException) {
-      return cause.getMessage();
-    }
-    return "unexpected error: " + cause;
+    return cause;
   }
 }

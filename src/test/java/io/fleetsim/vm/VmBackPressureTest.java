@@ -1,0 +1,195 @@
+package io.fleetsim.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetsim.fabric.PortStats;
+import io.fleetsim.guest.driver.E1000Driver;
+import io.fleetsim.guest.workload.SenderStats;
+import io.fleetsim.guest.workload.UdpSendResult;
+import io.fleetsim.guest.workload.UdpSinkResult;
+import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.testing.Ports;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A fast sender VM (udp-send at 200,000/s offered) and a receiver VM whose vCPU handles a few
+ * thousand frames a second, on one link.
+ *
+ * <p>Over TCP the link is lossless: the receiver's RX ring fills, its NIC holds frames, its
+ * netdev stops reading, TCP pushes back, the sender's NIC cannot transmit, its TX ring fills and
+ * udp-send waits. Over UDP multicast nothing pushes back: the receiver's netdev still stops
+ * reading when its NIC is full (as QEMU's does), so the excess is dropped by the kernel before
+ * the NIC ever sees it.
+ */
+@Timeout(120)
+class VmBackPressureTest {
+  static final MacAddress RX_MAC = MacAddress.tryParse("52:54:00:00:00:01").orElseThrow();
+  static final MacAddress TX_MAC = MacAddress.tryParse("52:54:00:00:00:02").orElseThrow();
+
+  static final double OFFERED = 200_000;
+  static final int SIZE = 1400;
+  /** Cycles the receiver's stack charges per frame at least (CostTable.defaults().rxPacket()). */
+  static final double RX_PACKET_CYCLES = 3_000;
+
+  @Test
+  void aSlowReceiverSlowsTheSenderOverTcpAndNothingIsLost() throws Exception {
+    // 20 MHz at >= 3000 cycles a frame: at most ~6,700 frames/s. 20,000 frames of 1400 bytes
+    // (29 MB) are several times what loopback TCP buffers hold, so the sender must wait.
+    int count = 20_000;
+    double rxMhz = 20;
+    int port = Ports.free();
+    try (VmRig rig = new VmRig()) {
+      VmRig.Running rx = rig.start("rx", rxMhz, "socket,id=n0,listen=127.0.0.1:" + port, RX_MAC,
+          "10.0.0.1/24", "udp-sink 5000");
+      VmRig.Running tx = rig.start("tx", 1000, "socket,id=n0,connect=127.0.0.1:" + port, TX_MAC,
+          "10.0.0.2/24", udpSend(count));
+      VmEvent end = tx.events().expectMessageClass(VmEvent.class, Duration.ofSeconds(90));
+      Map<String, Object> rxAtSenderEnd = rig.report(rx);
+      Map<String, Object> txReport = rig.report(tx);
+      assertEquals(new VmEvent.Finished("tx", true), end, () -> String.join("\n", tx.console()));
+
+      UdpSendResult sent = VmRig.result(txReport, 0, UdpSendResult.class).orElseThrow();
+      assertEquals(count, sent.sent(), sent.summary());
+      assertEquals(0, sent.dropped(), sent.summary());
+
+      rig.awaitReport(rx, r -> VmRig.guestCounters(r).get("udpDatagramsReceived") >= count,
+          Duration.ofSeconds(60));
+      Map<String, Object> rxFinal = rig.shutdown(rx);
+      UdpSinkResult sink = VmRig.result(rxFinal, 0, UdpSinkResult.class).orElseThrow();
+      String context = sent.summary() + "\n" + sink.summary();
+
+      // Every sequence number exactly once, from the one sender.
+      assertEquals(1, sink.senders().size(), context);
+      SenderStats from = sink.senders().get(0);
+      assertEquals(count, from.received(), context);
+      assertEquals(count - 1, from.highestSequence(), context);
+      assertEquals(0, from.lost(), context);
+      assertEquals(0, from.duplicates(), context);
+      assertEquals(count, sink.datagrams(), context);
+
+      // The receiver's NIC held frames rather than dropping them: no missed packets, no
+      // "receive no buffers", every frame from the wire taken, nothing dropped on the way in
+      // (no-peer counts only what the receiver itself sent before the sender connected).
+      Map<String, Long> e1000 = VmRig.e1000(rxFinal);
+      assertEquals(0L, e1000.get("MPC"), e1000::toString);
+      assertEquals(0L, e1000.get("RNBC"), e1000::toString);
+      PortStats rxPort = (PortStats) VmRig.nic(rxFinal).get("port");
+      assertEquals(rxPort.framesIn(), e1000.get("GPRC"), () -> rxPort + "\n" + e1000);
+      for (String cause : List.of("runt", "zero-length", "peer-lost", "oversize",
+          "receive-overflow")) {
+        assertEquals(0L, rxPort.drops().getOrDefault(cause, 0L), rxPort::toString);
+      }
+
+      // The sender was held back: its TX ring filled and udp-send waited for it.
+      E1000Driver.Stats txDriver = VmRig.driver(txReport);
+      assertTrue(txDriver.txRingFull() > 0, txDriver::toString);
+      assertTrue(sent.delayed() > 0, sent.summary());
+      assertTrue(sent.achievedRate() < OFFERED / 10, sent.summary());
+
+      // ...by the receiver: its vCPU was busy for most of the sender's run (with a fast
+      // receiver the same transfer leaves it a few percent busy), so the sender's pace was the
+      // receiver's, except for what the TCP buffers absorbed.
+      double rxBusySeconds = (Long) rxAtSenderEnd.get("cpuCycles") / (rxMhz * 1e6);
+      double utilisation = rxBusySeconds / (sent.elapsedNanos() / 1e9);
+      assertTrue(utilisation > 0.5, "receiver vCPU busy " + utilisation + " of the sender's run; "
+          + context);
+      double receiverCeiling = rxMhz * 1e6 / RX_PACKET_CYCLES;
+      assertTrue(sent.achievedRate() < 4 * receiverCeiling,
+          "achieved " + sent.achievedRate() + "/s, receiver ceiling " + receiverCeiling + "/s");
+    }
+  }
+
+  @Test
+  void overMulticastTheExcessIsDroppedBeforeTheNicAndTheSinkSeesLoss() throws Exception {
+    // 5 MHz: at most ~1,700 frames/s, far below what the sender pushes into the group.
+    int count = 5_000;
+    double rxMhz = 5;
+    int port = Ports.free();
+    String group = "230.0.0.7";
+    String netdev = "socket,id=n0,mcast=" + group + ":" + port + ",localaddr=127.0.0.1";
+    try (VmRig rig = new VmRig()) {
+      VmRig.Running rx = rig.start("rx", rxMhz, netdev, RX_MAC, "10.0.0.1/24", "udp-sink 5000");
+      VmRig.Running tx = rig.start("tx", 1000, netdev, TX_MAC, "10.0.0.2/24", udpSend(count));
+      VmEvent end = tx.events().expectMessageClass(VmEvent.class, Duration.ofSeconds(90));
+      Map<String, Object> txReport = rig.report(tx);
+      assertEquals(new VmEvent.Finished("tx", true), end, () -> String.join("\n", tx.console()));
+      UdpSendResult sent = VmRig.result(txReport, 0, UdpSendResult.class).orElseThrow();
+      assertEquals(count, sent.sent(), sent.summary());
+
+      // Let the receiver drain what reached it: its frame count stops moving.
+      long[] last = {-1};
+      rig.awaitReport(rx, r -> {
+        long now = VmRig.guestCounters(r).get("rxFrames");
+        boolean still = now == last[0];
+        last[0] = now;
+        return still;
+      }, Duration.ofSeconds(30));
+      Thread.sleep(500);
+      Map<String, Object> rxFinal = rig.shutdown(rx);
+      UdpSinkResult sink = VmRig.result(rxFinal, 0, UdpSinkResult.class).orElseThrow();
+      String context = sent.summary() + "\n" + sink.summary();
+
+      assertEquals(1, sink.senders().size(), context);
+      SenderStats from = sink.senders().get(0);
+      assertTrue(from.lost() > 0, context);
+      assertEquals(0, from.duplicates(), context);
+      // Every number up to the highest that arrived was received or counted lost; the rest
+      // (after the last arrival) never arrived. Together: exactly what was sent.
+      assertEquals(from.highestSequence() + 1, from.received() + from.lost(), context);
+      assertTrue(from.highestSequence() < count, context);
+      long missing = count - from.received();
+      assertTrue(missing > 0, context);
+
+      // The loss happened before the NIC: as in QEMU, a full NIC makes the netdev stop reading,
+      // so the e1000 never overruns (MPC/RNBC stay 0) and the kernel drops the excess.
+      Map<String, Long> e1000 = VmRig.e1000(rxFinal);
+      assertEquals(0L, e1000.get("MPC"), e1000::toString);
+      assertEquals(0L, e1000.get("RNBC"), e1000::toString);
+      // Everything the NIC took reached the guest stack, and every datagram the stack got
+      // reached the sink.
+      Map<String, Long> guest = VmRig.guestCounters(rxFinal);
+      assertEquals(e1000.get("GPRC"), guest.get("rxFrames"), guest::toString);
+      assertEquals(sink.datagrams(), guest.get("udpDatagramsReceived"), guest::toString);
+      // ... so the missing datagrams are kernel drops on the group's sockets (both VMs' sockets
+      // are bound to group:port; the sender's own may add drops of its echoes) or netdev
+      // receive-overflow drops on the receiver's port.
+      PortStats rxPort = (PortStats) VmRig.nic(rxFinal).get("port");
+      long overflow = rxPort.drops().getOrDefault("receive-overflow", 0L);
+      long kernelDrops = kernelDrops(group, port);
+      assertTrue(kernelDrops + overflow >= missing,
+          "kernel drops " + kernelDrops + " + receive-overflow " + overflow + " < missing "
+              + missing + "; " + context);
+    }
+  }
+
+  private static String udpSend(int count) {
+    return "udp-send 10.0.0.1:5000 rate=" + (long) OFFERED + " size=" + SIZE + " count=" + count;
+  }
+
+  /** Sum of the "drops" column of /proc/net/udp over the sockets bound to {@code group:port}. */
+  private static long kernelDrops(String group, int port) throws IOException {
+    String[] octets = group.split("\\.");
+    // /proc shows the address as a little-endian 32-bit hex number
+    String wanted = String.format(Locale.ROOT, "%02X%02X%02X%02X:%04X",
+        Integer.parseInt(octets[3]), Integer.parseInt(octets[2]), Integer.parseInt(octets[1]),
+        Integer.parseInt(octets[0]), port);
+    List<String> lines = Files.readAllLines(Path.of("/proc/net/udp"));
+    long drops = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.trim().split("\\s+");
+      if (f[1].equals(wanted)) {
+        drops += Long.parseLong(f[f.length - 1]);
+      }
+    }
+    return drops;
+  }
+}

@@ -1,0 +1,144 @@
+package io.fleetsim.vm;
+
+import io.fleetsim.guest.GuestSystem;
+import io.fleetsim.guest.Ipv4Address;
+import io.fleetsim.guest.Ipv4Config;
+import io.fleetsim.guest.driver.E1000Driver;
+import io.fleetsim.guest.workload.Workload;
+import io.fleetsim.guest.workload.WorkloadResult;
+import io.fleetsim.guest.workload.Workloads;
+import io.fleetsim.netdev.NetdevSettings;
+import io.fleetsim.nic.e1000.E1000Nic;
+import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.qemu.QemuCommandLine;
+import io.fleetsim.vm.hw.CostTable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/** In-JVM simulated VMs for tests: one NIC on a QEMU-style netdev, a static address, workloads. */
+final class VmRig implements AutoCloseable {
+  static final Duration START = Duration.ofSeconds(30);
+  static final Duration ASK = Duration.ofSeconds(10);
+
+  private final ActorTestKit kit = ActorTestKit.create();
+
+  /** A started VM: its actor, its events and what its guest printed. */
+  record Running(String name, ActorRef<Vm.Command> ref, TestProbe<VmEvent> events,
+      List<String> console) {}
+
+  /**
+   * Starts a VM and waits for {@link VmEvent.Ready}.
+   *
+   * @param netdev a QEMU -netdev value, e.g. {@code socket,id=n0,listen=127.0.0.1:5555}
+   * @param ip {@code ADDR/PREFIX}
+   */
+  Running start(String name, double cpuMhz, String netdev, MacAddress mac, String ip,
+      String... workloads) {
+    String[] cidr = ip.split("/");
+    Ipv4Config config = new Ipv4Config(Ipv4Address.parse(cidr[0]), Integer.parseInt(cidr[1]),
+        Optional.empty());
+    List<Workload> runs = new ArrayList<>();
+    for (String w : workloads) {
+      runs.add(Workloads.parse(w));
+    }
+    GuestSystem guest = new GuestSystem(
+        List.of(new GuestSystem.InterfaceSetup(Optional.of(config), false)), runs,
+        Duration.ofSeconds(30));
+    VmSpec spec = new VmSpec(name, 16L << 20, cpuMhz, CostTable.defaults(), 2_000_000L,
+        E1000Driver.Config.defaults(),
+        List.of(new NicSpec("n0", mac, new NicSpec.Netdev(QemuCommandLine.parseNetdev(netdev)),
+            List.of())));
+    TestProbe<VmEvent> events = kit.createTestProbe();
+    List<String> console = Collections.synchronizedList(new ArrayList<>());
+    ActorRef<Vm.Command> ref = kit.spawn(Vm.create(spec, guest, NetdevSettings.defaults(),
+        E1000Nic.Settings.defaults(), console::add, events.getRef()), name);
+    VmEvent first = events.expectMessageClass(VmEvent.class, START);
+    if (!(first instanceof VmEvent.Ready)) {
+      throw new AssertionError(name + " did not start: " + first);
+    }
+    return new Running(name, ref, events, console);
+  }
+
+  Map<String, Object> report(Running vm) throws Exception {
+    return AskPattern.<Vm.Command, Map<String, Object>>ask(vm.ref(), Vm.GetReport::new, ASK,
+        kit.scheduler()).toCompletableFuture().get(ASK.toSeconds() + 5, TimeUnit.SECONDS);
+  }
+
+  /** Stops the VM's workloads (servers report their results), then returns its report. */
+  Map<String, Object> shutdown(Running vm) throws Exception {
+    AskPattern.<Vm.Command, Boolean>ask(vm.ref(), Vm.Shutdown::new, ASK, kit.scheduler())
+        .toCompletableFuture().get(ASK.toSeconds() + 5, TimeUnit.SECONDS);
+    return report(vm);
+  }
+
+  /** Polls the VM's report until {@code done} holds; fails with the last report after {@code timeout}. */
+  Map<String, Object> awaitReport(Running vm, Predicate<Map<String, Object>> done, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Map<String, Object> report = report(vm);
+      if (done.test(report)) {
+        return report;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(vm.name() + ": condition not reached; last report: " + report);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  // --- report navigation ---
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> nic(Map<String, Object> report) {
+    return ((List<Map<String, Object>>) report.get("nics")).get(0);
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Long> e1000(Map<String, Object> report) {
+    return (Map<String, Long>) nic(report).get("e1000");
+  }
+
+  static E1000Driver.Stats driver(Map<String, Object> report) {
+    return (E1000Driver.Stats) nic(report).get("driver");
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Long> guestCounters(Map<String, Object> report) {
+    Map<String, Object> guest = (Map<String, Object>) report.get("guest");
+    List<Map<String, Object>> interfaces = (List<Map<String, Object>>) guest.get("interfaces");
+    return (Map<String, Long>) interfaces.get(0).get("counters");
+  }
+
+  /** The result of workload {@code index}, if it has ended. */
+  @SuppressWarnings("unchecked")
+  static <T extends WorkloadResult> Optional<T> result(Map<String, Object> report, int index,
+      Class<T> type) {
+    Map<String, Object> guest = (Map<String, Object>) report.get("guest");
+    List<Map<String, Object>> workloads = (List<Map<String, Object>>) guest.get("workloads");
+    if (workloads.size() <= index) {
+      return Optional.empty();
+    }
+    Object result = workloads.get(index).get("result");
+    return result == null ? Optional.empty() : Optional.of(type.cast(result));
+  }
+
+  ActorTestKit kit() {
+    return kit;
+  }
+
+  @Override
+  public void close() {
+    kit.shutdownTestKit();
+  }
+}
