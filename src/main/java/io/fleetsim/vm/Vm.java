@@ -12,6 +12,7 @@ import io.fleetsim.netdev.NetdevStatus;
 import io.fleetsim.netdev.Netdevs;
 import io.fleetsim.nic.e1000.E1000;
 import io.fleetsim.nic.e1000.E1000Nic;
+import io.fleetsim.qemu.NetdevSpec;
 import io.fleetsim.vm.hw.GuestMemory;
 import io.fleetsim.vm.hw.Vcpu;
 import java.time.Duration;
@@ -98,8 +99,17 @@ public final class Vm {
       int index = i;
       ActorRef<Command> self = context.getSelf();
       nics.add(E1000Nic.spawn(context, "nic-" + nic.id(), nic.mac(), memory, nicSettings,
-          () -> self.tell(new Interrupt(index))));
+          wireOf(nic), () -> self.tell(new Interrupt(index))));
     }
+  }
+
+  /** Datagram netdevs cannot pause their senders: a full NIC misses frames instead. */
+  private static E1000Nic.Wire wireOf(NicSpec nic) {
+    if (nic.attachment() instanceof NicSpec.Netdev netdev
+        && (netdev.spec() instanceof NetdevSpec.Multicast || netdev.spec() instanceof NetdevSpec.Udp)) {
+      return E1000Nic.Wire.UNPAUSABLE;
+    }
+    return E1000Nic.Wire.PAUSABLE;
   }
 
   // --- starting: attach every NIC, then boot the guest ---

@@ -109,7 +109,7 @@ class VmBackPressureTest {
   }
 
   @Test
-  void overMulticastTheExcessIsDroppedBeforeTheNicAndTheSinkSeesLoss() throws Exception {
+  void overMulticastTheExcessShowsInTheReceiversMissedPacketCount() throws Exception {
     // 5 MHz: at most ~1,700 frames/s, far below what the sender pushes into the group.
     int count = 5_000;
     double rxMhz = 5;
@@ -149,25 +149,25 @@ class VmBackPressureTest {
       long missing = count - from.received();
       assertTrue(missing > 0, context);
 
-      // The loss happened before the NIC: as in QEMU, a full NIC makes the netdev stop reading,
-      // so the e1000 never overruns (MPC/RNBC stay 0) and the kernel drops the excess.
+      // A datagram wire cannot be paused: frames the full ring has no room for are missed by
+      // the NIC itself, and the guest's e1000 statistics show it.
       Map<String, Long> e1000 = VmRig.e1000(rxFinal);
-      assertEquals(0L, e1000.get("MPC"), e1000::toString);
-      assertEquals(0L, e1000.get("RNBC"), e1000::toString);
+      assertTrue(e1000.get("MPC") > 0, e1000::toString);
+      assertTrue(e1000.get("RNBC") > 0, e1000::toString);
       // Everything the NIC took reached the guest stack, and every datagram the stack got
       // reached the sink.
       Map<String, Long> guest = VmRig.guestCounters(rxFinal);
       assertEquals(e1000.get("GPRC"), guest.get("rxFrames"), guest::toString);
       assertEquals(sink.datagrams(), guest.get("udpDatagramsReceived"), guest::toString);
-      // ... so the missing datagrams are kernel drops on the group's sockets (both VMs' sockets
-      // are bound to group:port; the sender's own may add drops of its echoes) or netdev
-      // receive-overflow drops on the receiver's port.
+      // ... so every missing datagram was missed by the NIC (MPC), or dropped before it: by the
+      // kernel on the group's sockets (both VMs' sockets are bound to group:port) or as
+      // netdev receive-overflow on the receiver's port.
       PortStats rxPort = (PortStats) VmRig.nic(rxFinal).get("port");
       long overflow = rxPort.drops().getOrDefault("receive-overflow", 0L);
       long kernelDrops = kernelDrops(group, port);
-      assertTrue(kernelDrops + overflow >= missing,
-          "kernel drops " + kernelDrops + " + receive-overflow " + overflow + " < missing "
-              + missing + "; " + context);
+      assertTrue(e1000.get("MPC") + kernelDrops + overflow >= missing,
+          "MPC " + e1000.get("MPC") + " + kernel drops " + kernelDrops + " + receive-overflow "
+              + overflow + " < missing " + missing + "; " + context);
     }
   }
 

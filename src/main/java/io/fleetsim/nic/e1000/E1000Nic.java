@@ -62,6 +62,14 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
 
   private enum TimerFired implements Command { INSTANCE }
 
+  /**
+   * What the NIC's wire can do when the NIC is full. A stream (TCP, an in-process fabric) can be
+   * paused, so frames wait and the sender is pushed back, as QEMU does. A datagram wire cannot:
+   * frames keep arriving, and those the ring has no room for are missed by the NIC itself
+   * (RXO, MPC, RNBC), where the guest's statistics show them, as on a real Ethernet.
+   */
+  public enum Wire { PAUSABLE, UNPAUSABLE }
+
   /** What the VM holds of a NIC: the device for MMIO, the port for its netdev, the actor. */
   public record Handle(E1000 device, Port port, ActorRef<Command> actor) {}
 
@@ -83,12 +91,12 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
    * thread) when the device asserts its interrupt line; it must only post a message.
    */
   public static Handle spawn(ActorContext<?> context, String name, MacAddress mac, GuestMemory memory,
-      Settings settings, Runnable interrupt) {
+      Settings settings, Wire wire, Runnable interrupt) {
     Bridge bridge = new Bridge(name, settings, interrupt);
     E1000 device = new E1000(mac, memory, bridge);
     ActorRef<Command> actor = context.spawn(
         Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers ->
-            new E1000Nic(ctx, timers, device, bridge))), name);
+            new E1000Nic(ctx, timers, device, bridge, wire))), name);
     bridge.actor = actor;
     return new Handle(device, bridge, actor);
   }
@@ -96,13 +104,15 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
   private final E1000 device;
   private final Bridge bridge;
   private final TimerScheduler<Command> timers;
+  private final Wire wire;
   private final ArrayDeque<ByteString> held = new ArrayDeque<>();
   private ActorRef<Ack> heldAck;
   private long heldGeneration;
 
   private E1000Nic(ActorContext<Command> context, TimerScheduler<Command> timers, E1000 device,
-      Bridge bridge) {
+      Bridge bridge, Wire wire) {
     super(context);
+    this.wire = wire;
     this.timers = timers;
     this.device = device;
     this.bridge = bridge;
@@ -137,8 +147,8 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
 
   /** Feeds held frames while the device can take them; acks the link once all are in. */
   private Behavior<Command> deliverHeld() {
-    while (!held.isEmpty() && device.canReceive()) {
-      device.receive(held.poll());
+    while (!held.isEmpty() && (wire == Wire.UNPAUSABLE || device.canReceive())) {
+      device.receive(held.poll()); // on an unpausable wire a full ring overruns here
     }
     if (held.isEmpty() && heldAck != null) {
       ActorRef<Ack> ack = heldAck;
