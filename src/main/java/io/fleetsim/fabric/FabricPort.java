@@ -1,6 +1,5 @@
 package io.fleetsim.fabric;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,8 +60,7 @@ public final class FabricPort implements Port {
   public Flow<ByteString, ByteString, NotUsed> link() {
     long generation = generations.incrementAndGet();
 
-    Sink<ByteString, NotUsed> ingress = Flow.<ByteString>create()
-        .batch(settings.ingressBatchFrames(), FabricPort::firstOfBatch, FabricPort::addToBatch)
+    Sink<ByteString, NotUsed> ingress = FrameBatches.of(settings.ingressBatchFrames())
         .to(ActorSink.actorRefWithBackpressure(fabric,
             (ActorRef<Fabric.Ack> ack, List<ByteString> frames) ->
                 new Fabric.FramesIn(index, generation, frames, ack),
@@ -89,16 +87,7 @@ public final class FabricPort implements Port {
         });
   }
 
-  private static List<ByteString> firstOfBatch(ByteString frame) {
-    List<ByteString> batch = new ArrayList<>();
-    batch.add(frame);
-    return batch;
-  }
 
-  private static List<ByteString> addToBatch(List<ByteString> batch, ByteString frame) {
-    batch.add(frame);
-    return batch;
-  }
 
   @Override
   public String toString() {

@@ -1,13 +1,13 @@
 package io.fleetsim.nic.e1000;
 
 import io.fleetsim.fabric.DropCause;
+import io.fleetsim.fabric.FrameBatches;
 import io.fleetsim.fabric.Port;
 import io.fleetsim.fabric.PortCounters;
 import io.fleetsim.qemu.MacAddress;
 import io.fleetsim.vm.hw.GuestMemory;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -271,8 +271,7 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
     public Flow<ByteString, ByteString, NotUsed> link() {
       long generation = generations.incrementAndGet();
       ActorRef<Command> nic = actor;
-      Sink<ByteString, NotUsed> fromWire = Flow.<ByteString>create()
-          .batch(settings.ingressBatchFrames(), E1000Nic::firstOfBatch, E1000Nic::addToBatch)
+      Sink<ByteString, NotUsed> fromWire = FrameBatches.of(settings.ingressBatchFrames())
           .to(ActorSink.actorRefWithBackpressure(nic,
               (ActorRef<Ack> ack, List<ByteString> frames) -> new FramesIn(generation, frames, ack),
               ack -> new IngressStarted(generation, ack),
@@ -314,14 +313,5 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
     }
   }
 
-  private static List<ByteString> firstOfBatch(ByteString frame) {
-    List<ByteString> batch = new ArrayList<>();
-    batch.add(frame);
-    return batch;
-  }
 
-  private static List<ByteString> addToBatch(List<ByteString> batch, ByteString frame) {
-    batch.add(frame);
-    return batch;
-  }
 }
