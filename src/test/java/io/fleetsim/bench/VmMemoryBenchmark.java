@@ -87,35 +87,31 @@ public final class VmMemoryBenchmark {
         }
       }
       long tReady = System.nanoTime();
-      long[] traffic = settle(ports);
+      long[] traffic = settleFabrics(ports);
+      // The hubs are quiet once they have handed every frame out; the NICs and guests may still
+      // be working through theirs, so wait until the guests' own counters stop moving too.
+      Guests guests = Guests.of(bench, refs);
+      long settleDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      for (int stable = 0; stable < 2; ) {
+        Thread.sleep(500);
+        Guests next = Guests.of(bench, refs);
+        stable = next.rxFrames == guests.rxFrames && next.nicFramesIn == guests.nicFramesIn
+            ? stable + 1 : 0;
+        guests = next;
+        if (System.nanoTime() > settleDeadline) {
+          throw new BenchVms.BenchFailure("the guests were still receiving after 10 min");
+        }
+      }
       long tSettled = System.nanoTime();
-
-      // Guest pages and frames the guests took in, from every VM's own report.
-      List<CompletableFuture<Map<String, Object>>> asks = new ArrayList<>();
-      for (ActorRef<Vm.Command> vm : refs) {
-        asks.add(AskPattern.ask(vm, Vm.GetReport::new, BenchVms.ASK_TIMEOUT,
-            bench.system.scheduler()).toCompletableFuture());
-      }
-      long pagesMin = Long.MAX_VALUE;
-      long pagesMax = 0;
-      long pagesSum = 0;
-      long rxFrames = 0;
-      for (CompletableFuture<Map<String, Object>> f : asks) {
-        Map<String, Object> r = f.get(60, TimeUnit.SECONDS);
-        long pages = ((Number) r.get("guestPagesTouched")).longValue();
-        pagesMin = Math.min(pagesMin, pages);
-        pagesMax = Math.max(pagesMax, pages);
-        pagesSum += pages;
-        rxFrames += BenchVms.driverStats(r).rxFrames();
-      }
-      asks = null;
 
       Heap after = Heap.measure();
       double perVm = (after.heapUsed - before.heapUsed) / (double) vms;
       double rssPerVm = (after.rssKiB - before.rssKiB) * 1024.0 / vms;
 
-      System.out.printf("vms                 %d, one e1000 each, on %d %s%s of %d ports%n", vms,
-          hubCount, learningSwitch ? "learning switch" : "hub", hubCount == 1 ? "" : (learningSwitch ? "es" : "s"), hubSize);
+      String fabric = (learningSwitch ? "learning switch" : "hub")
+          + (hubCount == 1 ? "" : learningSwitch ? "es" : "s");
+      System.out.printf("vms                 %d, one e1000 each, on %d %s of %d ports%n", vms,
+          hubCount, fabric, hubSize);
       System.out.printf("guest memory        %d MiB each (sparse), vCPU %.0f MHz, rings rx %d / tx %d%n",
           bench.memoryBytes >> 20, bench.cpuMhz, bench.driver.rxDescriptors(),
           bench.driver.txDescriptors());
@@ -124,7 +120,9 @@ public final class VmMemoryBenchmark {
       System.out.printf("                    %.1f VMs/s; quiet %.2f s after the last was ready%n",
           vms / secs(tReady - t0), secs(tSettled - tReady));
       System.out.printf("start-up traffic    %d frames into hubs, %d out, %d dropped (no-peer: port not"
-          + " yet linked), %d received by guests%n", traffic[0], traffic[1], traffic[2], rxFrames);
+          + " yet linked); NICs took in %d, guests received %d%s%n", traffic[0], traffic[1],
+          traffic[2], guests.nicFramesIn, guests.rxFrames,
+          guests.missed > 0 ? ", e1000 missed " + guests.missed : "");
       System.out.printf("heap before         %.1f MiB (after full GC)%n", mib(before.heapUsed));
       System.out.printf("heap after          %.1f MiB (after full GC)%n", mib(after.heapUsed));
       System.out.printf("heap per idle VM    %.1f KiB  (target: at most 200 KiB)%n", perVm / 1024);
@@ -132,7 +130,8 @@ public final class VmMemoryBenchmark {
           + " growth, not a GC'd figure)%n", rssPerVm / 1024, before.rssKiB / 1024.0,
           after.rssKiB / 1024.0);
       System.out.printf("guest pages touched %.1f per VM (min %d, max %d) = %.1f KiB of page arrays%n",
-          pagesSum / (double) vms, pagesMin, pagesMax, pagesSum * 4.0 / vms);
+          guests.pagesSum / (double) vms, guests.pagesMin, guests.pagesMax,
+          guests.pagesSum * 4.0 / vms);
       System.out.printf("threads             %d before, %d after%n", before.threads, after.threads);
       if (histogram > 0) {
         printHistogram(histogram);
@@ -141,10 +140,10 @@ public final class VmMemoryBenchmark {
   }
 
   /**
-   * Waits until the fabrics' counters stop moving (the gratuitous ARPs have been flooded and
-   * taken in). Returns frames in, out and dropped over every port.
+   * Waits until the fabrics' counters stop moving (the gratuitous ARPs have been flooded).
+   * Returns frames in, out and dropped over every port.
    */
-  private static long[] settle(List<FabricPort> ports) throws InterruptedException {
+  private static long[] settleFabrics(List<FabricPort> ports) throws InterruptedException {
     long[] last = null;
     int stable = 0;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
@@ -166,6 +165,37 @@ public final class VmMemoryBenchmark {
       }
     }
     return last;
+  }
+
+  /** Sums over every VM's own report. */
+  private record Guests(long rxFrames, long nicFramesIn, long missed, long pagesSum, long pagesMin,
+      long pagesMax) {
+    @SuppressWarnings("unchecked")
+    static Guests of(BenchVms bench, List<ActorRef<Vm.Command>> vms) throws Exception {
+      List<CompletableFuture<Map<String, Object>>> asks = new ArrayList<>();
+      for (ActorRef<Vm.Command> vm : vms) {
+        asks.add(AskPattern.ask(vm, Vm.GetReport::new, BenchVms.ASK_TIMEOUT,
+            bench.system.scheduler()).toCompletableFuture());
+      }
+      long rx = 0;
+      long in = 0;
+      long missed = 0;
+      long sum = 0;
+      long min = Long.MAX_VALUE;
+      long max = 0;
+      for (CompletableFuture<Map<String, Object>> f : asks) {
+        Map<String, Object> r = f.get(60, TimeUnit.SECONDS);
+        long pages = ((Number) r.get("guestPagesTouched")).longValue();
+        sum += pages;
+        min = Math.min(min, pages);
+        max = Math.max(max, pages);
+        rx += BenchVms.driverStats(r).rxFrames();
+        Map<String, Object> nic = ((List<Map<String, Object>>) r.get("nics")).get(0);
+        in += ((PortStats) nic.get("port")).framesIn();
+        missed += ((Map<String, Long>) nic.get("e1000")).get("MPC");
+      }
+      return new Guests(rx, in, missed, sum, min, max);
+    }
   }
 
   private static void printHistogram(int lines) throws Exception {
