@@ -49,7 +49,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private static final class PortState {
     final String name;
     final PortCounters counters;
-    final ArrayDeque<ByteString> queue = new ArrayDeque<>();
+    ArrayDeque<ByteString> queue = new ArrayDeque<>();
     long generation = -1; // the link whose egress is attached, -1 for none
     ActorRef<List<ByteString>> egress;
     boolean egressBusy;
@@ -81,6 +81,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       });
     });
   }
+
+  /** A port queue that held more than this many frames is replaced once it has drained. */
+  private static final int SHRINK_AFTER_FRAMES = 256;
 
   private final FabricSettings settings;
   private final Forwarding forwarding;
@@ -243,7 +246,13 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       port.counters.frameOut(frame.size());
       batch.add(frame);
     }
-    port.queue.clear();
+    if (batch.size() > SHRINK_AFTER_FRAMES) {
+      // An ArrayDeque never shrinks: after a burst (a broadcast storm on a big hub) each port
+      // would keep a backing array sized for its deepest queue, tens of KiB per port.
+      port.queue = new ArrayDeque<>();
+    } else {
+      port.queue.clear();
+    }
     port.egressBusy = true;
     port.egress.tell(batch);
   }
