@@ -45,6 +45,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   private enum Expire implements Command { INSTANCE }
 
+  /** A port parked on another one, with the serial of that park. */
+  private record Waiter(PortState port, long serial) {}
+
   /** What the fabric knows about one port. */
   private static final class PortState {
     final String name;
@@ -56,7 +59,11 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     // an ingress batch that is waiting for room: acked once every port it waits on has drained
     ActorRef<Ack> parkedAck;
     long parkedGeneration;
-    final List<PortState> parkedOn = new ArrayList<>();
+    long parkSerial; // tells this park from earlier ones still listed in other ports' waiters
+    int parkedOnCount; // ports that batch still waits on
+    // ingress ports parked on this one: each is counted down once when this one drains, so a
+    // drain costs its waiters, not every port times every port it waits on
+    List<Waiter> waiters = new ArrayList<>();
 
     PortState(String name, PortCounters counters) {
       this.name = name;
@@ -152,8 +159,11 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     } else {
       from.parkedAck = in.ack();
       from.parkedGeneration = in.generation();
-      from.parkedOn.clear();
-      from.parkedOn.addAll(waitOn);
+      from.parkSerial++;
+      from.parkedOnCount = waitOn.size();
+      for (PortState full : waitOn) {
+        full.waiters.add(new Waiter(from, from.parkSerial));
+      }
     }
     return this;
   }
@@ -197,8 +207,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private Behavior<Command> onLinkEnded(LinkEnded e) {
     PortState port = ports.get(e.port());
     if (port.parkedAck != null && port.parkedGeneration == e.generation()) {
-      port.parkedAck = null; // that ingress is gone; nobody to ack
-      port.parkedOn.clear();
+      port.parkedAck = null; // that ingress is gone; nobody to ack (its waiter entries go stale)
     }
     if (port.generation == e.generation()) {
       port.counters.drop(DropCause.PEER_LOST, port.queue.size());
@@ -217,15 +226,24 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     return this;
   }
 
+  /**
+   * {@code drained} is back under its limit (or gone): every batch parked on it waits on one port
+   * fewer, and those that wait on none any more are acked. Every port a batch waits on drains
+   * eventually: its egress is busy (else it would have been flushed), so its next ack flushes
+   * it, or its link ends.
+   */
   private void releaseParkedOn(PortState drained) {
-    for (PortState p : ports) {
-      if (p.parkedAck != null && p.parkedOn.remove(drained)) {
-        p.parkedOn.removeIf(q -> !q.attached() || q.queue.size() <= settings.portQueueFrames());
-        if (p.parkedOn.isEmpty()) {
-          ActorRef<Ack> ack = p.parkedAck;
-          p.parkedAck = null;
-          ack.tell(Ack.INSTANCE);
-        }
+    if (drained.waiters.isEmpty()) {
+      return;
+    }
+    List<Waiter> waiters = drained.waiters;
+    drained.waiters = new ArrayList<>(); // not clear(): a storm's list would keep its capacity
+    for (Waiter w : waiters) {
+      PortState p = w.port();
+      if (p.parkedAck != null && p.parkSerial == w.serial() && --p.parkedOnCount == 0) {
+        ActorRef<Ack> ack = p.parkedAck;
+        p.parkedAck = null;
+        ack.tell(Ack.INSTANCE);
       }
     }
   }
