@@ -216,9 +216,15 @@ final class BenchVms implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      System.err.println("actor system " + system.name() + " did not stop: " + e);
+    }
   }
 
   /** A benchmark that cannot produce its figure: printed as one line, exit status 1. */
