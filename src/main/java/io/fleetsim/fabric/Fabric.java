@@ -45,18 +45,25 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   private enum Expire implements Command { INSTANCE }
 
+  /** A port parked on another one, with the serial of that park. */
+  private record Waiter(PortState port, long serial) {}
+
   /** What the fabric knows about one port. */
   private static final class PortState {
     final String name;
     final PortCounters counters;
-    final ArrayDeque<ByteString> queue = new ArrayDeque<>();
+    ArrayDeque<ByteString> queue = new ArrayDeque<>();
     long generation = -1; // the link whose egress is attached, -1 for none
     ActorRef<List<ByteString>> egress;
     boolean egressBusy;
     // an ingress batch that is waiting for room: acked once every port it waits on has drained
     ActorRef<Ack> parkedAck;
     long parkedGeneration;
-    final List<PortState> parkedOn = new ArrayList<>();
+    long parkSerial; // tells this park from earlier ones still listed in other ports' waiters
+    int parkedOnCount; // ports that batch still waits on
+    // ingress ports parked on this one: each is counted down once when this one drains, so a
+    // drain costs its waiters, not every port times every port it waits on
+    List<Waiter> waiters = new ArrayList<>();
 
     PortState(String name, PortCounters counters) {
       this.name = name;
@@ -81,6 +88,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       });
     });
   }
+
+  /** A port queue that held more than this many frames is replaced once it has drained. */
+  private static final int SHRINK_AFTER_FRAMES = 256;
 
   private final FabricSettings settings;
   private final Forwarding forwarding;
@@ -149,8 +159,11 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     } else {
       from.parkedAck = in.ack();
       from.parkedGeneration = in.generation();
-      from.parkedOn.clear();
-      from.parkedOn.addAll(waitOn);
+      from.parkSerial++;
+      from.parkedOnCount = waitOn.size();
+      for (PortState full : waitOn) {
+        full.waiters.add(new Waiter(from, from.parkSerial));
+      }
     }
     return this;
   }
@@ -194,8 +207,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private Behavior<Command> onLinkEnded(LinkEnded e) {
     PortState port = ports.get(e.port());
     if (port.parkedAck != null && port.parkedGeneration == e.generation()) {
-      port.parkedAck = null; // that ingress is gone; nobody to ack
-      port.parkedOn.clear();
+      port.parkedAck = null; // that ingress is gone; nobody to ack (its waiter entries go stale)
     }
     if (port.generation == e.generation()) {
       port.counters.drop(DropCause.PEER_LOST, port.queue.size());
@@ -214,15 +226,24 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     return this;
   }
 
+  /**
+   * {@code drained} is back under its limit (or gone): every batch parked on it waits on one port
+   * fewer, and those that wait on none any more are acked. Every port a batch waits on drains
+   * eventually: its egress is busy (else it would have been flushed), so its next ack flushes
+   * it, or its link ends.
+   */
   private void releaseParkedOn(PortState drained) {
-    for (PortState p : ports) {
-      if (p.parkedAck != null && p.parkedOn.remove(drained)) {
-        p.parkedOn.removeIf(q -> !q.attached() || q.queue.size() <= settings.portQueueFrames());
-        if (p.parkedOn.isEmpty()) {
-          ActorRef<Ack> ack = p.parkedAck;
-          p.parkedAck = null;
-          ack.tell(Ack.INSTANCE);
-        }
+    if (drained.waiters.isEmpty()) {
+      return;
+    }
+    List<Waiter> waiters = drained.waiters;
+    drained.waiters = new ArrayList<>(); // not clear(): a storm's list would keep its capacity
+    for (Waiter w : waiters) {
+      PortState p = w.port();
+      if (p.parkedAck != null && p.parkSerial == w.serial() && --p.parkedOnCount == 0) {
+        ActorRef<Ack> ack = p.parkedAck;
+        p.parkedAck = null;
+        ack.tell(Ack.INSTANCE);
       }
     }
   }
@@ -243,7 +264,13 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       port.counters.frameOut(frame.size());
       batch.add(frame);
     }
-    port.queue.clear();
+    if (batch.size() > SHRINK_AFTER_FRAMES) {
+      // An ArrayDeque never shrinks: after a burst (a broadcast storm on a big hub) each port
+      // would keep a backing array sized for its deepest queue, tens of KiB per port.
+      port.queue = new ArrayDeque<>();
+    } else {
+      port.queue.clear();
+    }
     port.egressBusy = true;
     port.egress.tell(batch);
   }

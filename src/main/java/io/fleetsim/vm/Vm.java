@@ -54,7 +54,12 @@ public final class Vm {
 
   private record NetdevStarted(int nic, NetdevStatus status) implements Command {}
 
-  private record RunTimer(Object key, Runnable task) implements Command {}
+  private record RunTimer(TimerKey key, Runnable task) implements Command {}
+
+  /** Identifies one guest timer; {@code cancelled} stops one that was posted without a delay. */
+  private static final class TimerKey {
+    boolean cancelled;
+  }
 
   private enum Wake implements Command { INSTANCE }
 
@@ -219,6 +224,9 @@ public final class Vm {
     return Behaviors.receive(Command.class)
         .onMessage(Interrupt.class, this::onInterrupt)
         .onMessage(RunTimer.class, t -> {
+          if (t.key().cancelled) {
+            return Behaviors.same();
+          }
           runGuest(() -> {
             vcpu.charge(vcpu.costs().timerTick());
             t.task().run();
@@ -317,9 +325,20 @@ public final class Vm {
 
     @Override
     public Cancellable schedule(long delayNanos, Runnable task) {
-      Object key = new Object();
-      timers.startSingleTimer(key, new RunTimer(key, task), Duration.ofNanos(Math.max(0, delayNanos)));
-      return () -> timers.cancel(key);
+      TimerKey key = new TimerKey();
+      RunTimer timer = new RunTimer(key, task);
+      if (delayNanos <= 0) {
+        // "As soon as possible" (a re-poll, a nested interrupt, loopback): Pekko's scheduler would
+        // make it the next tick, a millisecond away; a message to ourselves comes after what is
+        // already queued, like a softirq.
+        context.getSelf().tell(timer);
+      } else {
+        timers.startSingleTimer(key, timer, Duration.ofNanos(delayNanos));
+      }
+      return () -> {
+        key.cancelled = true;
+        timers.cancel(key);
+      };
     }
 
     @Override

@@ -256,6 +256,40 @@ class FabricTest {
   }
 
   @Test
+  void aSenderPausedOnTwoSlowPortsResumesOnlyOnceBothHaveDrained() throws Exception {
+    FabricSettings settings = new FabricSettings(8, 32, Duration.ofSeconds(300));
+    ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings));
+    FabricPort a = port(hub, settings, "a");
+    FabricPort b = port(hub, settings, "b");
+    FabricPort c = port(hub, settings, "c");
+    Peer pb = connect(b); // neither b nor c takes anything yet
+    Peer pc = connect(c);
+    CountingSender sender = new CountingSender(a, 1_000_000);
+    int taken = sender.awaitStall();
+    assertTrue(taken < 5_000, "the sender was never paused: " + taken + " frames taken");
+    long intoHub = a.counters().snapshot("a").framesIn();
+    // b reads all that reaches it, then nothing more comes although a has frames ready:
+    // a stays paused while c, which reads nothing, is over its limit
+    pb.out.request(1_000_000);
+    int bGot = drainUntilQuiet(pb.out, 0);
+    assertEquals(intoHub, bGot, "b gets what was in the hub");
+    assertEquals(intoHub, a.counters().snapshot("a").framesIn(), "a was released too early");
+    assertTrue(bGot > 32 && bGot < sender.taken.get(), "b got " + bGot + " of "
+        + sender.taken.get() + " frames taken from a");
+    // now c reads too: a resumes, and both get every frame in order
+    pc.out.request(1_000_000);
+    for (int i = 0; i < bGot + 100; i++) {
+      assertEquals(frame(BCAST, MAC_A, i), pc.out.expectNext());
+    }
+    for (int i = bGot; i < bGot + 100; i++) {
+      assertEquals(frame(BCAST, MAC_A, i), pb.out.expectNext());
+    }
+    assertEquals(0, b.counters().snapshot("b").dropped());
+    assertEquals(0, c.counters().snapshot("c").dropped());
+    sender.kill.shutdown();
+  }
+
+  @Test
   void aPeerThatLeavesCountsItsQueuedFramesAndReleasesItsSenders() throws Exception {
     FabricSettings settings = new FabricSettings(8, 16, Duration.ofSeconds(300));
     ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings));
@@ -272,6 +306,21 @@ class FabricTest {
     assertTrue(stats.drops().get("peer-lost") > 0, "queued frames must be counted: " + stats);
     awaitCount(sender.taken::get, 1_000);
     sender.kill.shutdown();
+  }
+
+  /** Takes frames a sent, in order from {@code firstSeq}, until none came for a while. */
+  private static int drainUntilQuiet(TestSubscriber.Probe<ByteString> out, int firstSeq) {
+    int n = 0;
+    while (true) {
+      ByteString f;
+      try {
+        f = out.expectNext(SHORT.d());
+      } catch (AssertionError quiet) {
+        return n;
+      }
+      assertEquals(frame(BCAST, MAC_A, firstSeq + n), f);
+      n++;
+    }
   }
 
   private static PortStats awaitStats(FabricPort p, java.util.function.Predicate<PortStats> ok)

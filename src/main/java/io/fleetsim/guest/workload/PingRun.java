@@ -5,6 +5,7 @@ import io.fleetsim.guest.EchoSocket;
 import io.fleetsim.guest.GuestEnv;
 import io.fleetsim.guest.NetStack;
 import io.fleetsim.guest.SendStatus;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -36,9 +37,10 @@ final class PingRun implements WorkloadRun {
   private final NetStack stack;
   private final GuestEnv env;
   private final byte[] payload;
-  private final long[] sentAt = new long[SEQUENCES];
-  private final BitSet answered = new BitSet(SEQUENCES);
-  private final BitSet outstanding = new BitSet(SEQUENCES);
+  // Grown as sequence numbers are used: a full table (512 KiB) per ping would dwarf the VM.
+  private long[] sentAt = new long[64];
+  private final BitSet answered = new BitSet();
+  private final BitSet outstanding = new BitSet();
   private final Histogram rtts = RttStats.histogram();
   private final CompletableFuture<WorkloadResult> result = new CompletableFuture<>();
   private EchoSocket socket;
@@ -81,6 +83,9 @@ final class PingRun implements WorkloadRun {
       return;
     }
     // Like a socket send on Linux, a frame lost to link-down or a full queue still counts.
+    if (seq >= sentAt.length) {
+      sentAt = Arrays.copyOf(sentAt, Math.min(SEQUENCES, 2 * sentAt.length));
+    }
     sentAt[seq] = stack.nanoTime();
     answered.clear(seq);
     outstanding.set(seq);

@@ -5,10 +5,11 @@ import io.fleetsim.fabric.FrameBatches;
 import io.fleetsim.fabric.Port;
 import io.fleetsim.fabric.PortCounters;
 import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.vm.hw.FineTimer;
 import io.fleetsim.vm.hw.GuestMemory;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
@@ -18,7 +19,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -60,7 +60,7 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
 
   private enum TransmitSpace implements Command { INSTANCE }
 
-  private enum TimerFired implements Command { INSTANCE }
+  private record TimerFired(long generation) implements Command {}
 
   /**
    * What the NIC's wire can do when the NIC is full. A stream (TCP, an in-process fabric) can be
@@ -95,25 +95,23 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
     Bridge bridge = new Bridge(name, settings, interrupt);
     E1000 device = new E1000(mac, memory, bridge);
     ActorRef<Command> actor = context.spawn(
-        Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers ->
-            new E1000Nic(ctx, timers, device, bridge, wire))), name);
+        Behaviors.<Command>setup(ctx -> new E1000Nic(ctx, device, bridge, wire)), name);
     bridge.actor = actor;
     return new Handle(device, bridge, actor);
   }
 
   private final E1000 device;
   private final Bridge bridge;
-  private final TimerScheduler<Command> timers;
   private final Wire wire;
   private final ArrayDeque<ByteString> held = new ArrayDeque<>();
   private ActorRef<Ack> heldAck;
   private long heldGeneration;
+  private Future<?> timer;
+  private long timerGeneration;
 
-  private E1000Nic(ActorContext<Command> context, TimerScheduler<Command> timers, E1000 device,
-      Bridge bridge, Wire wire) {
+  private E1000Nic(ActorContext<Command> context, E1000 device, Bridge bridge, Wire wire) {
     super(context);
     this.wire = wire;
-    this.timers = timers;
     this.device = device;
     this.bridge = bridge;
   }
@@ -130,7 +128,7 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
         .onMessageEquals(TransmitSpace.INSTANCE, this::onTransmitSpace)
         .onMessage(LinkEnded.class, this::onLinkEnded)
         .onMessage(ScheduleTimer.class, this::onScheduleTimer)
-        .onMessageEquals(TimerFired.INSTANCE, this::onTimerFired)
+        .onMessage(TimerFired.class, this::onTimerFired)
         .onMessage(SetCarrier.class, this::onSetCarrier)
         .build();
   }
@@ -175,12 +173,25 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
     return this;
   }
 
+  /**
+   * The mitigation window's timer. Not a Pekko timer: those fire in whole scheduler ticks (1 ms),
+   * eight times the device's 128 us minimum. A newer request replaces an older one.
+   */
   private Behavior<Command> onScheduleTimer(ScheduleTimer t) {
-    timers.startSingleTimer(TimerFired.INSTANCE, Duration.ofNanos(t.delayNanos()));
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    long generation = ++timerGeneration;
+    ActorRef<Command> self = getContext().getSelf();
+    timer = FineTimer.schedule(t.delayNanos(), () -> self.tell(new TimerFired(generation)));
     return this;
   }
 
-  private Behavior<Command> onTimerFired() {
+  private Behavior<Command> onTimerFired(TimerFired fired) {
+    if (fired.generation() != timerGeneration) {
+      return this; // replaced by a later request
+    }
+    timer = null;
     device.onTimer();
     return this;
   }
