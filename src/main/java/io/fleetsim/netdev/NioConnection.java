@@ -36,6 +36,7 @@ import scala.Tuple2;
 final class NioConnection
     extends GraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>, CompletionStage<String>> {
   private static final int READ_BUFFER = 256 * 1024;
+  private static final int WRITE_BUFFER = 256 * 1024;
 
   private final Inlet<ByteString> in = Inlet.create("NioConnection.in");
   private final Outlet<ByteString> out = Outlet.create("NioConnection.out");
@@ -80,7 +81,9 @@ final class NioConnection
       private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
       private SocketChannel channel;
       private boolean open;
-      private ByteBuffer[] writing; // what is left of the element being written
+      // What is left of the element being written: first what sits in writeBuffer, then the rest.
+      private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
+      private ByteString writing;
       private final AsyncCallback<Object> readable = createAsyncCallback(x -> tryRead());
       private final AsyncCallback<Object> writable = createAsyncCallback(x -> tryWrite());
       private final AsyncCallback<Object> connectable = createAsyncCallback(x -> finishConnect());
@@ -95,9 +98,8 @@ final class NioConnection
         setHandler(in, new AbstractInHandler() {
           @Override
           public void onPush() {
-            java.util.List<ByteBuffer> buffers = new java.util.ArrayList<>();
-            grab(in).getByteBuffers().forEach(buffers::add);
-            writing = buffers.toArray(new ByteBuffer[0]);
+            writing = grab(in);
+            writeBuffer.clear().flip(); // empty
             tryWrite();
           }
 
@@ -229,13 +231,23 @@ final class NioConnection
           return; // connecting: opened() pulls, so nothing is pushed before it
         }
         try {
-          long moved;
-          do {
-            moved = channel.write(writing);
-          } while (moved > 0 && writing[writing.length - 1].hasRemaining());
-          if (writing.length > 0 && writing[writing.length - 1].hasRemaining()) {
-            loop.await(channel, SelectionKey.OP_WRITE, () -> writable.invoke(null));
-            return;
+          // One copy, ours, into one direct buffer: a gather write of the rope's parts would have
+          // the JDK copy each part into a temporary direct buffer of its own.
+          while (true) {
+            if (!writeBuffer.hasRemaining()) {
+              if (writing.isEmpty()) {
+                break;
+              }
+              int n = Math.min(writing.size(), writeBuffer.capacity());
+              writeBuffer.clear();
+              writing.take(n).copyToBuffer(writeBuffer);
+              writeBuffer.flip();
+              writing = writing.drop(n);
+            }
+            if (channel.write(writeBuffer) == 0) {
+              loop.await(channel, SelectionKey.OP_WRITE, () -> writable.invoke(null));
+              return;
+            }
           }
           writing = null;
           if (isClosed(in)) {
