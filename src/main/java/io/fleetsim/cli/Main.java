@@ -14,6 +14,9 @@ public final class Main implements Runnable {
   static final int EXIT_USAGE = 1;
 
   public static void main(String[] args) {
+    // Initialise logging on this thread first: otherwise the first log calls race its set-up
+    // from other threads and SLF4J prints a warning about replaying them.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     System.exit(run(args));
   }
 

@@ -17,7 +17,6 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.AbruptStageTerminationException;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.NeverMaterializedException;
@@ -49,7 +48,7 @@ public final class DatagramNetdev {
       if (error == null) {
         return new StreamEnded(Optional.empty(), false);
       }
-      if (unwrap(error) instanceof AbruptStageTerminationException) {
+      if (NetdevLog.isShutdown(error)) {
         // The actor system is shutting down (fleetsim is exiting): not an error to report.
         return new StreamEnded(Optional.empty(), true);
       }

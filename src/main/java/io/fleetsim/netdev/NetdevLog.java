@@ -17,4 +17,15 @@ final class NetdevLog {
       log.info("netdev {}: peer {} disconnected", id, peer);
     }
   }
+
+  /** The stream was cut short because the actor system is stopping: fleetsim is exiting. */
+  static boolean isShutdown(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof java.util.concurrent.CompletionException
+        || cause instanceof org.apache.pekko.stream.NeverMaterializedException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof org.apache.pekko.stream.AbruptStageTerminationException;
+  }
 }

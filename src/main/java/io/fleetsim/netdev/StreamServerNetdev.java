@@ -149,6 +149,10 @@ public final class StreamServerNetdev {
   }
 
   private Behavior<Command> onListenerEnded(ListenerEnded ended) {
+    if (ended.failure().filter(NetdevLog::isShutdown).isPresent()) {
+      context.getLog().debug("netdev {}: listener stopped with the actor system", id);
+      return Behaviors.stopped();
+    }
     context.getLog().error("netdev {}: stopped listening: {}", id, ended.failure()
         .map(failure -> StartFailure.reason("", failure)).orElse("listener closed"));
     return Behaviors.stopped();
