@@ -44,7 +44,15 @@ public final class GuestSystem implements GuestOs {
   }
 
   @Override
-  public void boot(GuestEnv env, List<Link> links, Consumer<Boolean> finished) {
+  public void boot(GuestEnv env, List<Link> links, Consumer<Boolean> whenFinished) {
+    // once only: a lease that comes after the DHCP timeout must not report a second verdict
+    boolean[] reported = {false};
+    Consumer<Boolean> finished = success -> {
+      if (!reported[0]) {
+        reported[0] = true;
+        whenFinished.accept(success);
+      }
+    };
     if (links.size() != setups.size()) {
       throw new IllegalArgumentException(links.size() + " NICs but " + setups.size() + " interface setups");
     }
@@ -67,7 +75,9 @@ public final class GuestSystem implements GuestOs {
     // DHCP completes inside a received frame, so this runs on the VM thread like everything else.
     ready.thenRun(() -> {
       timeout.cancel();
-      startWorkloads(finished);
+      if (!reported[0]) {
+        startWorkloads(finished);
+      }
     });
   }
 
