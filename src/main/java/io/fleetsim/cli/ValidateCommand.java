@@ -1,0 +1,44 @@
+package io.fleetsim.cli;
+
+import io.fleetsim.experiment.Experiment;
+import io.fleetsim.experiment.ExperimentException;
+import io.fleetsim.experiment.ExperimentLoader;
+import io.fleetsim.experiment.ValidationError;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code fleetsim validate FILE}: checks an experiment file and reports every error at once. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+    description = {"Checks an experiment file (HOCON) without running it: prints a summary and exits 0,",
+        "or prints every error with its line and key and exits 1."})
+final class ValidateCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", description = "the experiment file")
+  Path file;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      Experiment e = ExperimentLoader.load(file);
+      out.printf("%s: ok (%d vms in %d fleets, %d networks, %d faults)%n", file, e.vmCount(),
+          e.fleets().size(), e.networks().size(), e.faults().size());
+      out.flush();
+      return 0;
+    } catch (ExperimentException ex) {
+      for (ValidationError error : ex.errors()) {
+        err.println("fleetsim: " + error);
+      }
+      err.flush();
+      return Main.EXIT_USAGE;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.fleetsim.experiment;
+
+import com.typesafe.config.Config;
+import io.fleetsim.guest.Ipv4Config;
+import io.fleetsim.guest.workload.Workload;
+import io.fleetsim.qemu.NetdevSpec;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A validated experiment: networks, fleets of VMs (with their MACs and addresses already
+ * allocated) and a fault schedule. Maps keep the file's order.
+ */
+public record Experiment(String name, long seed, Duration duration, Map<String, Network> networks,
+    Map<String, Fleet> fleets, List<Fault> faults) {
+
+  public Experiment {
+    networks = Collections.unmodifiableMap(new LinkedHashMap<>(networks));
+    fleets = Collections.unmodifiableMap(new LinkedHashMap<>(fleets));
+    faults = List.copyOf(faults);
+  }
+
+  /** All VMs of all fleets. */
+  public int vmCount() {
+    return fleets.values().stream().mapToInt(f -> f.vms().size()).sum();
+  }
+
+  public enum NetworkType {
+    HUB, SWITCH;
+
+    public String hoconName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** {@code networks.NAME}: a hub or switch and the netdevs (ports) the outside world reaches it by. */
+  public record Network(String name, NetworkType type, List<NetdevSpec> ports) {
+    public Network {
+      ports = List.copyOf(ports);
+    }
+  }
+
+  /** Where a fleet's VMs plug in: a network of this experiment, or their own netdev. */
+  public sealed interface Attachment permits ToNetwork, ToNetdev {}
+
+  public record ToNetwork(String network) implements Attachment {}
+
+  public record ToNetdev(NetdevSpec netdev) implements Attachment {}
+
+  /**
+   * {@code vms.NAME}: {@code count} identical VMs. With {@code dhcp} the VMs have no static
+   * address; otherwise each {@link Vm} has one allocated from the fleet's CIDR.
+   */
+  public record Fleet(String name, int count, Attachment attachment, boolean dhcp,
+      OptionalLong cpuMhz, List<Workload> workloads, List<Vm> vms) {
+    public Fleet {
+      workloads = List.copyOf(workloads);
+      vms = List.copyOf(vms);
+    }
+  }
+
+  /** One VM of a fleet: {@code NAME} for a fleet of one, else {@code NAME-1 .. NAME-count}. */
+  public record Vm(String name, String mac, Optional<Ipv4Config> ip) {}
+
+  /**
+   * {@code faults[i]}: {@code kind} on {@code target} (a vm, fleet or network name) from
+   * {@code at}, for {@code for} (absent: until the end), repeated {@code every}.
+   * {@code parameters} holds the kind-specific keys, validated when faults are implemented.
+   */
+  public record Fault(Duration at, Optional<Duration> duration, Optional<Duration> every,
+      String kind, String target, Config parameters) {}
+}
