@@ -29,8 +29,9 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       Experiment e = ExperimentLoader.load(file);
-      out.printf("%s: ok (%d vms in %d fleets, %d networks, %d faults)%n", file, e.vmCount(),
-          e.fleets().size(), e.networks().size(), e.faults().size());
+      out.printf("%s: ok (%s in %s, %s, %s)%n", file, count(e.vmCount(), "vm"),
+          count(e.fleets().size(), "fleet"), count(e.networks().size(), "network"),
+          count(e.faults().size(), "fault"));
       out.flush();
       return 0;
     } catch (ExperimentException ex) {
@@ -40,5 +41,9 @@ final class ValidateCommand implements Callable<Integer> {
       err.flush();
       return Main.EXIT_USAGE;
     }
+  }
+
+  private static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 }

@@ -36,7 +36,7 @@ class ValidateCliTest {
   void theQuickstartValidates() {
     Result r = run("validate", "examples/quickstart.conf");
     assertEquals(0, r.status, r.err);
-    assertEquals("examples/quickstart.conf: ok (4 vms in 2 fleets, 1 networks, 1 faults)",
+    assertEquals("examples/quickstart.conf: ok (4 vms in 2 fleets, 1 network, 1 fault)",
         r.out.trim());
   }
 
