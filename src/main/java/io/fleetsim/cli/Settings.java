@@ -13,14 +13,14 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** HOCON to typed settings: the one place the runtime layers' tunables are read. */
-record Settings(Config config, NetdevSettings netdev, FabricSettings fabric, VmSettings vm) {
+public record Settings(Config config, NetdevSettings netdev, FabricSettings fabric, VmSettings vm) {
 
   /** Defaults for every simulated VM ({@code fleetsim.vm}). */
-  record VmSettings(long memoryBytes, double cpuMhz, Duration burst, CostTable costs,
+  public record VmSettings(long memoryBytes, double cpuMhz, Duration burst, CostTable costs,
       E1000Driver.Config driver, E1000Nic.Settings nic, Duration dhcpTimeout) {}
 
   /** reference.conf, overridden by {@code file} when given, then by -D system properties. */
-  static Settings load(Optional<File> file) {
+  public static Settings load(Optional<File> file) {
     Config base = ConfigFactory.load();
     Config config = base;
     if (file.isPresent()) {

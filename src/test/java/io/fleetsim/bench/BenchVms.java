@@ -1,7 +1,7 @@
 package io.fleetsim.bench;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import io.fleetsim.cli.Settings;
 import io.fleetsim.fabric.Fabric;
 import io.fleetsim.fabric.FabricPort;
 import io.fleetsim.fabric.FabricSettings;
@@ -64,27 +64,18 @@ final class BenchVms implements AutoCloseable {
   private final ActorRef<VmEvent> eventSink;
 
   BenchVms(String name) {
-    Config config = ConfigFactory.load();
-    // The same keys cli.Settings reads (that record is package-private to the CLI).
-    Config vm = config.getConfig("fleetsim.vm");
-    Config c = vm.getConfig("cpu.costs");
-    memoryBytes = vm.getBytes("memory");
-    cpuMhz = vm.getDouble("cpu.mhz");
-    burst = vm.getDuration("cpu.burst");
-    costs = new CostTable(c.getLong("mmio-read"), c.getLong("mmio-write"),
-        c.getLong("interrupt-entry"), c.getDouble("per-byte-copy"), c.getLong("rx-packet"),
-        c.getLong("tx-packet"), c.getLong("timer-tick"));
-    driver = new E1000Driver.Config(vm.getInt("e1000.rx-descriptors"),
-        vm.getInt("e1000.tx-descriptors"), Math.toIntExact(vm.getBytes("e1000.tx-buffer")),
-        vm.getInt("e1000.poll-budget"), vm.getInt("e1000.interrupt-throttle"));
-    nic = new E1000Nic.Settings(vm.getInt("nic.ingress-batch-frames"),
-        vm.getInt("nic.transmit-queue-frames"));
-    dhcpTimeout = vm.getDuration("dhcp-timeout");
-    netdev = new NetdevSettings(config.getInt("fleetsim.netdev.max-frame"),
-        Math.toIntExact(config.getBytes("fleetsim.netdev.write-batch")));
-    fabric = new FabricSettings(config.getInt("fleetsim.fabric.ingress-batch-frames"),
-        config.getInt("fleetsim.fabric.port-queue-frames"),
-        config.getDuration("fleetsim.switch.mac-ageing"));
+    Settings settings = Settings.load(Optional.empty()); // the CLI's reading of reference.conf
+    Settings.VmSettings vm = settings.vm();
+    memoryBytes = vm.memoryBytes();
+    cpuMhz = vm.cpuMhz();
+    burst = vm.burst();
+    costs = vm.costs();
+    driver = vm.driver();
+    nic = vm.nic();
+    dhcpTimeout = vm.dhcpTimeout();
+    netdev = settings.netdev();
+    fabric = settings.fabric();
+    Config config = settings.config();
     system = ActorSystem.create(Behaviors.<Void>empty(), name, config);
     eventSink = system.systemActorOf(Behaviors.<VmEvent>receiveMessage(e -> {
       events.add(e);
