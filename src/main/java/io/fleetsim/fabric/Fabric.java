@@ -97,6 +97,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private final List<PortState> ports = new ArrayList<>();
   private int[] routeBuffer = new int[0];
   private boolean[] touched = new boolean[0];
+  private int[] touchedPorts = new int[0];
+  private int touchedCount;
 
   private Fabric(ActorContext<Command> context, FabricSettings settings, Forwarding forwarding) {
     super(context);
@@ -121,6 +123,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     ports.add(new PortState(r.name(), r.counters()));
     routeBuffer = new int[ports.size()];
     touched = new boolean[ports.size()];
+    touchedPorts = new int[ports.size()];
     r.replyTo().tell(ports.size() - 1);
     return this;
   }
@@ -134,7 +137,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     PortState from = ports.get(in.port());
     long now = System.nanoTime();
     int portCount = ports.size();
-    java.util.Arrays.fill(touched, false);
+    touchedCount = 0;
     for (ByteString frame : in.frames()) {
       from.counters.frameIn(frame.size());
       if (forwarding.isRunt(frame)) {
@@ -146,14 +149,30 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
         PortState to = ports.get(routeBuffer[i]);
         if (to.attached()) {
           to.queue.add(frame);
-          touched[routeBuffer[i]] = true;
+          int p = routeBuffer[i];
+          if (!touched[p]) {
+            touched[p] = true;
+            touchedPorts[touchedCount++] = p;
+          }
         } else {
           to.counters.drop(DropCause.NO_PEER);
         }
       }
     }
-    flushAll();
-    List<PortState> waitOn = overFull(touched);
+    // Only the ports this batch went to have anything new: a switch forwarding unicast among
+    // thousands of ports does not walk them all per batch.
+    List<PortState> waitOn = List.of();
+    for (int t = 0; t < touchedCount; t++) {
+      PortState to = ports.get(touchedPorts[t]);
+      touched[touchedPorts[t]] = false;
+      flush(to);
+      if (to.attached() && to.queue.size() > settings.portQueueFrames()) {
+        if (waitOn.isEmpty()) {
+          waitOn = new ArrayList<>(2);
+        }
+        waitOn.add(to);
+      }
+    }
     if (waitOn.isEmpty()) {
       in.ack().tell(Ack.INSTANCE);
     } else {
@@ -166,21 +185,6 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       }
     }
     return this;
-  }
-
-  /** The ports this batch went to that now hold more than their share. */
-  private List<PortState> overFull(boolean[] destinations) {
-    List<PortState> result = List.of();
-    for (int p = 0; p < ports.size(); p++) {
-      PortState port = ports.get(p);
-      if (destinations[p] && port.attached() && port.queue.size() > settings.portQueueFrames()) {
-        if (result.isEmpty()) {
-          result = new ArrayList<>(2);
-        }
-        result.add(port);
-      }
-    }
-    return result;
   }
 
   private Behavior<Command> onEgressReady(EgressReady e) {
@@ -245,12 +249,6 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
         p.parkedAck = null;
         ack.tell(Ack.INSTANCE);
       }
-    }
-  }
-
-  private void flushAll() {
-    for (PortState p : ports) {
-      flush(p);
     }
   }
 
