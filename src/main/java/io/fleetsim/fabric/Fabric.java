@@ -121,9 +121,12 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   private Behavior<Command> onRegister(Register r) {
     ports.add(new PortState(r.name(), r.counters()));
-    routeBuffer = new int[ports.size()];
-    touched = new boolean[ports.size()];
-    touchedPorts = new int[ports.size()];
+    if (ports.size() > routeBuffer.length) { // doubling: a 10,000-port fabric registers in O(n)
+      int capacity = Math.max(16, 2 * routeBuffer.length);
+      routeBuffer = new int[capacity];
+      touched = new boolean[capacity];
+      touchedPorts = new int[capacity];
+    }
     r.replyTo().tell(ports.size() - 1);
     return this;
   }
