@@ -1,7 +1,6 @@
 package io.fleetsim.fabric;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -52,7 +51,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private static final class PortState {
     final String name;
     final PortCounters counters;
-    ArrayDeque<ByteString> queue = new ArrayDeque<>();
+    // handed over whole as the next batch, then replaced: no per-frame copy on the way out
+    ArrayList<ByteString> queue = new ArrayList<>();
     long generation = -1; // the link whose egress is attached, -1 for none
     ActorRef<List<ByteString>> egress;
     boolean egressBusy;
@@ -89,8 +89,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     });
   }
 
-  /** A port queue that held more than this many frames is replaced once it has drained. */
-  private static final int SHRINK_AFTER_FRAMES = 256;
+  /** The largest capacity a fresh port queue starts with. */
+  private static final int SHRINK_AFTER_FRAMES = 1024;
 
   private final FabricSettings settings;
   private final Forwarding forwarding;
@@ -260,18 +260,13 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     if (port.egressBusy || !port.attached() || port.queue.isEmpty()) {
       return;
     }
-    List<ByteString> batch = new ArrayList<>(port.queue.size());
-    for (ByteString frame : port.queue) {
+    List<ByteString> batch = port.queue;
+    for (ByteString frame : batch) {
       port.counters.frameOut(frame.size());
-      batch.add(frame);
     }
-    if (batch.size() > SHRINK_AFTER_FRAMES) {
-      // An ArrayDeque never shrinks: after a burst (a broadcast storm on a big hub) each port
-      // would keep a backing array sized for its deepest queue, tens of KiB per port.
-      port.queue = new ArrayDeque<>();
-    } else {
-      port.queue.clear();
-    }
+    // The next queue starts at the size this one needed, capped: steady traffic does not regrow
+    // it batch after batch, and a burst (a broadcast storm on a big hub) leaves no big array.
+    port.queue = new ArrayList<>(Math.min(batch.size(), SHRINK_AFTER_FRAMES));
     port.egressBusy = true;
     port.egress.tell(batch);
   }
