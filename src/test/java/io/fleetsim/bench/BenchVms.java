@@ -83,6 +83,20 @@ final class BenchVms implements AutoCloseable {
     }), "bench-events", Props.empty());
   }
 
+  /** Two VMs' attachments: {@code a} and {@code b} on one in-JVM hub, or a TCP link (b listens). */
+  record Wiring(NicSpec.Attachment a, NicSpec.Attachment b) {}
+
+  Wiring wire(String link) throws Exception {
+    if (link.equals("hub")) {
+      ActorRef<Fabric.Command> hub = fabric("hub", false);
+      return new Wiring(new NicSpec.FabricPort(port(hub, "a")),
+          new NicSpec.FabricPort(port(hub, "b")));
+    }
+    int port = freePort();
+    return new Wiring(netdev("socket,id=n0,connect=127.0.0.1:" + port),
+        netdev("socket,id=n0,listen=127.0.0.1:" + port));
+  }
+
   /** A hub (or learning switch) actor of this system. */
   ActorRef<Fabric.Command> fabric(String name, boolean learningSwitch) {
     return system.systemActorOf(learningSwitch ? Fabric.learningSwitch(fabric) : Fabric.hub(fabric),

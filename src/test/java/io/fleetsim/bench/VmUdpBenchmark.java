@@ -1,6 +1,5 @@
 package io.fleetsim.bench;
 
-import io.fleetsim.fabric.Fabric;
 import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.guest.workload.UdpSendResult;
 import io.fleetsim.guest.workload.UdpSinkResult;
@@ -92,17 +91,9 @@ public final class VmUdpBenchmark {
     try (BenchVms bench = new BenchVms("vmudp")) {
       Consumer<String> consoleA = verbose ? line -> System.out.println("a| " + line) : line -> {};
       Consumer<String> consoleB = verbose ? line -> System.out.println("b| " + line) : line -> {};
-      NicSpec.Attachment atA;
-      NicSpec.Attachment atB;
-      if (link.equals("hub")) {
-        ActorRef<Fabric.Command> hub = bench.fabric("hub", false);
-        atA = new NicSpec.FabricPort(bench.port(hub, "a"));
-        atB = new NicSpec.FabricPort(bench.port(hub, "b"));
-      } else {
-        int port = BenchVms.freePort();
-        atB = BenchVms.netdev("socket,id=n0,listen=127.0.0.1:" + port);
-        atA = BenchVms.netdev("socket,id=n0,connect=127.0.0.1:" + port);
-      }
+      BenchVms.Wiring wiring = bench.wire(link);
+      NicSpec.Attachment atA = wiring.a();
+      NicSpec.Attachment atB = wiring.b();
       ActorRef<Vm.Command> b = bench.start("b", BenchVms.mac(2), atB,
           bench.guest("10.0.0.2/24", "udp-sink " + SINK_PORT), consoleB);
       bench.awaitReady("b");
