@@ -7,17 +7,13 @@ import io.fleetsim.fabric.FabricSettings;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.nic.e1000.E1000Nic;
+import io.fleetsim.vm.VmDefaults;
 import io.fleetsim.vm.hw.CostTable;
 import java.io.File;
-import java.time.Duration;
 import java.util.Optional;
 
 /** HOCON to typed settings: the one place the runtime layers' tunables are read. */
-public record Settings(Config config, NetdevSettings netdev, FabricSettings fabric, VmSettings vm) {
-
-  /** Defaults for every simulated VM ({@code fleetsim.vm}). */
-  public record VmSettings(long memoryBytes, double cpuMhz, Duration burst, CostTable costs,
-      E1000Driver.Config driver, E1000Nic.Settings nic, Duration dhcpTimeout) {}
+public record Settings(Config config, NetdevSettings netdev, FabricSettings fabric, VmDefaults vm) {
 
   /** reference.conf, overridden by {@code file} when given, then by -D system properties. */
   public static Settings load(Optional<File> file) {
@@ -46,9 +42,9 @@ public record Settings(Config config, NetdevSettings netdev, FabricSettings fabr
     }
   }
 
-  private static VmSettings vm(Config vm) {
+  private static VmDefaults vm(Config vm) {
     Config costs = vm.getConfig("cpu.costs");
-    return new VmSettings(
+    return new VmDefaults(
         vm.getBytes("memory"),
         vm.getDouble("cpu.mhz"),
         vm.getDuration("cpu.burst"),

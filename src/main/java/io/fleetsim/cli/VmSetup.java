@@ -90,7 +90,7 @@ record VmSetup(VmSpec spec, GuestSystem guest, List<PcapWriter> captures, boolea
       nics.add(new NicSpec(device.netdev(), mac, new NicSpec.Netdev(netdevs.get(device.netdev())),
           taps.getOrDefault(device.netdev(), List.of())));
     }
-    Settings.VmSettings vm = settings.vm();
+    io.fleetsim.vm.VmDefaults vm = settings.vm();
     VmSpec spec;
     try {
       spec = new VmSpec(name, vm.memoryBytes(), mhz, vm.costs(), vm.burst().toNanos(), vm.driver(), nics);

@@ -17,13 +17,20 @@ import java.util.OptionalLong;
  * allocated) and a fault schedule. Maps keep the file's order.
  */
 public record Experiment(String name, long seed, Duration duration, Map<String, Network> networks,
-    Map<String, Fleet> fleets, List<Fault> faults) {
+    Map<String, Fleet> fleets, List<Fault> faults, List<String> capture, Report report) {
 
   public Experiment {
     networks = Collections.unmodifiableMap(new LinkedHashMap<>(networks));
     fleets = Collections.unmodifiableMap(new LinkedHashMap<>(fleets));
     faults = List.copyOf(faults);
+    capture = List.copyOf(capture);
   }
+
+  /**
+   * {@code report}: where results go ({@code directory}/NAME-TIMESTAMP/), whether report.html
+   * is written, and how often progress is printed when the output is not a terminal.
+   */
+  public record Report(String directory, boolean html, Duration progressInterval) {}
 
   /** All VMs of all fleets. */
   public int vmCount() {
@@ -57,12 +64,18 @@ public record Experiment(String name, long seed, Duration duration, Map<String, 
    * address; otherwise each {@link Vm} has one allocated from the fleet's CIDR.
    */
   public record Fleet(String name, int count, Attachment attachment, boolean dhcp,
-      OptionalLong cpuMhz, List<Workload> workloads, List<Vm> vms) {
+      OptionalLong cpuMhz, List<Workload> workloads, List<Vm> vms, Arp arp, boolean bridge) {
     public Fleet {
       workloads = List.copyOf(workloads);
       vms = List.copyOf(vms);
     }
   }
+
+  /**
+   * {@code vms.NAME.arp}: {@code dynamic} (ARP requests and announcements, the default) or
+   * {@code static} (every VM of the network is a permanent neighbour: no ARP traffic at all).
+   */
+  public enum Arp { DYNAMIC, STATIC }
 
   /** One VM of a fleet: {@code NAME} for a fleet of one, else {@code NAME-1 .. NAME-count}. */
   public record Vm(String name, String mac, Optional<Ipv4Config> ip) {}

@@ -44,10 +44,11 @@ final class ExperimentReader {
       "corrupt", "rate", "partition", "link-down", "disconnect", "crash", "pause");
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+");
   private static final Set<String> TOP_KEYS = Set.of("name", "seed", "duration", "networks", "vms",
-      "faults");
+      "faults", "capture", "report");
+  private static final Set<String> REPORT_KEYS = Set.of("directory", "html", "progress-interval");
   private static final Set<String> NETWORK_KEYS = Set.of("type", "ports");
   private static final Set<String> VM_KEYS = Set.of("count", "network", "netdev", "ip", "dhcp",
-      "mac-prefix", "cpu", "workloads");
+      "mac-prefix", "cpu", "workloads", "arp", "bridge");
   private static final Set<String> CPU_KEYS = Set.of("mhz");
   private static final Pattern WRONG_TYPE = Pattern.compile(".*has type (\\S+) rather than (.+)");
 
@@ -72,11 +73,59 @@ final class ExperimentReader {
     Map<String, Fleet> fleets = fleets(networks);
     List<Fault> faults = faults(duration, networks, fleets);
     listenOverlaps(networks, fleets);
+    List<String> capture = capture(networks, fleets);
+    Experiment.Report report = report();
     if (!errors.isEmpty()) {
       errors.sort(Comparator.comparingInt(ValidationError::line));
       throw new ExperimentException(errors);
     }
-    return new Experiment(name.get(), seed, duration.get(), networks, fleets, faults);
+    return new Experiment(name.get(), seed, duration.get(), networks, fleets, faults, capture,
+        report);
+  }
+
+  // ---- capture and report
+
+  /** {@code capture}: VM, fleet or network port (netdev id) names; each gets NAME.pcap. */
+  private List<String> capture(Map<String, Network> networks, Map<String, Fleet> fleets) {
+    List<String> out = new ArrayList<>();
+    Optional<List<String>> names = optional("capture", root::getStringList);
+    if (names.isEmpty()) {
+      return out;
+    }
+    Set<String> known = new java.util.TreeSet<>();
+    for (Fleet f : fleets.values()) {
+      known.add(f.name());
+      f.vms().forEach(vm -> known.add(vm.name()));
+    }
+    networks.values().forEach(n -> n.ports().forEach(port -> known.add(port.id())));
+    for (int i = 0; i < names.get().size(); i++) {
+      String name = names.get().get(i);
+      if (!known.contains(name)) {
+        error("capture[" + i + "]", lineOfElement("capture", i), "unknown capture target '" + name
+            + "' (a vm, a fleet or a network port's netdev id)");
+      } else if (out.contains(name)) {
+        error("capture[" + i + "]", lineOfElement("capture", i), "'" + name + "' is listed twice");
+      } else {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  private Experiment.Report report() {
+    Config d = defaults.getConfig("report");
+    if (root.hasPath("report") && optional("report", root::getObject).isPresent()) {
+      unknownKeys("report", root.getObject("report"), REPORT_KEYS);
+    }
+    String directory = optional("report.directory", root::getString).orElse(d.getString("directory"));
+    if (directory.isBlank()) {
+      error("report.directory", "must not be empty");
+    }
+    boolean html = optional("report.html", root::getBoolean).orElse(d.getBoolean("html"));
+    Duration interval = optional("report.progress-interval", root::getDuration)
+        .flatMap(v -> positive("report.progress-interval", v))
+        .orElse(d.getDuration("progress-interval"));
+    return new Experiment.Report(directory, html, interval);
   }
 
   // ---- networks
@@ -113,6 +162,16 @@ final class ExperimentReader {
       }
     }
     return out;
+  }
+
+  private Optional<Experiment.Arp> arp(String path, String text) {
+    for (Experiment.Arp a : Experiment.Arp.values()) {
+      if (a.name().toLowerCase(Locale.ROOT).equals(text)) {
+        return Optional.of(a);
+      }
+    }
+    error(path, "unknown arp mode '" + text + "' (expected dynamic or static)");
+    return Optional.empty();
   }
 
   private Optional<NetworkType> networkType(String path, String text) {
@@ -198,6 +257,16 @@ final class ExperimentReader {
           ok = false;
         }
       }
+      String arpText = optional(join(p, "arp"), root::getString).orElse(vmDefaults.getString("arp"));
+      Optional<Experiment.Arp> arpMode = arp(join(p, "arp"), arpText);
+      ok &= arpMode.isPresent();
+      Experiment.Arp arp = arpMode.orElse(Experiment.Arp.DYNAMIC);
+      boolean bridge = optional(join(p, "bridge"), root::getBoolean).orElse(vmDefaults.getBoolean("bridge"));
+      if (bridge && !(attachment.orElse(null) instanceof Experiment.ToNetdev n
+          && n.netdev() instanceof NetdevSpec.Multicast)) {
+        error(join(p, "bridge"), "bridge = true needs a multicast netdev (netdev = \"socket,mcast=...\")");
+        ok = false;
+      }
       if (!ok || count < 1) {
         continue;
       }
@@ -226,7 +295,7 @@ final class ExperimentReader {
         vms.add(new Vm(vmName, mac, ip));
       }
       if (ok) {
-        out.put(fleet, new Fleet(fleet, count, attachment.get(), dhcp, mhz, workloads, vms));
+        out.put(fleet, new Fleet(fleet, count, attachment.get(), dhcp, mhz, workloads, vms, arp, bridge));
       }
     }
     return out;

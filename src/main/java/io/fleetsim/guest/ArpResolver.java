@@ -49,6 +49,9 @@ final class ArpResolver {
   private final Map<Integer, Entry> cache = new HashMap<>();
   private final Map<Integer, Resolution> resolving = new HashMap<>();
   private final Set<Long> conflictsReported = new HashSet<>();
+  // permanent entries (`ip neigh add ... nud permanent`), shared by every VM of a fleet: a big
+  // fleet on one switch would otherwise spend its start on N broadcasts to N ports
+  private Neighbours permanent = Neighbours.NONE;
 
   /**
    * @param ownAddress our IPv4 address as an int, 0 while unconfigured
@@ -65,8 +68,18 @@ final class ArpResolver {
     this.resolutionChanged = resolutionChanged;
   }
 
+  /** Permanent entries; with any, no announcements are sent. */
+  void permanent(Neighbours neighbours) {
+    this.permanent = neighbours;
+  }
+
   /** Sends a frame whose destination MAC is still to be filled in for {@code nextHop}. */
   SendStatus send(int nextHop, byte[] frame) {
+    Long fixed = permanent.mac(nextHop);
+    if (fixed != null) {
+      Ethernet.writeDestination(frame, fixed);
+      return tx.transmit(frame);
+    }
     Entry entry = cache.get(nextHop);
     if (entry != null) {
       if (entry.expiresAt - timers.now() > 0) {
@@ -100,6 +113,10 @@ final class ArpResolver {
   }
 
   Optional<Long> lookup(int address) {
+    Long fixed = permanent.mac(address);
+    if (fixed != null) {
+      return Optional.of(fixed);
+    }
     Entry e = cache.get(address);
     return e != null && e.expiresAt - timers.now() > 0 ? Optional.of(e.mac) : Optional.empty();
   }
@@ -107,7 +124,7 @@ final class ArpResolver {
   /** A gratuitous ARP request (RFC 5227 announcement): sender and target are our address. */
   void announce() {
     int own = ownAddress.getAsInt();
-    if (own == 0) {
+    if (own == 0 || !permanent.isEmpty()) {
       return;
     }
     counters.increment(StackCounter.ARP_ANNOUNCEMENTS_SENT);

@@ -22,7 +22,11 @@ import java.util.function.Consumer;
 public final class GuestSystem implements GuestOs {
 
   /** How one interface gets its address: a fixed one, DHCP, or none (layer 2 only). */
-  public record InterfaceSetup(Optional<Ipv4Config> address, boolean dhcp) {
+  public record InterfaceSetup(Optional<Ipv4Config> address, boolean dhcp, Neighbours neighbours) {
+    public InterfaceSetup(Optional<Ipv4Config> address, boolean dhcp) {
+      this(address, dhcp, Neighbours.NONE);
+    }
+
     public static InterfaceSetup unconfigured() {
       return new InterfaceSetup(Optional.empty(), false);
     }
@@ -62,6 +66,7 @@ public final class GuestSystem implements GuestOs {
       NetStack stack = new NetStack(env, links.get(i));
       stacks.add(stack);
       InterfaceSetup setup = setups.get(i);
+      stack.permanentNeighbours(setup.neighbours());
       setup.address().ifPresent(stack::configure);
       addressed.add(setup.dhcp() ? stack.dhcp().toCompletableFuture() : CompletableFuture.completedFuture(null));
     }

@@ -105,6 +105,14 @@ public final class NetStack {
     return timers.after(delayNanos, task);
   }
 
+  /**
+   * Permanent ARP entries: these neighbours are never asked for, and the address is not
+   * announced (everyone who matters already knows it).
+   */
+  public void permanentNeighbours(Neighbours neighbours) {
+    arp.permanent(neighbours);
+  }
+
   public Optional<Ipv4Config> config() {
     return ip.config();
   }

@@ -47,6 +47,15 @@ public final class Vm {
   /** Carrier of NIC {@code nic} on or off (a link-flap fault); the guest sees LSC. */
   public record SetCarrier(int nic, boolean up) implements Command {}
 
+  /**
+   * Freezes the vCPU (a paused QEMU): guest work queues up, the NICs fill their rings and then
+   * stop taking frames, so the wire backs up instead of frames vanishing.
+   */
+  public enum Pause implements Command { INSTANCE }
+
+  /** Lets a paused vCPU run again; what queued meanwhile runs first. */
+  public enum Resume implements Command { INSTANCE }
+
   /** Stops the guest's workloads (ping prints its statistics), then replies. */
   public record Shutdown(ActorRef<Boolean> replyTo) implements Command {}
 
@@ -85,6 +94,7 @@ public final class Vm {
   private final boolean[] interruptQueued;
   private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>();
   private boolean wakeScheduled;
+  private boolean paused;
   private long guestFaults;
 
   private Vm(ActorContext<Command> context, TimerScheduler<Command> timers, VmSpec spec,
@@ -242,6 +252,15 @@ public final class Vm {
           nics.get(c.nic()).actor().tell(new E1000Nic.SetCarrier(c.up()));
           return Behaviors.same();
         })
+        .onMessageEquals(Pause.INSTANCE, () -> {
+          paused = true;
+          return Behaviors.same();
+        })
+        .onMessageEquals(Resume.INSTANCE, () -> {
+          paused = false;
+          drain();
+          return Behaviors.same();
+        })
         .onMessage(GetReport.class, this::onGetReport)
         .onMessage(Shutdown.class, s -> {
           os.shutdown();
@@ -269,6 +288,7 @@ public final class Vm {
     report.put("cpuCycles", vcpu.totalCycles());
     report.put("guestPagesTouched", memory.touchedPages());
     report.put("guestFaults", guestFaults);
+    report.put("paused", paused);
     List<Map<String, Object>> nicReports = new ArrayList<>();
     for (int i = 0; i < nics.size(); i++) {
       Map<String, Object> nic = new LinkedHashMap<>();
@@ -296,7 +316,7 @@ public final class Vm {
   }
 
   private void drain() {
-    while (!runQueue.isEmpty()) {
+    while (!paused && !runQueue.isEmpty()) {
       long busy = vcpu.busyFor(System.nanoTime());
       if (busy > 0) {
         if (!wakeScheduled) {

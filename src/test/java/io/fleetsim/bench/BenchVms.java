@@ -65,7 +65,7 @@ final class BenchVms implements AutoCloseable {
 
   BenchVms(String name) {
     Settings settings = Settings.load(Optional.empty()); // the CLI's reading of reference.conf
-    Settings.VmSettings vm = settings.vm();
+    io.fleetsim.vm.VmDefaults vm = settings.vm();
     memoryBytes = vm.memoryBytes();
     cpuMhz = vm.cpuMhz();
     burst = vm.burst();
