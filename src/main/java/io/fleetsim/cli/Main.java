@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** {@code fleetsim}: the entry point. Every user error ends as one line on stderr and status 1. */
 @Command(name = "fleetsim", mixinStandardHelpOptions = true, version = "fleetsim 0.1.0",
     description = "Simulated VM fleets and networks, wire-compatible with QEMU socket netdevs.",
-    subcommands = {HubCommand.class, SwitchCommand.class, VmCommand.class, ValidateCommand.class})
+    subcommands = {HubCommand.class, SwitchCommand.class, VmCommand.class, RunCommand.class,
+        ValidateCommand.class})
 public final class Main implements Runnable {
 
   static final int EXIT_USAGE = 1;

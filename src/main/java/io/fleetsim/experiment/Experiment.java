@@ -77,8 +77,16 @@ public record Experiment(String name, long seed, Duration duration, Map<String, 
    */
   public enum Arp { DYNAMIC, STATIC }
 
-  /** One VM of a fleet: {@code NAME} for a fleet of one, else {@code NAME-1 .. NAME-count}. */
-  public record Vm(String name, String mac, Optional<Ipv4Config> ip) {}
+  /**
+   * One VM of a fleet: {@code NAME} for a fleet of one, else {@code NAME-1 .. NAME-count}. Its
+   * workloads are the fleet's with {@code {next}} / {@code {prev}} replaced by the address of
+   * the next / previous VM of the fleet (wrapping around).
+   */
+  public record Vm(String name, String mac, Optional<Ipv4Config> ip, List<Workload> workloads) {
+    public Vm {
+      workloads = List.copyOf(workloads);
+    }
+  }
 
   /**
    * {@code faults[i]}: {@code kind} on {@code target} (a vm, fleet or network name) from

@@ -42,6 +42,8 @@ import java.util.regex.Pattern;
 final class ExperimentReader {
   static final List<String> FAULT_KINDS = List.of("latency", "loss", "duplicate", "reorder",
       "corrupt", "rate", "partition", "link-down", "disconnect", "crash", "pause");
+  private static final String NEXT = "{next}";
+  private static final String PREV = "{prev}";
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+");
   private static final Set<String> TOP_KEYS = Set.of("name", "seed", "duration", "networks", "vms",
       "faults", "capture", "report");
@@ -164,6 +166,22 @@ final class ExperimentReader {
     return out;
   }
 
+  /** Each VM's workloads with {next} / {prev} filled in (the specs already parsed once). */
+  private static List<Vm> neighbourWorkloads(List<Vm> vms, List<String> specs) {
+    List<Vm> out = new ArrayList<>(vms.size());
+    for (int i = 0; i < vms.size(); i++) {
+      String next = vms.get((i + 1) % vms.size()).ip().orElseThrow().address().toString();
+      String prev = vms.get((i + vms.size() - 1) % vms.size()).ip().orElseThrow().address().toString();
+      List<Workload> own = new ArrayList<>();
+      for (String spec : specs) {
+        own.add(Workloads.parse(spec.replace(NEXT, next).replace(PREV, prev)));
+      }
+      Vm vm = vms.get(i);
+      out.add(new Vm(vm.name(), vm.mac(), vm.ip(), own));
+    }
+    return out;
+  }
+
   private Optional<Experiment.Arp> arp(String path, String text) {
     for (Experiment.Arp a : Experiment.Arp.values()) {
       if (a.name().toLowerCase(Locale.ROOT).equals(text)) {
@@ -248,9 +266,20 @@ final class ExperimentReader {
       }
       List<Workload> workloads = new ArrayList<>();
       Optional<List<String>> specs = optional(join(p, "workloads"), root::getStringList);
+      boolean templated = false;
       for (int i = 0; specs.isPresent() && i < specs.get().size(); i++) {
+        String spec = specs.get().get(i);
+        boolean neighbour = spec.contains(NEXT) || spec.contains(PREV);
+        templated |= neighbour;
+        if (neighbour && (dhcp || count < 2)) {
+          error(join(p, "workloads") + "[" + i + "]", lineOfElement(join(p, "workloads"), i),
+              NEXT + " and " + PREV + " need a fleet of at least 2 VMs with static addresses (ip = CIDR)");
+          ok = false;
+          continue;
+        }
         try {
-          workloads.add(Workloads.parse(specs.get().get(i)));
+          // a stand-in address checks the rest of the syntax once; each VM gets its own below
+          workloads.add(Workloads.parse(spec.replace(NEXT, "192.0.2.1").replace(PREV, "192.0.2.1")));
         } catch (WorkloadSyntaxException e) {
           error(join(p, "workloads") + "[" + i + "]", lineOfElement(join(p, "workloads"), i),
               e.getMessage());
@@ -271,6 +300,7 @@ final class ExperimentReader {
         continue;
       }
       List<Vm> vms = new ArrayList<>();
+      List<Workload> shared = List.copyOf(workloads); // one list for the fleet, not one per VM
       for (int i = 1; i <= count; i++) {
         String vmName = count == 1 ? fleet : fleet + "-" + i;
         String mac = allocateMac(macPrefix, prefixBytes.get(), macOwners, macNext, vmName);
@@ -292,7 +322,10 @@ final class ExperimentReader {
             ok = false;
           }
         }
-        vms.add(new Vm(vmName, mac, ip));
+        vms.add(new Vm(vmName, mac, ip, templated ? List.of() : shared));
+      }
+      if (ok && templated) {
+        vms = neighbourWorkloads(vms, specs.get());
       }
       if (ok) {
         out.put(fleet, new Fleet(fleet, count, attachment.get(), dhcp, mhz, workloads, vms, arp, bridge));

@@ -56,6 +56,9 @@ public final class Vm {
   /** Lets a paused vCPU run again; what queued meanwhile runs first. */
   public enum Resume implements Command { INSTANCE }
 
+  /** Pulls the plug: the VM stops at once, its NICs' links go down, the guest says nothing. */
+  public enum Crash implements Command { INSTANCE }
+
   /** Stops the guest's workloads (ping prints its statistics), then replies. */
   public record Shutdown(ActorRef<Boolean> replyTo) implements Command {}
 
@@ -169,6 +172,7 @@ public final class Vm {
           s.replyTo().tell(true);
           return Behaviors.same();
         })
+        .onMessageEquals(Crash.INSTANCE, Behaviors::stopped)
         .onAnyMessage(early -> Behaviors.same()) // interrupts before the driver exists: none unmasked
         .build();
   }
@@ -252,6 +256,7 @@ public final class Vm {
           nics.get(c.nic()).actor().tell(new E1000Nic.SetCarrier(c.up()));
           return Behaviors.same();
         })
+        .onMessageEquals(Crash.INSTANCE, Behaviors::stopped)
         .onMessageEquals(Pause.INSTANCE, () -> {
           paused = true;
           return Behaviors.same();

@@ -1,0 +1,108 @@
+package io.fleetsim.cli;
+
+import io.fleetsim.experiment.Experiment;
+import io.fleetsim.experiment.ExperimentException;
+import io.fleetsim.experiment.ExperimentLoader;
+import io.fleetsim.experiment.ValidationError;
+import io.fleetsim.experiment.run.ExperimentRun;
+import io.fleetsim.experiment.run.RunException;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code fleetsim run FILE}: runs an experiment and writes its results folder. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Runs an experiment file (HOCON): builds its networks and fleets, plays its fault",
+        "timeline with live progress, and writes results/<name>-<timestamp>/ (results.json,",
+        "report.html, console.log, pcaps). An invalid file is refused before anything starts.",
+        "Exit status: 0 when every link's frames balance, 1 on a bad file or start failure,",
+        "2 when the frame accounting found an imbalance."})
+final class RunCommand implements Callable<Integer> {
+  static final int EXIT_ACCOUNTING = 2;
+
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", description = "the experiment file")
+  Path file;
+
+  @Option(names = "--results", paramLabel = "DIR",
+      description = "Where results folders go (default: the file's report.directory, else ./results).")
+  Path results;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "HOCON overriding fleetsim's reference.conf (tunables of netdevs, fabric, VMs).")
+  File config;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Experiment experiment;
+    try {
+      experiment = ExperimentLoader.load(file);
+    } catch (ExperimentException ex) {
+      for (ValidationError error : ex.errors()) {
+        err.println("fleetsim: " + error);
+      }
+      err.println("fleetsim: " + file + " not run (" + ex.errors().size() + " error"
+          + (ex.errors().size() == 1 ? "" : "s") + ")");
+      err.flush();
+      return Main.EXIT_USAGE;
+    }
+    if (results != null) {
+      experiment = new Experiment(experiment.name(), experiment.seed(), experiment.duration(),
+          experiment.networks(), experiment.fleets(), experiment.faults(), experiment.capture(),
+          new Experiment.Report(results.toString(), experiment.report().html(),
+              experiment.report().progressInterval()));
+    }
+    Settings settings = Settings.load(Optional.ofNullable(config));
+    ProgressDisplay progress = ProgressDisplay.forConsole(out, experiment.report().progressInterval());
+    out.printf("fleetsim run %s: %s, %d VMs, %s, seed %d%n", file, experiment.name(),
+        experiment.vmCount(), human(experiment.duration()), experiment.seed());
+    out.flush();
+    ExperimentRun run = new ExperimentRun(experiment, Optional.of(file),
+        new ExperimentRun.Machine(settings.config(), settings.netdev(), settings.fabric(), settings.vm()),
+        progress);
+    Signals.onStop(run::stop);
+    ExperimentRun.Outcome outcome;
+    try {
+      outcome = run.run();
+    } catch (RunException e) {
+      progress.finish();
+      err.println("fleetsim: " + e.getMessage());
+      err.flush();
+      return Main.EXIT_USAGE;
+    }
+    progress.finish();
+    out.println("results: " + outcome.folder());
+    if (experiment.report().html()) {
+      out.println("report:  " + outcome.folder().resolve("report.html"));
+    }
+    if (!outcome.workloadsOk()) {
+      out.println("note: some workloads did not succeed (see results.json / report.html)");
+    }
+    out.flush();
+    if (!outcome.accountingOk()) {
+      for (String e : outcome.accountingErrors()) {
+        err.println("fleetsim: frame accounting: " + e);
+      }
+      err.flush();
+      return EXIT_ACCOUNTING;
+    }
+    return 0;
+  }
+
+  static String human(java.time.Duration d) {
+    long s = d.toSeconds();
+    return s >= 60 && s % 60 == 0 ? s / 60 + " min" : d.toMillis() % 1000 == 0 ? s + " s" : d.toMillis() + " ms";
+  }
+}

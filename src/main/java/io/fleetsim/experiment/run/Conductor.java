@@ -1,0 +1,362 @@
+package io.fleetsim.experiment.run;
+
+import io.fleetsim.experiment.Experiment;
+import io.fleetsim.fabric.PortStats;
+import io.fleetsim.fault.Direction;
+import io.fleetsim.fault.Fault;
+import io.fleetsim.fault.FaultyPort;
+import io.fleetsim.fault.PartitionFault;
+import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.vm.VmEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * Plays an experiment's timeline on the run's thread: turns faults on and off at their times,
+ * samples every counter once a second into the time series, and reports progress. Everything it
+ * does to the world goes through thread-safe handles (fault chains, actor messages).
+ */
+final class Conductor {
+  private static final long SECOND = 1_000_000_000L;
+
+  /** What happened: the per-second series and each fault activation as it was carried out. */
+  record Record(List<Sample> samples, List<Activated> faults, Duration ran) {}
+
+  /** One second: totals over every fabric port, and the ping replies that completed in it. */
+  record Sample(long second, long frames, long bytes, long drops, Optional<Histogram> rtt) {}
+
+  /** A fault activation: when it started and ended, seconds since the start. */
+  record Activated(int index, String kind, String target, String description, double start,
+      Double end) {}
+
+  /** A timed step: a fault going on or off, or a follow-up of one (a crash's books, a restart). */
+  private record Step(long atNanos, long order, Runnable action) {}
+
+  private final Experiment experiment;
+  private final Wiring wiring;
+  private final ActorSystem<Void> system;
+  private final ExperimentRun.Machine machine;
+  private final ActorRef<VmEvent> events;
+  private final PingRtts rtts;
+  private final ExperimentRun.Progress progress;
+  private final PriorityQueue<Step> steps = new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
+      ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.order, b.order));
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final List<Activated> activated = new ArrayList<>();
+  // per running activation: what to undo at its end
+  private final Map<Timeline.Activation, List<Runnable>> undo = new LinkedHashMap<>();
+  private final Map<Timeline.Activation, Integer> activatedIndex = new LinkedHashMap<>();
+  private long order;
+  private long start;
+
+  Conductor(Experiment experiment, Wiring wiring, ActorSystem<Void> system,
+      ExperimentRun.Machine machine, ActorRef<VmEvent> events, PingRtts rtts,
+      ExperimentRun.Progress progress) {
+    this.experiment = experiment;
+    this.wiring = wiring;
+    this.system = system;
+    this.machine = machine;
+    this.events = events;
+    this.rtts = rtts;
+    this.progress = progress;
+  }
+
+  void stop() {
+    stopped.countDown();
+  }
+
+  Record play() {
+    start = System.nanoTime();
+    long total = experiment.duration().toNanos();
+    for (Timeline.Activation a : Timeline.of(experiment.faults(), experiment.duration())) {
+      at(a.start().toNanos(), () -> begin(a));
+      a.end().ifPresent(end -> at(end.toNanos(), () -> end(a)));
+    }
+    List<Sample> samples = new ArrayList<>();
+    long[] last = totals();
+    rtts.takeInterval(); // boot-time replies do not belong to second 1
+    long nextSample = SECOND;
+    boolean early = false;
+    while (true) {
+      long now = System.nanoTime() - start;
+      while (!steps.isEmpty() && steps.peek().atNanos <= now && steps.peek().atNanos < total) {
+        steps.poll().action.run();
+      }
+      if (now >= nextSample) {
+        long[] t = totals();
+        Histogram h = rtts.takeInterval();
+        samples.add(new Sample(nextSample / SECOND, t[0] - last[0], t[1] - last[1], t[2] - last[2],
+            h.getTotalCount() == 0 ? Optional.empty() : Optional.of(h.copy())));
+        last = t;
+        progress.tick(new ExperimentRun.Tick(Duration.ofNanos(Math.min(now, total)),
+            experiment.duration(), samples.get(samples.size() - 1).frames(),
+            samples.get(samples.size() - 1).drops(), activeFaults(), running(), wiring.vms.size()));
+        nextSample += SECOND;
+      }
+      if (now >= total) {
+        break;
+      }
+      long wake = Math.min(Math.min(nextSample, total), steps.isEmpty() ? total : steps.peek().atNanos);
+      try {
+        if (stopped.await(Math.max(0, wake - (System.nanoTime() - start)), TimeUnit.NANOSECONDS)) {
+          early = true;
+          break;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        early = true;
+        break;
+      }
+    }
+    Duration ran = Duration.ofNanos(Math.min(System.nanoTime() - start, total));
+    if (early) {
+      progress.say("stopped early at " + ran.toSeconds() + " s");
+    }
+    return new Record(samples, activated, ran);
+  }
+
+  /** Takes every fault off (the end of the run): held frames go on, carriers come up, VMs run. */
+  void removeAllFaults() {
+    for (Timeline.Activation a : new ArrayList<>(undo.keySet())) {
+      end(a);
+    }
+  }
+
+  private void at(long atNanos, Runnable action) {
+    steps.add(new Step(atNanos, order++, action));
+  }
+
+  private double seconds() {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private List<String> activeFaults() {
+    List<String> out = new ArrayList<>();
+    for (Timeline.Activation a : undo.keySet()) {
+      out.add(a.fault().kind() + " " + targetName(a.fault()));
+    }
+    return out;
+  }
+
+  private int running() {
+    int n = 0;
+    for (FleetVm vm : wiring.vms.values()) {
+      n += vm.state() == FleetVm.State.RUNNING ? 1 : 0;
+    }
+    return n;
+  }
+
+  private static String targetName(Experiment.Fault f) {
+    return f.target();
+  }
+
+  // --- faults on and off
+
+  private void begin(Timeline.Activation a) {
+    Experiment.Fault f = a.fault();
+    List<Runnable> undoes = new ArrayList<>();
+    Fault fault = f.fault();
+    if (fault instanceof Fault.LinkFault link) {
+      long seed = seed(a);
+      int place = 0;
+      // on a network the fault acts once, as frames enter it; else relative to the target: out =
+      // what the VM (or the QEMU VM behind a port) sends
+      Direction d = experiment.networks().containsKey(f.target()) ? Direction.OUT : f.direction();
+      for (FaultyPort port : linkPlaces(f.target())) {
+        String id = port.add(link, d, seed + 7919L * place++);
+        undoes.add(() -> port.remove(id));
+      }
+    } else if (fault instanceof PartitionFault.Groups groups) {
+      partition(groups, undoes);
+    } else if (fault instanceof Fault.LinkDown) {
+      for (FleetVm vm : vmsOf(f.target())) {
+        vm.carrier(false);
+        undoes.add(() -> vm.carrier(true));
+      }
+    } else if (fault instanceof Fault.Crash) {
+      for (FleetVm vm : vmsOf(f.target())) {
+        crash(vm);
+        undoes.add(() -> reboot(vm));
+      }
+    } else if (fault instanceof Fault.Restart) {
+      for (FleetVm vm : vmsOf(f.target())) {
+        crash(vm);
+        at(now() + SECOND / 5, () -> reboot(vm));
+      }
+    } else if (fault instanceof Fault.Pause) {
+      for (FleetVm vm : vmsOf(f.target())) {
+        vm.pause();
+        undoes.add(vm::resume);
+      }
+    } else if (fault instanceof Fault.Resume) {
+      vmsOf(f.target()).forEach(FleetVm::resume);
+    } else if (fault instanceof Fault.Disconnect) {
+      for (ExternalPort port : externalPortsOf(f.target())) {
+        port.faults().disconnect();
+      }
+    }
+    String description = f.kind() + " " + f.target() + describe(f);
+    progress.say(String.format("%6.1f s  fault on: %s", seconds(), description));
+    activatedIndex.put(a, activated.size());
+    activated.add(new Activated(a.index(), f.kind(), f.target(), description, seconds(), null));
+    if (!undoes.isEmpty() || a.end().isPresent()) {
+      undo.put(a, undoes);
+    }
+  }
+
+  private void end(Timeline.Activation a) {
+    List<Runnable> undoes = undo.remove(a);
+    if (undoes == null) {
+      return;
+    }
+    undoes.forEach(Runnable::run);
+    Integer i = activatedIndex.get(a);
+    Activated was = activated.get(i);
+    activated.set(i, new Activated(was.index(), was.kind(), was.target(), was.description(),
+        was.start(), seconds()));
+    progress.say(String.format("%6.1f s  fault off: %s", seconds(), was.description()));
+  }
+
+  private static String describe(Experiment.Fault f) {
+    return f.fault() instanceof Fault.LinkFault ? " (" + f.fault() + ")" : "";
+  }
+
+  private long now() {
+    return System.nanoTime() - start;
+  }
+
+  private void crash(FleetVm vm) {
+    vm.crash();
+    // the old links end a moment later; what was between the ends then is the crash's loss
+    at(now() + SECOND / 10, () -> wiring.links.stream().filter(l -> l.vm() == vm)
+        .forEach(Link::bookCrashLoss));
+  }
+
+  private void reboot(FleetVm vm) {
+    if (vm.state() == FleetVm.State.CRASHED) {
+      vm.boot(system, machine.netdev(), machine.vm().nic(), events);
+    }
+  }
+
+  /** Each VM of a group stops hearing every VM of the other groups. */
+  private void partition(PartitionFault.Groups groups, List<Runnable> undoes) {
+    List<Set<String>> sides = new ArrayList<>();
+    for (List<String> names : groups.groups()) {
+      Set<String> side = new HashSet<>();
+      names.forEach(n -> vmsOf(n).forEach(vm -> side.add(vm.name())));
+      sides.add(side);
+    }
+    for (int g = 0; g < sides.size(); g++) {
+      Set<MacAddress> others = new HashSet<>();
+      for (int o = 0; o < sides.size(); o++) {
+        if (o != g) {
+          for (String vm : sides.get(o)) {
+            wiring.vms.get(vm).spec().nics().forEach(nic -> others.add(nic.mac()));
+          }
+        }
+      }
+      PartitionFault cut = new PartitionFault(others);
+      for (Link link : wiring.links) {
+        if (sides.get(g).contains(link.vm().name())) {
+          String id = link.faults().add(cut, Direction.IN, 0);
+          undoes.add(() -> link.faults().remove(id));
+        }
+      }
+    }
+  }
+
+  /** A seed per activation: the experiment's seed, the fault's index and its occurrence. */
+  private long seed(Timeline.Activation a) {
+    long x = experiment.seed() * 0x9E3779B97F4A7C15L + a.index() * 0xBF58476D1CE4E5B9L
+        + a.occurrence() * 0x94D049BB133111EBL;
+    return x ^ (x >>> 31);
+  }
+
+  // --- targets
+
+  /** The VMs a target names: a VM, a fleet's VMs, or every VM on a network. */
+  List<FleetVm> vmsOf(String target) {
+    FleetVm one = wiring.vms.get(target);
+    if (one != null) {
+      return List.of(one);
+    }
+    List<FleetVm> out = new ArrayList<>();
+    for (FleetVm vm : wiring.vms.values()) {
+      if (vm.fleet().equals(target)) {
+        out.add(vm);
+      }
+    }
+    if (out.isEmpty()) {
+      for (Link link : wiring.links) {
+        if (link.network().equals(target)) {
+          out.add(link.vm());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Where a link fault goes: the fabric port of each target VM, or for a network every port of it
+   * (VMs' and QEMU netdevs'), or one QEMU port by its netdev id.
+   */
+  private List<FaultyPort> linkPlaces(String target) {
+    List<FaultyPort> out = new ArrayList<>();
+    boolean network = experiment.networks().containsKey(target);
+    for (Link link : wiring.links) {
+      if (network ? link.network().equals(target) : vmsOf(target).contains(link.vm())) {
+        out.add(link.faults());
+      }
+    }
+    for (ExternalPort port : externalPortsOf(target)) {
+      out.add(port.faults());
+    }
+    return out;
+  }
+
+  private List<ExternalPort> externalPortsOf(String target) {
+    List<ExternalPort> out = new ArrayList<>();
+    for (ExternalPort port : wiring.externalPorts) {
+      if (port.id().equals(target) || port.network().equals(target)) {
+        out.add(port);
+      }
+    }
+    return out;
+  }
+
+  /** Frames and bytes delivered by every fabric port, and every drop anywhere, so far. */
+  private long[] totals() {
+    long frames = 0;
+    long bytes = 0;
+    long drops = 0;
+    for (Link link : wiring.links) {
+      PortStats s = link.portStats();
+      frames += s.framesOut();
+      bytes += s.bytesOut();
+      drops += s.dropped() + link.out().droppedTotal() + link.in().droppedTotal();
+    }
+    for (ExternalPort port : wiring.externalPorts) {
+      PortStats s = port.stats();
+      frames += s.framesOut();
+      bytes += s.bytesOut();
+      drops += s.dropped() + sum(port.faults().fromWire().drops()) + sum(port.faults().toWire().drops());
+    }
+    return new long[] {frames, bytes, drops};
+  }
+
+  private static long sum(Map<String, Long> m) {
+    return m.values().stream().mapToLong(Long::longValue).sum();
+  }
+}

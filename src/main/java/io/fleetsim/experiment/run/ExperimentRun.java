@@ -1,0 +1,264 @@
+package io.fleetsim.experiment.run;
+
+import com.typesafe.config.Config;
+import io.fleetsim.capture.PcapWriter;
+import io.fleetsim.experiment.Experiment;
+import io.fleetsim.fabric.FabricSettings;
+import io.fleetsim.netdev.NetdevSettings;
+import io.fleetsim.vm.VmDefaults;
+import io.fleetsim.vm.VmEvent;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * One run of an experiment, start to results folder. The steps: open the results folder and
+ * captures, wire the world ({@link Wiring}), boot every VM and wait for them, play the timeline
+ * ({@link Conductor}) until the duration is up (or {@link #stop()}), stop the workloads, let the
+ * links drain, then write results.json and report.html ({@link Results}).
+ */
+public final class ExperimentRun {
+
+  /** The typed settings a run needs (reference.conf and --config, read by the CLI). */
+  public record Machine(Config actorConfig, NetdevSettings netdev, FabricSettings fabric,
+      VmDefaults vm) {}
+
+  /** What a run reports while it goes; all calls come from the run's thread. */
+  public interface Progress {
+    /** A line to show as is (netdev ready lines, fault events, warnings). */
+    void say(String line);
+
+    /** Once a second. */
+    void tick(Tick tick);
+  }
+
+  public record Tick(Duration elapsed, Duration total, long framesPerSecond, long dropsPerSecond,
+      List<String> activeFaults, int vmsRunning, int vmCount) {}
+
+  /** Where the results went and whether every link's frames balanced. */
+  public record Outcome(Path folder, boolean accountingOk, List<String> accountingErrors,
+      boolean workloadsOk) {}
+
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private final Experiment experiment;
+  private final Optional<Path> file;
+  private final Machine machine;
+  private final Progress progress;
+  private volatile Conductor conductor;
+  private volatile boolean stopRequested;
+
+  public ExperimentRun(Experiment experiment, Optional<Path> file, Machine machine, Progress progress) {
+    this.experiment = experiment;
+    this.file = file;
+    this.machine = machine;
+    this.progress = progress;
+  }
+
+  /** Ends the run early (SIGINT): results are still written, for the time that ran. */
+  public void stop() {
+    stopRequested = true;
+    Conductor c = conductor;
+    if (c != null) {
+      c.stop();
+    }
+  }
+
+  public Outcome run() throws RunException, IOException {
+    Instant started = Instant.now();
+    Path folder = resultsFolder(started);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.<Void>empty(), "fleetsim", machine.actorConfig());
+    BufferedWriter consoleLog = Files.newBufferedWriter(folder.resolve("console.log"));
+    PingRtts rtts = new PingRtts();
+    Map<String, Object> host = new java.util.LinkedHashMap<>();
+    long heapBefore = usedHeapAfterGc();
+    long t0 = System.nanoTime();
+    Wiring wiring = new Wiring(experiment, machine, system, folder, progress::say);
+    try {
+      wiring.build(vm -> line -> {
+        rtts.line(line);
+        synchronized (consoleLog) {
+          try {
+            consoleLog.write(String.format("%9.3f %s: %s%n", (System.nanoTime() - t0) / 1e9, vm, line));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      });
+      LinkedBlockingQueue<VmEvent> events = new LinkedBlockingQueue<>();
+      ActorRef<VmEvent> eventSink = system.systemActorOf(Behaviors.<VmEvent>receiveMessage(e -> {
+        events.add(e);
+        return Behaviors.same();
+      }), "vm-events", Props.empty());
+      bootAll(wiring, system, eventSink, events);
+      // what a fleet costs: start-up time, and heap per VM once booted (bench/fleet reports them)
+      host.put("bootSeconds", (System.nanoTime() - t0) / 1e9);
+      long heapAfter = usedHeapAfterGc();
+      host.put("heapBeforeBytes", heapBefore);
+      host.put("heapAfterBootBytes", heapAfter);
+      host.put("heapPerVmBytes", wiring.vms.isEmpty() ? 0 : (heapAfter - heapBefore) / wiring.vms.size());
+      host.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+      if (stopRequested) {
+        throw new RunException("stopped before the experiment started");
+      }
+      conductor = new Conductor(experiment, wiring, system, machine, eventSink, rtts, progress);
+      if (stopRequested) {
+        conductor.stop();
+      }
+      Conductor.Record record = conductor.play();
+      progress.say("stopping workloads, draining links");
+      stopWorkloads(wiring, system);
+      conductor.removeAllFaults();
+      drain(wiring);
+      Map<String, Map<String, Object>> reports = reports(wiring, system);
+      for (PcapWriter capture : wiring.captures) {
+        capture.close();
+      }
+      Results results = new Results(experiment, file, started, wiring, record, reports, host);
+      Outcome outcome = results.write(folder);
+      return outcome;
+    } finally {
+      wiring.captures.forEach(PcapWriter::close);
+      synchronized (consoleLog) {
+        consoleLog.close();
+      }
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        progress.say("warning: actor system did not stop cleanly: " + e);
+      }
+    }
+  }
+
+  private static long usedHeapAfterGc() {
+    System.gc();
+    Runtime r = Runtime.getRuntime();
+    return r.totalMemory() - r.freeMemory();
+  }
+
+  private Path resultsFolder(Instant started) throws IOException {
+    Path base = Path.of(experiment.report().directory());
+    String stem = experiment.name() + "-" + STAMP.format(started);
+    Path folder = base.resolve(stem);
+    for (int i = 2; Files.exists(folder); i++) {
+      folder = base.resolve(stem + "-" + i);
+    }
+    Files.createDirectories(folder);
+    return folder;
+  }
+
+  /** Boots every VM, then waits until all are ready; one that fails stops the run. */
+  private void bootAll(Wiring wiring, ActorSystem<Void> system, ActorRef<VmEvent> sink,
+      LinkedBlockingQueue<VmEvent> events) throws RunException {
+    for (FleetVm vm : wiring.vms.values()) {
+      vm.boot(system, machine.netdev(), machine.vm().nic(), sink);
+    }
+    int pending = wiring.vms.size();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).plusMillis(5L * pending).toNanos();
+    List<VmEvent> early = new ArrayList<>();
+    while (pending > 0 && !stopRequested) {
+      VmEvent e;
+      try {
+        e = events.poll(200, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new RunException("interrupted while the VMs booted");
+      }
+      if (e == null) {
+        if (System.nanoTime() > deadline) {
+          throw new RunException(pending + " of " + wiring.vms.size() + " VMs did not boot in time");
+        }
+        continue;
+      }
+      if (e instanceof VmEvent.StartFailed failed) {
+        throw new RunException("VM " + failed.vm() + " could not start: " + failed.reason());
+      }
+      if (e instanceof VmEvent.Ready) {
+        pending--;
+      } else {
+        early.add(e);
+      }
+    }
+    events.addAll(early);
+    progress.say(wiring.vms.size() + " VM" + (wiring.vms.size() == 1 ? "" : "s") + " running on "
+        + wiring.fabrics.size() + " network" + (wiring.fabrics.size() == 1 ? "" : "s"));
+  }
+
+  private static void stopWorkloads(Wiring wiring, ActorSystem<Void> system) {
+    List<CompletableFuture<Boolean>> done = new ArrayList<>();
+    for (FleetVm vm : wiring.vms.values()) {
+      done.add(vm.shutdown(system, Duration.ofSeconds(30)).toCompletableFuture());
+    }
+    for (CompletableFuture<Boolean> d : done) {
+      try {
+        d.get(40, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // a VM that does not answer still gets its report asked for; its counters say the rest
+      }
+    }
+  }
+
+  /** Waits (at most 10 s) until no link's counters move for half a second and nothing is held. */
+  private static void drain(Wiring wiring) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long last = -1;
+    long stableSince = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      long sum = 0;
+      long held = 0;
+      for (Link link : wiring.links) {
+        Link.Direction out = link.out();
+        Link.Direction in = link.in();
+        sum += out.sent() + out.delivered() + in.sent() + in.delivered();
+        held += out.held() + in.held();
+      }
+      if (sum != last || held > 0) {
+        last = sum;
+        stableSince = System.nanoTime();
+      } else if (System.nanoTime() - stableSince > TimeUnit.MILLISECONDS.toNanos(500)) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static Map<String, Map<String, Object>> reports(Wiring wiring, ActorSystem<Void> system) {
+    Map<String, CompletableFuture<Map<String, Object>>> asks = new java.util.LinkedHashMap<>();
+    for (FleetVm vm : wiring.vms.values()) {
+      asks.put(vm.name(), vm.report(system, Duration.ofSeconds(30)).toCompletableFuture());
+    }
+    Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+    asks.forEach((name, ask) -> {
+      try {
+        out.put(name, ask.get(40, TimeUnit.SECONDS));
+      } catch (Exception e) {
+        out.put(name, Map.of("vm", name, "error", "no report: " + e));
+      }
+    });
+    return out;
+  }
+}

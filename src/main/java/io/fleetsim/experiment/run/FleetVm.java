@@ -1,0 +1,131 @@
+package io.fleetsim.experiment.run;
+
+import io.fleetsim.guest.GuestSystem;
+import io.fleetsim.netdev.NetdevSettings;
+import io.fleetsim.nic.e1000.E1000Nic;
+import io.fleetsim.vm.Vm;
+import io.fleetsim.vm.VmEvent;
+import io.fleetsim.vm.VmSpec;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * One VM of the experiment across its lives: a crash stops its actor, a restart boots a fresh one
+ * (new guest, same hardware and wiring), so faults and reports address the VM by name, not by
+ * actor. Called from the conductor thread only.
+ */
+final class FleetVm {
+  enum State { RUNNING, PAUSED, CRASHED }
+
+  private final String name;
+  private final String fleet;
+  private final VmSpec spec;
+  private final Supplier<GuestSystem> guest;
+  private final NicTap tap;
+  private final Consumer<String> console;
+  private ActorRef<Vm.Command> ref;
+  private int lives;
+  private State state = State.CRASHED;
+  private boolean carrier = true;
+
+  FleetVm(String name, String fleet, VmSpec spec, Supplier<GuestSystem> guest, NicTap tap,
+      Consumer<String> console) {
+    this.name = name;
+    this.fleet = fleet;
+    this.spec = spec;
+    this.guest = guest;
+    this.tap = tap;
+    this.console = console;
+  }
+
+  String name() {
+    return name;
+  }
+
+  String fleet() {
+    return fleet;
+  }
+
+  VmSpec spec() {
+    return spec;
+  }
+
+  NicTap tap() {
+    return tap;
+  }
+
+  State state() {
+    return state;
+  }
+
+  int lives() {
+    return lives;
+  }
+
+  /** Boots a fresh VM (the first boot, or a restart after a crash). */
+  void boot(ActorSystem<?> system, NetdevSettings netdev, E1000Nic.Settings nic,
+      ActorRef<VmEvent> events) {
+    lives++;
+    ref = system.systemActorOf(Vm.create(spec, guest.get(), netdev, nic, console, events),
+        "vm-" + name + "-" + lives, Props.empty());
+    state = State.RUNNING;
+    if (!carrier) {
+      ref.tell(new Vm.SetCarrier(0, false)); // a link that is down stays down across a reboot
+    }
+  }
+
+  void crash() {
+    if (state != State.CRASHED) {
+      ref.tell(Vm.Crash.INSTANCE);
+      state = State.CRASHED;
+    }
+  }
+
+  void pause() {
+    if (state == State.RUNNING) {
+      ref.tell(Vm.Pause.INSTANCE);
+      state = State.PAUSED;
+    }
+  }
+
+  void resume() {
+    if (state == State.PAUSED) {
+      ref.tell(Vm.Resume.INSTANCE);
+      state = State.RUNNING;
+    }
+  }
+
+  void carrier(boolean up) {
+    carrier = up;
+    if (state != State.CRASHED) {
+      for (int i = 0; i < spec.nics().size(); i++) {
+        ref.tell(new Vm.SetCarrier(i, up));
+      }
+    }
+  }
+
+  /** Stops the workloads (ping prints its statistics); completes at once for a crashed VM. */
+  CompletionStage<Boolean> shutdown(ActorSystem<?> system, java.time.Duration timeout) {
+    if (state == State.CRASHED) {
+      return java.util.concurrent.CompletableFuture.completedFuture(false);
+    }
+    if (state == State.PAUSED) {
+      resume(); // a frozen guest cannot print its statistics
+    }
+    return AskPattern.ask(ref, Vm.Shutdown::new, timeout, system.scheduler());
+  }
+
+  /** The running VM's report; empty for a crashed one. */
+  CompletionStage<Map<String, Object>> report(ActorSystem<?> system, java.time.Duration timeout) {
+    if (state == State.CRASHED) {
+      return java.util.concurrent.CompletableFuture.completedFuture(Map.of("vm", name, "crashed", true));
+    }
+    return AskPattern.ask(ref, Vm.GetReport::new, timeout, system.scheduler());
+  }
+}

@@ -1,0 +1,99 @@
+package io.fleetsim.experiment.run;
+
+import io.fleetsim.fabric.FabricPort;
+import io.fleetsim.fabric.PortStats;
+import io.fleetsim.fault.FaultChain;
+import io.fleetsim.fault.FaultyPort;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An in-process link: one VM's NIC to a port of a network (or multicast bus), with a fault chain
+ * in each direction. "Out" is what the VM sends, "in" what it receives. Each direction is
+ * counted at both ends by different code (the NIC's tap, the fabric port) with the chain's drops
+ * in between, which is what {@link #account} checks.
+ */
+final class Link {
+  private final String name;
+  private final String network;
+  private final FleetVm vm;
+  private final FabricPort port;
+  private final FaultyPort faults;
+  // frames lost in flight when the VM crashed: per direction, out and in
+  private long lostOut;
+  private long lostIn;
+
+  Link(String name, String network, FleetVm vm, FabricPort port, FaultyPort faults) {
+    this.name = name;
+    this.network = network;
+    this.vm = vm;
+    this.port = port;
+    this.faults = faults;
+  }
+
+  String name() {
+    return name;
+  }
+
+  String network() {
+    return network;
+  }
+
+  FleetVm vm() {
+    return vm;
+  }
+
+  FaultyPort faults() {
+    return faults;
+  }
+
+  PortStats portStats() {
+    return port.counters().snapshot(port.name());
+  }
+
+  /**
+   * After a crash the link's streams are gone: whatever was between the two ends then is lost,
+   * as a real NIC's rings are. Called once the old link has ended; booked as {@code vm-crash}.
+   */
+  void bookCrashLoss() {
+    lostOut += Math.max(0, imbalance(out()));
+    lostIn += Math.max(0, imbalance(in()));
+  }
+
+  Direction out() {
+    return new Direction("out", vm.tap().sent(), portStats().framesIn(), faults.fromWire(), lostOut);
+  }
+
+  Direction in() {
+    return new Direction("in", portStats().framesOut(), vm.tap().received(), faults.toWire(), lostIn);
+  }
+
+  private static long imbalance(Direction d) {
+    return d.sent() + d.added() - d.delivered() - d.droppedTotal() - d.held();
+  }
+
+  /** One direction's books: sent + duplicated = delivered + dropped (by cause) + held. */
+  record Direction(String name, long sent, long delivered, long added, long held,
+      Map<String, Long> dropped) {
+    Direction(String name, long sent, long delivered, FaultChain chain, long lostInCrash) {
+      this(name, sent, delivered, chain.framesAdded(), chain.held(), drops(chain, lostInCrash));
+    }
+
+    private static Map<String, Long> drops(FaultChain chain, long lostInCrash) {
+      Map<String, Long> d = new TreeMap<>(chain.drops());
+      d.values().removeIf(n -> n == 0);
+      if (lostInCrash > 0) {
+        d.put("vm-crash", lostInCrash);
+      }
+      return d;
+    }
+
+    long droppedTotal() {
+      return dropped.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    long imbalance() {
+      return Link.imbalance(this);
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package io.fleetsim.experiment.run;
+
+import io.fleetsim.capture.CaptureException;
+import io.fleetsim.capture.PcapWriter;
+import io.fleetsim.experiment.Experiment;
+import io.fleetsim.fabric.Fabric;
+import io.fleetsim.fabric.FabricPort;
+import io.fleetsim.fabric.FrameTap;
+import io.fleetsim.fabric.TappedPort;
+import io.fleetsim.fault.FaultyPort;
+import io.fleetsim.guest.GuestSystem;
+import io.fleetsim.guest.Ipv4Config;
+import io.fleetsim.guest.Neighbours;
+import io.fleetsim.netdev.NetdevStatus;
+import io.fleetsim.netdev.Netdevs;
+import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.qemu.NetdevSpec;
+import io.fleetsim.vm.NicSpec;
+import io.fleetsim.vm.VmDefaults;
+import io.fleetsim.vm.VmSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Builds an experiment's world in one actor system: a fabric per network (and per multicast group
+ * its fleets share: the in-process bus), the networks' QEMU ports (started, and waited for), and
+ * for every VM a fabric port wrapped in a fault chain, its NIC tap, and the VM itself (not yet
+ * booted). Captures are opened here so a bad path fails before anything runs.
+ */
+final class Wiring {
+  private static final java.time.Duration START_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+  private final Experiment experiment;
+  private final ExperimentRun.Machine machine;
+  private final ActorSystem<Void> system;
+  private final Path folder;
+  private final Consumer<String> say;
+  final Map<String, ActorRef<Fabric.Command>> fabrics = new LinkedHashMap<>();
+  final List<ExternalPort> externalPorts = new ArrayList<>();
+  final List<Link> links = new ArrayList<>();
+  final Map<String, FleetVm> vms = new LinkedHashMap<>();
+  final List<PcapWriter> captures = new ArrayList<>();
+
+  Wiring(Experiment experiment, ExperimentRun.Machine machine, ActorSystem<Void> system,
+      Path folder, Consumer<String> say) {
+    this.experiment = experiment;
+    this.machine = machine;
+    this.system = system;
+    this.folder = folder;
+    this.say = say;
+  }
+
+  /** Everything but booting the VMs; a port that does not start is a RunException. */
+  void build(java.util.function.Function<String, Consumer<String>> consoles) throws RunException {
+    Map<String, List<FrameTap>> taps = openCaptures();
+    for (Experiment.Network network : experiment.networks().values()) {
+      fabric(network.name(), network.type() == Experiment.NetworkType.SWITCH);
+    }
+    startExternalPorts(taps);
+    for (Experiment.Fleet fleet : experiment.fleets().values()) {
+      String network = networkOf(fleet);
+      Neighbours neighbours = fleet.arp() == Experiment.Arp.STATIC ? neighbours(network) : Neighbours.NONE;
+      double mhz = fleet.cpuMhz().isPresent() ? fleet.cpuMhz().getAsLong() : machine.vm().cpuMhz();
+      for (Experiment.Vm vm : fleet.vms()) {
+        FabricPort port = attach(network, vm.name());
+        FaultyPort faults = new FaultyPort(port);
+        NicTap tap = new NicTap();
+        List<FrameTap> nicTaps = new ArrayList<>();
+        nicTaps.add(tap);
+        nicTaps.addAll(taps.getOrDefault(vm.name(), List.of()));
+        NicSpec nic = new NicSpec("eth0", MacAddress.tryParse(vm.mac()).orElseThrow(), new NicSpec.FabricPort(faults), nicTaps);
+        VmDefaults d = machine.vm();
+        VmSpec spec = new VmSpec(vm.name(), d.memoryBytes(), mhz, d.costs(), d.burst().toNanos(),
+            d.driver(), List.of(nic));
+        GuestSystem.InterfaceSetup setup = new GuestSystem.InterfaceSetup(vm.ip(), fleet.dhcp(), neighbours);
+        FleetVm fleetVm = new FleetVm(vm.name(), fleet.name(), spec,
+            () -> new GuestSystem(List.of(setup), vm.workloads(), d.dhcpTimeout()), tap,
+            consoles.apply(vm.name()));
+        vms.put(vm.name(), fleetVm);
+        links.add(new Link(vm.name() + "/eth0", network, fleetVm, port, faults));
+      }
+    }
+  }
+
+  /**
+   * The fabric a fleet's NICs plug into: its network, or for a multicast netdev the group's
+   * in-process bus (shared by every fleet on that group; {@code bridge} also joins the real one).
+   */
+  private String networkOf(Experiment.Fleet fleet) throws RunException {
+    if (fleet.attachment() instanceof Experiment.ToNetwork n) {
+      return n.network();
+    }
+    NetdevSpec spec = ((Experiment.ToNetdev) fleet.attachment()).netdev();
+    if (!(spec instanceof NetdevSpec.Multicast mcast)) {
+      throw new RunException("vms." + fleet.name() + ".netdev: " + spec.source() + ": only a multicast"
+          + " netdev can be shared by simulated VMs (put the others on a network with that port)");
+    }
+    String bus = "mcast:" + mcast.group().host() + ":" + mcast.group().port();
+    if (!fabrics.containsKey(bus)) {
+      fabric(bus, false);
+    }
+    if (fleet.bridge() && externalPorts.stream().noneMatch(p -> p.network().equals(bus))) {
+      startExternal(bus, spec, Map.of());
+    }
+    return bus;
+  }
+
+  private ActorRef<Fabric.Command> fabric(String name, boolean learningSwitch) {
+    return fabrics.computeIfAbsent(name, n -> system.systemActorOf(
+        learningSwitch ? Fabric.learningSwitch(machine.fabric()) : Fabric.hub(machine.fabric()),
+        "fabric-" + n.replaceAll("[^A-Za-z0-9_-]", "_"), Props.empty()));
+  }
+
+  private FabricPort attach(String network, String portName) throws RunException {
+    try {
+      return FabricPort.attach(system, fabrics.get(network), machine.fabric(), portName)
+          .toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new RunException("could not attach " + portName + " to " + network + ": " + e);
+    }
+  }
+
+  /** Every VM with a static address on {@code network}, for fleets with {@code arp = static}. */
+  private Map<String, Neighbours> neighbourTables = new HashMap<>();
+
+  private Neighbours neighbours(String network) {
+    return neighbourTables.computeIfAbsent(network, n -> {
+      Map<io.fleetsim.guest.Ipv4Address, MacAddress> entries = new HashMap<>();
+      for (Experiment.Fleet f : experiment.fleets().values()) {
+        String on = f.attachment() instanceof Experiment.ToNetwork tn ? tn.network()
+            : f.attachment() instanceof Experiment.ToNetdev td && td.netdev() instanceof NetdevSpec.Multicast m
+                ? "mcast:" + m.group().host() + ":" + m.group().port() : "";
+        if (on.equals(n)) {
+          for (Experiment.Vm vm : f.vms()) {
+            vm.ip().map(Ipv4Config::address).ifPresent(ip -> entries.put(ip, MacAddress.tryParse(vm.mac()).orElseThrow()));
+          }
+        }
+      }
+      return Neighbours.of(entries);
+    });
+  }
+
+  private void startExternalPorts(Map<String, List<FrameTap>> taps) throws RunException {
+    for (Experiment.Network network : experiment.networks().values()) {
+      for (NetdevSpec spec : network.ports()) {
+        startExternal(network.name(), spec, taps);
+      }
+    }
+  }
+
+  private void startExternal(String network, NetdevSpec spec, Map<String, List<FrameTap>> taps)
+      throws RunException {
+    FabricPort port = attach(network, spec.id());
+    FaultyPort faults = new FaultyPort(port);
+    CompletableFuture<NetdevStatus> status = new CompletableFuture<>();
+    ActorRef<NetdevStatus> replyTo = system.systemActorOf(Behaviors.<NetdevStatus>receiveMessage(s -> {
+      status.complete(s);
+      return Behaviors.stopped();
+    }), "status-" + spec.id(), Props.empty());
+    system.systemActorOf(Netdevs.behavior(spec, TappedPort.of(faults, taps.getOrDefault(spec.id(), List.of())),
+        machine.netdev(), replyTo), "netdev-" + spec.id(), Props.empty());
+    NetdevStatus s;
+    try {
+      s = status.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      s = new NetdevStatus.Failed(spec.id(), "did not start within " + START_TIMEOUT.toSeconds() + " s");
+    } catch (Exception e) {
+      s = new NetdevStatus.Failed(spec.id(), e.toString());
+    }
+    if (s instanceof NetdevStatus.Failed failed) {
+      throw new RunException("-netdev " + spec.source() + ": " + failed.reason());
+    }
+    String line = "netdev " + spec.id() + " (" + network + "): " + ((NetdevStatus.Ready) s).description();
+    say.accept(line);
+    externalPorts.add(new ExternalPort(spec.id(), network, port, faults, line));
+  }
+
+  /**
+   * One pcap per capture target, NAME.pcap, keyed by VM name or netdev id; a fleet's name
+   * captures each of its VMs to a file of its own.
+   */
+  private Map<String, List<FrameTap>> openCaptures() throws RunException {
+    Map<String, List<FrameTap>> taps = new HashMap<>();
+    for (String name : experiment.capture()) {
+      Experiment.Fleet fleet = experiment.fleets().get(name);
+      List<String> files = fleet != null && fleet.count() > 1
+          ? fleet.vms().stream().map(Experiment.Vm::name).toList() : List.of(name);
+      for (String file : files) {
+        try {
+          PcapWriter writer = PcapWriter.open(file, folder.resolve(file + ".pcap"), 65535);
+          captures.add(writer);
+          taps.computeIfAbsent(file, k -> new ArrayList<>()).add(writer);
+        } catch (CaptureException e) {
+          captures.forEach(PcapWriter::close);
+          throw new RunException("capture " + file + ": " + e.getMessage());
+        }
+      }
+    }
+    return taps;
+  }
+}
