@@ -1,6 +1,6 @@
 package io.fleetsim.experiment;
 
-import com.typesafe.config.Config;
+import io.fleetsim.fault.Direction;
 import io.fleetsim.guest.Ipv4Config;
 import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.qemu.NetdevSpec;
@@ -89,10 +89,12 @@ public record Experiment(String name, long seed, Duration duration, Map<String, 
   }
 
   /**
-   * {@code faults[i]}: {@code kind} on {@code target} (a vm, fleet or network name) from
-   * {@code at}, for {@code for} (absent: until the end), repeated {@code every}.
-   * {@code parameters} holds the kind-specific keys, validated when faults are implemented.
+   * {@code faults[i]}: {@code kind} on {@code target} (a vm, fleet or network name; absent for a
+   * partition, whose groups name its VMs) from {@code at}, for {@code for} (absent: until the
+   * end), repeated {@code every}. {@code fault} is the validated fault itself: a
+   * {@link io.fleetsim.fault.Fault.LinkFault} to put on the target's links in {@code direction}
+   * (relative to the target), or a {@link io.fleetsim.fault.Fault.ControlFault} for the runner.
    */
   public record Fault(Duration at, Optional<Duration> duration, Optional<Duration> every,
-      String kind, String target, Config parameters) {}
+      String kind, Optional<String> target, Direction direction, io.fleetsim.fault.Fault fault) {}
 }

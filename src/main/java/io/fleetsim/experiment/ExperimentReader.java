@@ -12,6 +12,11 @@ import io.fleetsim.experiment.Experiment.Fleet;
 import io.fleetsim.experiment.Experiment.Network;
 import io.fleetsim.experiment.Experiment.NetworkType;
 import io.fleetsim.experiment.Experiment.Vm;
+import io.fleetsim.fault.Direction;
+import io.fleetsim.fault.FaultParameterException;
+import io.fleetsim.fault.FaultParams;
+import io.fleetsim.fault.FaultRegistry;
+import io.fleetsim.fault.PartitionFault;
 import io.fleetsim.guest.Ipv4Config;
 import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.guest.workload.WorkloadSyntaxException;
@@ -40,8 +45,7 @@ import java.util.regex.Pattern;
  * read, so one run reports every problem; the result is built only when there were none.
  */
 final class ExperimentReader {
-  static final List<String> FAULT_KINDS = List.of("latency", "loss", "duplicate", "reorder",
-      "corrupt", "rate", "partition", "link-down", "disconnect", "crash", "pause");
+  static final List<String> FAULT_KINDS = FaultRegistry.kinds();
   private static final String NEXT = "{next}";
   private static final String PREV = "{prev}";
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+");
@@ -444,6 +448,11 @@ final class ExperimentReader {
 
   // ---- faults
 
+  private static final Set<String> FAULT_COMMON_KEYS = Set.of("at", "for", "every", "kind");
+  /** Kinds that act on a VM itself, so their target must be a VM or fleet. */
+  private static final Set<String> VM_ONLY_KINDS = Set.of("link-down", "crash", "restart",
+      "pause", "resume");
+
   private List<Fault> faults(Optional<Duration> duration, Map<String, Network> networks,
       Map<String, Fleet> fleets) {
     List<Fault> out = new ArrayList<>();
@@ -454,17 +463,8 @@ final class ExperimentReader {
     if (list.isEmpty()) {
       return out;
     }
-    Set<String> targets = new java.util.HashSet<>(names("networks"));
-    targets.addAll(names("vms"));
-    for (String f : names("vms")) {
-      String countPath = join("vms", f, "count");
-      if (root.hasPath(countPath) && root.getValue(countPath).valueType() == ConfigValueType.NUMBER) {
-        int count = root.getInt(countPath);
-        for (int i = 1; count > 1 && i <= count; i++) {
-          targets.add(f + "-" + i);
-        }
-      }
-    }
+    Set<String> networkNames = new java.util.HashSet<>(names("networks"));
+    Map<String, List<String>> vmsOf = vmsByName();
     for (int i = 0; i < list.get().size(); i++) {
       String p = "faults[" + i + "]";
       Config fault = list.get().get(i).toConfig();
@@ -484,18 +484,192 @@ final class ExperimentReader {
             + String.join(", ", FAULT_KINDS) + ")");
         kind = Optional.empty();
       }
-      Optional<String> target = r.required("target", fault::getString);
-      if (target.isPresent() && !targets.contains(target.get())) {
-        r.error("target", "unknown target '" + target.get() + "' (not a vm or network of this experiment)");
-        target = Optional.empty();
+      Optional<FaultRegistry.Kind> k = kind.flatMap(FaultRegistry::kind);
+      boolean partition = kind.isPresent() && kind.get().equals("partition");
+      Optional<String> target = Optional.empty();
+      if (!partition) {
+        target = r.required("target", fault::getString);
+        if (target.isPresent() && !vmsOf.containsKey(target.get())
+            && !networkNames.contains(target.get())) {
+          r.error("target", "unknown target '" + target.get() + "' (not a vm or network of this experiment)");
+          target = Optional.empty();
+        } else if (target.isPresent() && kind.isPresent() && VM_ONLY_KINDS.contains(kind.get())
+            && !vmsOf.containsKey(target.get())) {
+          r.error("target", "'" + target.get() + "' is a network; " + kind.get()
+              + " needs a vm or fleet");
+          target = Optional.empty();
+        }
       }
-      if (at.isPresent() && kind.isPresent() && target.isPresent() && r.ok) {
-        Config params = fault.withoutPath("at").withoutPath("for").withoutPath("every")
-            .withoutPath("kind").withoutPath("target");
-        out.add(new Fault(at.get(), dur, every, kind.get(), target.get(), params));
+      if (k.isEmpty()) {
+        continue;
+      }
+      Set<String> allowed = new java.util.HashSet<>(FAULT_COMMON_KEYS);
+      allowed.addAll(k.get().keys());
+      if (!partition) {
+        allowed.add("target");
+      }
+      if (k.get().link()) {
+        allowed.add("direction");
+      }
+      unknownKeys(p, list.get().get(i), allowed);
+      Direction direction = Direction.BOTH;
+      if (k.get().link()) {
+        Optional<String> text = r.optional("direction", fault::getString);
+        try {
+          direction = Direction.parse("direction",
+              text.orElse(defaults.getString("faults.direction")));
+        } catch (FaultParameterException e) {
+          r.error("direction", e.getMessage());
+        }
+      }
+      Optional<io.fleetsim.fault.Fault> built = FaultRegistry.build(kind.get(),
+          new Params(r, fault, kind.get()));
+      if (built.isPresent() && built.get() instanceof PartitionFault.Groups) {
+        built = partitionGroups(r, fault, (PartitionFault.Groups) built.get(), vmsOf);
+      }
+      if (at.isPresent() && built.isPresent() && (partition || target.isPresent()) && r.ok) {
+        out.add(new Fault(at.get(), dur, every, kind.get(), target, direction, built.get()));
       }
     }
     return out;
+  }
+
+  /** Every VM name and fleet name, each with the VMs it stands for. */
+  private Map<String, List<String>> vmsByName() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (String f : names("vms")) {
+      String countPath = join("vms", f, "count");
+      int count = 1;
+      if (root.hasPath(countPath) && root.getValue(countPath).valueType() == ConfigValueType.NUMBER) {
+        count = root.getInt(countPath);
+      }
+      List<String> vms = new ArrayList<>();
+      for (int i = 1; count > 1 && i <= count; i++) {
+        vms.add(f + "-" + i);
+        out.put(f + "-" + i, List.of(f + "-" + i));
+      }
+      out.put(f, count > 1 ? vms : List.of(f));
+    }
+    return out;
+  }
+
+  /** Checks a partition's names against the VMs and fleets, and expands fleets to their VMs. */
+  private Optional<io.fleetsim.fault.Fault> partitionGroups(FaultReader r, Config fault,
+      PartitionFault.Groups raw, Map<String, List<String>> vmsOf) {
+    List<List<String>> expanded = new ArrayList<>();
+    Map<String, String> seen = new HashMap<>();
+    boolean ok = true;
+    for (int g = 0; g < raw.groups().size(); g++) {
+      List<String> vms = new ArrayList<>();
+      for (int j = 0; j < raw.groups().get(g).size(); j++) {
+        String name = raw.groups().get(g).get(j);
+        String at = "groups[" + g + "][" + j + "]";
+        int line = fault.getList("groups").get(g) instanceof com.typesafe.config.ConfigList
+            ? ((com.typesafe.config.ConfigList) fault.getList("groups").get(g)).get(j).origin().lineNumber()
+            : r.line;
+        if (!vmsOf.containsKey(name)) {
+          r.errorAt(at, line, "unknown vm or fleet '" + name + "'" + (vmsOf.isEmpty()
+              ? " (there are no vms)" : " (known: " + String.join(", ", new java.util.TreeSet<>(vmsOf.keySet())) + ")"));
+          ok = false;
+          continue;
+        }
+        for (String vm : vmsOf.get(name)) {
+          String other = seen.putIfAbsent(vm, name);
+          if (other != null) {
+            r.errorAt(at, line, "'" + vm + "' is already in the partition (as " + other + ")");
+            ok = false;
+          } else {
+            vms.add(vm);
+          }
+        }
+      }
+      expanded.add(vms);
+    }
+    return ok ? Optional.of(new PartitionFault.Groups(expanded)) : Optional.empty();
+  }
+
+  /**
+   * A fault's own parameters for {@link FaultRegistry}: the file's value, else the kind's default
+   * from {@code fleetsim.experiment-defaults.faults.KIND} in reference.conf.
+   */
+  private final class Params implements FaultParams {
+    private final FaultReader r;
+    private final Config given;
+    private final Config merged;
+
+    Params(FaultReader r, Config given, String kind) {
+      this.r = r;
+      this.given = given;
+      String defaultsPath = join("faults", kind);
+      this.merged = defaults.hasPath(defaultsPath)
+          ? given.withFallback(defaults.getConfig(defaultsPath)) : given;
+    }
+
+    @Override
+    public boolean has(String key) {
+      return given.hasPath(key);
+    }
+
+    private <T> Optional<T> get(String key, Function<String, T> getter) {
+      if (!merged.hasPath(key)) {
+        r.error(key, "missing required key");
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(getter.apply(key));
+      } catch (ConfigException e) {
+        r.error(key, rephrase(e, key));
+        return Optional.empty();
+      }
+    }
+
+    @Override
+    public Optional<Duration> getDuration(String key) {
+      return get(key, merged::getDuration);
+    }
+
+    @Override
+    public Optional<Double> getDouble(String key) {
+      return get(key, merged::getDouble);
+    }
+
+    @Override
+    public Optional<Integer> getInt(String key) {
+      return get(key, merged::getInt);
+    }
+
+    @Override
+    public Optional<String> getString(String key) {
+      return get(key, merged::getString);
+    }
+
+    @Override
+    public Optional<Long> getBytes(String key) {
+      return get(key, merged::getBytes);
+    }
+
+    @Override
+    public Optional<List<List<String>>> getStringLists(String key) {
+      Optional<List<? extends Object>> raw = get(key, merged::getAnyRefList);
+      if (raw.isEmpty()) {
+        return Optional.empty();
+      }
+      List<List<String>> out = new ArrayList<>();
+      for (Object element : raw.get()) {
+        if (!(element instanceof List) || ((List<?>) element).stream().anyMatch(x -> !(x instanceof String))) {
+          r.error(key, "expected a list of lists of names such as [[web-1, web-2], [pinger]]");
+          return Optional.empty();
+        }
+        out.add(((List<?>) element).stream().map(String.class::cast)
+            .collect(java.util.stream.Collectors.toList()));
+      }
+      return Optional.of(out);
+    }
+
+    @Override
+    public void error(String key, String message) {
+      r.error(key, message);
+    }
   }
 
   /** Reads one element of {@code faults}: paths are relative to it, lines come from it. */
@@ -545,9 +719,13 @@ final class ExperimentReader {
     }
 
     void error(String key, String message) {
-      ok = false;
       int l = config.hasPath(key) ? config.getValue(key).origin().lineNumber() : line;
-      ExperimentReader.this.error(prefix + "." + key, l, message);
+      errorAt(key, l, message);
+    }
+
+    void errorAt(String relativePath, int l, String message) {
+      ok = false;
+      ExperimentReader.this.error(prefix + "." + relativePath, l, message);
     }
   }
 

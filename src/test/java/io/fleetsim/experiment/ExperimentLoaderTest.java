@@ -50,8 +50,9 @@ class ExperimentLoaderTest {
     assertEquals(Duration.ofSeconds(10), f.at());
     assertEquals(Duration.ofSeconds(5), f.duration().get());
     assertEquals("latency", f.kind());
-    assertEquals("web-2", f.target());
-    assertEquals(Duration.ofMillis(50), f.parameters().getDuration("delay"));
+    assertEquals(java.util.Optional.of("web-2"), f.target());
+    assertEquals(Duration.ofMillis(50), ((io.fleetsim.fault.LatencyFault) f.fault()).delay());
+    assertEquals(io.fleetsim.fault.Direction.BOTH, f.direction());
     assertEquals(Experiment.NetworkType.SWITCH, e.networks().get("lan").type());
   }
 
@@ -108,7 +109,7 @@ class ExperimentLoaderTest {
   void anUnknownFaultTargetAndKindAreNamed() {
     List<ValidationError> errors = errors("name = a\nduration = 20s\n" + NET
         + "vms { x { network = lan, dhcp = true } }\n"
-        + "faults = [\n  { at = 1s, kind = latency, target = y }\n  { at = 1s, kind = slow, target = lan }\n]\n");
+        + "faults = [\n  { at = 1s, kind = latency, target = y, delay = 1ms }\n  { at = 1s, kind = slow, target = lan }\n]\n");
     assertEquals(2, errors.size(), errors.toString());
     assertEquals("faults[0].target", errors.get(0).path());
     assertEquals(6, errors.get(0).line());
@@ -120,8 +121,9 @@ class ExperimentLoaderTest {
   @Test
   void faultTimesMustLieWithinTheDuration() {
     List<ValidationError> errors = errors("name = a\nduration = 20s\n" + NET
-        + "faults = [ { at = 25s, kind = crash, target = lan }, { at = 10s, for = 15s, kind = pause, target = lan },"
-        + " { at = 1s, every = banana, kind = loss, target = lan } ]\n");
+        + "vms { x { network = lan, dhcp = true } }\n"
+        + "faults = [ { at = 25s, kind = crash, target = x }, { at = 10s, for = 15s, kind = pause, target = x },"
+        + " { at = 1s, every = banana, kind = loss, target = lan, probability = 0.1 } ]\n");
     assertEquals(3, errors.size(), errors.toString());
     assertEquals("faults[0].at", errors.get(0).path());
     assertEquals("faults[1].for", errors.get(1).path());

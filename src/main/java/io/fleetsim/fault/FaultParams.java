@@ -1,0 +1,33 @@
+package io.fleetsim.fault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A fault's parameters as the registry sees them, so this package reads no HOCON. A getter
+ * returns the value given, else the kind's default; when there is neither, or the value has the
+ * wrong type or unit, it reports through {@link #error} and returns empty.
+ */
+public interface FaultParams {
+
+  /** Whether the fault itself gives {@code key} (defaults do not count). */
+  boolean has(String key);
+
+  Optional<Duration> getDuration(String key);
+
+  Optional<Double> getDouble(String key);
+
+  Optional<Integer> getInt(String key);
+
+  Optional<String> getString(String key);
+
+  /** A size in bytes ({@code 64 KiB}, {@code 1514}). */
+  Optional<Long> getBytes(String key);
+
+  /** A list of lists of names ({@code [[a, b], [c]]}). */
+  Optional<List<List<String>>> getStringLists(String key);
+
+  /** Reports a problem with {@code key} (the reader adds the path and line). */
+  void error(String key, String message);
+}

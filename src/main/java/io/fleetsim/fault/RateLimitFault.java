@@ -1,0 +1,105 @@
+package io.fleetsim.fault;
+
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * {@code rate}: a token bucket of {@code burstBytes} filled at {@code bitsPerSecond}, in front of
+ * a queue of {@code queueBytes}. A frame leaves when the bucket holds its size in tokens; a frame
+ * that would grow the queue (frames accepted but not yet left) beyond {@code queueBytes} is dropped
+ * as {@code fault-rate-limit}. A frame larger than the burst still leaves, once the bucket has
+ * filled to its size, so jumbo frames are slowed, not blocked forever.
+ */
+public record RateLimitFault(long bitsPerSecond, long burstBytes, long queueBytes)
+    implements Fault.LinkFault {
+
+  public static final String CAUSE = "fault-rate-limit";
+  private static final Pattern RATE = Pattern.compile(
+      "\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmg]?)(bit|bps)?\\s*", Pattern.CASE_INSENSITIVE);
+
+  public RateLimitFault {
+    Checks.positive("rate", bitsPerSecond, " bit/s");
+    Checks.positive("burst", burstBytes, " bytes");
+    Checks.positive("queue", queueBytes, " bytes");
+  }
+
+  /**
+   * A rate such as {@code 10Mbit}, {@code 1.5 Gbit}, {@code 64kbit} or a plain number of bits per
+   * second. k, M, G are powers of 1000. Unlike tc, {@code bps} here means bits (10Mbps = 10Mbit).
+   */
+  public static long parseRate(String key, String text) {
+    Matcher m = RATE.matcher(text);
+    if (!m.matches()) {
+      throw new FaultParameterException(key, "'" + text
+          + "' is not a rate such as 10Mbit, 500kbit or 1Gbit (bits per second)");
+    }
+    double multiplier;
+    switch (m.group(2).toLowerCase(Locale.ROOT)) {
+      case "k":
+        multiplier = 1e3;
+        break;
+      case "m":
+        multiplier = 1e6;
+        break;
+      case "g":
+        multiplier = 1e9;
+        break;
+      default:
+        multiplier = 1;
+    }
+    return Math.round(Double.parseDouble(m.group(1)) * multiplier);
+  }
+
+  @Override
+  public String kind() {
+    return "rate";
+  }
+
+  @Override
+  public FaultStage stage(FaultContext ctx) {
+    return new Bucket();
+  }
+
+  /** Virtual-time shaper: departure times are computed at arrival, the chain holds the frames. */
+  private final class Bucket implements FaultStage {
+    /** Tokens (bytes) at {@link #tokensAt}, the departure time of the last frame accepted. */
+    private double tokens = burstBytes;
+    private long tokensAt = Long.MIN_VALUE;
+    /** Frames accepted and not yet left, as (departure time, size), oldest first. */
+    private final ArrayDeque<long[]> queue = new ArrayDeque<>();
+    private long queued;
+
+    @Override
+    public void onFrame(ByteString frame, long at, Emit out) {
+      while (!queue.isEmpty() && queue.peekFirst()[0] <= at) {
+        queued -= queue.pollFirst()[1];
+      }
+      int size = frame.size();
+      if (tokensAt == Long.MIN_VALUE) {
+        tokensAt = at;
+      }
+      long start = Math.max(at, tokensAt);
+      double available = Math.min(Math.max(burstBytes, size),
+          tokens + (start - tokensAt) * (bitsPerSecond / 8e9));
+      long leaves = start;
+      if (available < size) {
+        leaves = start + (long) Math.ceil((size - available) * 8e9 / bitsPerSecond);
+        available = size;
+      }
+      if (leaves > at && queued + size > queueBytes) {
+        out.drop(CAUSE);
+        return;
+      }
+      tokens = available - size;
+      tokensAt = leaves;
+      if (leaves > at) {
+        queue.addLast(new long[] {leaves, size});
+        queued += size;
+      }
+      out.frame(frame, leaves);
+    }
+  }
+}
