@@ -2,8 +2,12 @@ package io.fleetsim.fault;
 
 import io.fleetsim.fabric.Port;
 import io.fleetsim.fabric.PortCounters;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
@@ -19,6 +23,7 @@ public final class FaultyPort implements Port {
   private final Port inner;
   private final FaultChain fromWire;
   private final FaultChain toWire;
+  private final Set<SharedKillSwitch> live = ConcurrentHashMap.newKeySet();
 
   public FaultyPort(Port inner) {
     this(inner, FaultChain.DEFAULT_MAX_HELD);
@@ -74,8 +79,35 @@ public final class FaultyPort implements Port {
     return inner.counters();
   }
 
+  /**
+   * Cuts the current link as a TCP reset would: the netdev sees its connection fail and closes it
+   * (a listen port then waits for the next peer). Faults stay; the next link gets them.
+   */
+  public void disconnect() {
+    for (SharedKillSwitch link : live) {
+      link.abort(new Disconnected(inner.name()));
+    }
+  }
+
   @Override
   public Flow<ByteString, ByteString, NotUsed> link() {
-    return BidiFlow.fromFlows(fromWire.flow(), toWire.flow()).join(inner.link());
+    SharedKillSwitch cut = KillSwitches.shared("disconnect-" + inner.name());
+    return Flow.<ByteString>create().via(cut.flow())
+        .via(BidiFlow.fromFlows(fromWire.flow(), toWire.flow()).join(inner.link()))
+        .via(cut.flow())
+        .watchTermination((notUsed, done) -> {
+          live.add(cut);
+          done.whenComplete((ok, err) -> live.remove(cut));
+          return NotUsed.getInstance();
+        });
+  }
+
+  /** Why a disconnected link failed, as the netdev logs it. */
+  static final class Disconnected extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Disconnected(String port) {
+      super("disconnected by a fault on " + port, null, false, false);
+    }
   }
 }

@@ -158,8 +158,9 @@ final class Conductor {
     return n;
   }
 
+  /** A partition has groups, not a target: it is shown as the experiment's. */
   private static String targetName(Experiment.Fault f) {
-    return f.target();
+    return f.target().orElse("all");
   }
 
   // --- faults on and off
@@ -173,44 +174,44 @@ final class Conductor {
       int place = 0;
       // on a network the fault acts once, as frames enter it; else relative to the target: out =
       // what the VM (or the QEMU VM behind a port) sends
-      Direction d = experiment.networks().containsKey(f.target()) ? Direction.OUT : f.direction();
-      for (FaultyPort port : linkPlaces(f.target())) {
+      Direction d = experiment.networks().containsKey(targetName(f)) ? Direction.OUT : f.direction();
+      for (FaultyPort port : linkPlaces(targetName(f))) {
         String id = port.add(link, d, seed + 7919L * place++);
         undoes.add(() -> port.remove(id));
       }
     } else if (fault instanceof PartitionFault.Groups groups) {
       partition(groups, undoes);
     } else if (fault instanceof Fault.LinkDown) {
-      for (FleetVm vm : vmsOf(f.target())) {
+      for (FleetVm vm : vmsOf(targetName(f))) {
         vm.carrier(false);
         undoes.add(() -> vm.carrier(true));
       }
     } else if (fault instanceof Fault.Crash) {
-      for (FleetVm vm : vmsOf(f.target())) {
+      for (FleetVm vm : vmsOf(targetName(f))) {
         crash(vm);
         undoes.add(() -> reboot(vm));
       }
     } else if (fault instanceof Fault.Restart) {
-      for (FleetVm vm : vmsOf(f.target())) {
+      for (FleetVm vm : vmsOf(targetName(f))) {
         crash(vm);
         at(now() + SECOND / 5, () -> reboot(vm));
       }
     } else if (fault instanceof Fault.Pause) {
-      for (FleetVm vm : vmsOf(f.target())) {
+      for (FleetVm vm : vmsOf(targetName(f))) {
         vm.pause();
         undoes.add(vm::resume);
       }
     } else if (fault instanceof Fault.Resume) {
-      vmsOf(f.target()).forEach(FleetVm::resume);
+      vmsOf(targetName(f)).forEach(FleetVm::resume);
     } else if (fault instanceof Fault.Disconnect) {
-      for (ExternalPort port : externalPortsOf(f.target())) {
+      for (ExternalPort port : externalPortsOf(targetName(f))) {
         port.faults().disconnect();
       }
     }
-    String description = f.kind() + " " + f.target() + describe(f);
+    String description = f.kind() + " " + targetName(f) + describe(f);
     progress.say(String.format("%6.1f s  fault on: %s", seconds(), description));
     activatedIndex.put(a, activated.size());
-    activated.add(new Activated(a.index(), f.kind(), f.target(), description, seconds(), null));
+    activated.add(new Activated(a.index(), f.kind(), targetName(f), description, seconds(), null));
     if (!undoes.isEmpty() || a.end().isPresent()) {
       undo.put(a, undoes);
     }
