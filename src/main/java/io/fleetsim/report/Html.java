@@ -63,6 +63,12 @@ final class Html {
     return b.scale() < 0 ? b.setScale(0).toPlainString() : b.toPlainString();
   }
 
+  /** A whole count with grouping; a fractional one as a decimal. */
+  static String count(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15
+        ? String.format(Locale.ROOT, "%,d", (long) d) : decimal(d);
+  }
+
   /** Bytes in binary units, for the summary. */
   static String bytes(double b) {
     String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};

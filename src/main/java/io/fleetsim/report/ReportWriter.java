@@ -151,9 +151,9 @@ public final class ReportWriter {
       }
     }
     h.append("<section class=\"tiles\">\n");
-    tile(h, "Frames delivered", Html.decimal(frames));
+    tile(h, "Frames delivered", Html.count(frames));
     tile(h, "Bytes delivered", Html.bytes(bytes));
-    tile(h, "Frames dropped", Html.decimal(drops));
+    tile(h, "Frames dropped", Html.count(drops));
     tile(h, "Loss", frames + drops > 0 ? Html.decimal(drops / (frames + drops) * 100) + " %" : NONE);
     tile(h, "Pings answered", tx > 0 ? rx + " / " + tx : NONE);
     h.append("</section>\n");

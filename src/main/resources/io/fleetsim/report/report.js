@@ -106,13 +106,19 @@
   function axis(label, extra) {
     return Object.assign({ label: label, stroke: '#65758b', grid: { stroke: '#eef1f5' }, size: 60 }, extra || {});
   }
+  // an empty right axis as wide as the loss chart's, so all plot areas (and fault bands) line up
+  var spacer = { side: 1, size: 60, label: ' ', stroke: 'transparent', grid: { show: false }, ticks: { show: false },
+    values: function (u, splits) { return splits.map(function () { return ''; }); } };
+  function fromZero(u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; }
 
-  var bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 40] }) : undefined;
+  // a value at x = i counts second (i-1, i]: its bar ends at i, so it sits inside the fault band that caused it
+  var bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.8, 40], align: -1 }) : undefined;
 
   chart('chart-throughput',
     [{ label: 'frames/s', stroke: '#2563eb', width: 2, fill: 'rgba(37,99,235,0.10)' }],
     [column(series.framesPerSecond)],
-    [axis('frames/s')]);
+    [axis('frames/s'), spacer],
+    { y: { range: fromZero } });
 
   chart('chart-loss',
     [{ label: 'drops/s', stroke: '#c62828', fill: 'rgba(198,40,40,0.45)', paths: bars, points: { show: false }, scale: 'drops' },
@@ -120,16 +126,15 @@
     [column(series.dropsPerSecond), column(series.lossPercent)],
     [axis('drops/s', { scale: 'drops' }),
      axis('loss %', { scale: '%', side: 1, grid: { show: false } })],
-    { drops: { range: function (u, min, max) { return [0, Math.max(max, 1)]; } },
-      '%': { range: function (u, min, max) { return [0, Math.max(max, 1)]; } } });
+    { drops: { range: fromZero }, '%': { range: fromZero } });
 
   chart('chart-rtt',
     [{ label: 'p50 ms', stroke: '#1b7f3b', width: 2, spanGaps: false },
      { label: 'p99 ms', stroke: '#e8590c', width: 2, spanGaps: false },
      { label: 'max ms', stroke: '#9aa5b1', width: 1, dash: [4, 4], spanGaps: false }],
     [column(rtt.p50), column(rtt.p99), column(rtt.max)],
-    [axis('ms')],
-    { y: { range: function (u, min, max) { return [0, Math.max(max, 0.001) * 1.1]; } } });
+    [axis('ms'), spacer],
+    { y: { range: fromZero } });
 
   var pending = 0;
   window.addEventListener('resize', function () {
