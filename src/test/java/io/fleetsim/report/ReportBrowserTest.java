@@ -49,6 +49,17 @@ class ReportBrowserTest {
     return html;
   }
 
+  /** report.js draws frames/s in this colour. */
+  private static final int THROUGHPUT_STROKE = 0x2563eb;
+
+  private static boolean near(int rgb, int target) {
+    int d = 0;
+    for (int shift = 0; shift <= 16; shift += 8) {
+      d += Math.abs((rgb >> shift & 0xff) - (target >> shift & 0xff));
+    }
+    return d < 40;
+  }
+
   private static int expectedCharts() {
     return Integer.getInteger("fleetsim.report.charts", ReportWriter.CHARTS);
   }
@@ -91,6 +102,14 @@ class ReportBrowserTest {
       }
     }
     assertTrue(colours.size() > 100, "distinct colours: " + colours.size());
+    // text and tables alone give many colours too; the throughput line's blue only comes from a chart
+    int line = 0;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        line += near(image.getRGB(x, y), THROUGHPUT_STROKE) ? 1 : 0;
+      }
+    }
+    assertTrue(line > 300, "throughput line pixels: " + line);
     assertEquals(List.of(), run.consoleLines().stream().filter(l -> l.contains("Uncaught")).toList());
     String keep = System.getProperty("fleetsim.report.screenshot");
     if (keep != null) {
