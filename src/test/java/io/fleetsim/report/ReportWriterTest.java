@@ -1,0 +1,137 @@
+package io.fleetsim.report;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.select.Elements;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportWriterTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void pageIsSelfContained() {
+    String html = ReportWriter.render(ReportFixture.results());
+    Document doc = Jsoup.parse(html);
+    for (Element e : doc.select("[src], [href]")) {
+      String ref = e.hasAttr("src") ? e.attr("src") : e.attr("href");
+      assertFalse(ref.matches("(?i)^\\s*(https?:)?//.*"), "external reference: " + e.outerHtml());
+    }
+    assertTrue(doc.select("link[rel=stylesheet]").isEmpty(), "stylesheets must be inline");
+    for (Element script : doc.select("script")) {
+      assertFalse(script.hasAttr("src"), "scripts must be inline: " + script.attributes());
+    }
+    // uPlot itself is inline
+    assertTrue(doc.select("script").stream().anyMatch(s -> s.data().contains("var uPlot=")));
+    assertTrue(doc.select("style").stream().anyMatch(s -> s.data().contains(".u-legend")));
+  }
+
+  @Test
+  void embeddedDataRoundTrips() throws Exception {
+    JsonNode results = ReportFixture.results();
+    String html = ReportWriter.render(results);
+    Element data = Jsoup.parse(html).getElementById(ReportWriter.DATA_ID);
+    assertNotNull(data, "embedded results");
+    assertEquals("application/json", data.attr("type"));
+    // numbers compare by value: a long written out reads back as an int node
+    Comparator<JsonNode> byValue = (a, b) -> a.isNumber() && b.isNumber()
+        ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1;
+    assertTrue(results.equals(byValue, JSON.readTree(data.data())), "embedded results equal the input");
+    // the hostile name is in the data, yet cannot close the script element
+    assertTrue(results.toString().contains("</script>"));
+    assertFalse(data.data().contains("</"), "'</' must be escaped inside the script element");
+  }
+
+  @Test
+  void faultWindowsAreListedInOrder() {
+    Document doc = Jsoup.parse(ReportWriter.render(ReportFixture.results()));
+    Elements rows = doc.select("table#faults tbody tr");
+    assertEquals(3, rows.size());
+    assertEquals(List.of("latency", "loss", "partition"), rows.stream().map(r -> r.child(1).text()).toList());
+    assertEquals(List.of("10", "15", "5"), rows.get(0).children().subList(4, 7).stream().map(Element::text).toList());
+    assertEquals("end of run", rows.get(2).child(5).text());
+    // every configured fault has a legend entry whose colour matches its rows
+    Elements legend = doc.select("#fault-legend li");
+    assertEquals(3, legend.size());
+    assertTrue(legend.get(1).selectFirst(".swatch").hasClass("f1"));
+    assertTrue(rows.get(1).selectFirst(".swatch").hasClass("f1"));
+    assertEquals(ReportWriter.CHARTS, doc.select(".chart").size());
+  }
+
+  @Test
+  void imbalancedLinkAndAccountingErrorsAreMarked() {
+    Document doc = Jsoup.parse(ReportWriter.render(ReportFixture.results()));
+    Elements rows = doc.select("table#links tbody tr");
+    assertEquals(3, rows.size(), "every link row, per-direction ones too");
+    assertEquals(List.of("web-2/eth0"), doc.select("table#links tr.imbalanced").stream()
+        .map(r -> r.child(0).text()).toList());
+    assertTrue(rows.get(2).text().contains("direction in"), "extra link fields shown generically");
+    Element banner = doc.getElementById("accounting-errors");
+    assertNotNull(banner, "accounting errors banner");
+    assertTrue(banner.hasClass("error"));
+    assertTrue(banner.text().contains("sent 200 != delivered 150"));
+    // the banner comes before the charts and tables
+    assertTrue(doc.body().html().indexOf("accounting-errors") < doc.body().html().indexOf("chart-throughput"));
+  }
+
+  @Test
+  void workloadsAndVmCountersAreTabulated() {
+    Document doc = Jsoup.parse(ReportWriter.render(ReportFixture.results()));
+    Element ping = doc.selectFirst("table#pings tbody tr");
+    assertNotNull(ping);
+    assertEquals(List.of("pinger", "ping 10.0.0.2 count=20", "ok", "20", "19", "5", "0.2", "0.3", "0.5", "1.2", "1.5"),
+        ping.children().eachText());
+    Element other = doc.selectFirst("table#other-workloads tbody tr");
+    assertNotNull(other);
+    assertTrue(other.hasClass("failed"));
+    assertTrue(other.text().contains("status.timeout 3"), other.text());
+    Elements vms = doc.select("details.vm");
+    assertEquals(2, vms.size());
+    List<String> keys = vms.get(0).select("th").eachText();
+    assertEquals(List.of("nic.framesIn", "nic.framesOut", "nic.drops.rxOverrun", "queues[0]", "queues[1]"), keys);
+  }
+
+  @Test
+  void userTextIsEscaped() {
+    String html = ReportWriter.render(ReportFixture.results());
+    Document doc = Jsoup.parse(html);
+    // the hostile string shows as text in the faults table, workloads and VM list
+    assertEquals(ReportFixture.HOSTILE, doc.select("details.vm summary").get(1).text());
+    assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // and nowhere became an element: the only scripts are ours (error hook, data, uPlot, charts)
+    assertEquals(4, doc.select("script").size());
+    assertTrue(doc.select("script").stream().noneMatch(s -> s.data().equals("alert(1)")));
+  }
+
+  @Test
+  void oddInputRendersWithoutThrowing(@TempDir Path dir) throws Exception {
+    for (String json : List.of("{}", "null", "[]", "{\"series\":{\"seconds\":\"x\",\"framesPerSecond\":[null,\"a\"]}}",
+        "{\"faults\":[{}, 3], \"links\":[{\"balanced\":\"maybe\"}], \"vms\":[{}, \"x\"], \"workloads\":{}}",
+        "{\"experiment\":{\"name\":7}, \"accounting\":{\"ok\":false}}")) {
+      JsonNode node = JSON.readTree(json);
+      String html = assertDoesNotThrow(() -> ReportWriter.render(node), json);
+      assertNotNull(Jsoup.parse(html).getElementById(ReportWriter.DATA_ID), json);
+    }
+    Document empty = Jsoup.parse(ReportWriter.render(ReportFixture.empty()));
+    assertEquals(4, empty.select("p.empty").size(), "workloads, faults, links, VMs say no data");
+    assertEquals(null, empty.getElementById("accounting-errors"));
+    assertDoesNotThrow(() -> ReportWriter.render(null));
+
+    Path out = dir.resolve("nested/report.html");
+    ReportWriter.write(ReportFixture.results(), out);
+    assertTrue(Files.size(out) > 50_000, "uPlot inlined");
+  }
+}
