@@ -1,6 +1,7 @@
 package io.fleetsim.experiment.run;
 
 import io.fleetsim.experiment.Experiment;
+import io.fleetsim.fabric.DropCause;
 import io.fleetsim.fabric.PortStats;
 import io.fleetsim.fault.Direction;
 import io.fleetsim.fault.Fault;
@@ -337,7 +338,11 @@ final class Conductor {
     return out;
   }
 
-  /** Frames and bytes delivered by every fabric port, and every drop anywhere, so far. */
+  /**
+   * Frames and bytes delivered by every fabric port, and every frame lost on the way, so far. A
+   * frame for a port with no peer (an idle QEMU port, a crashed VM) is counted by its port but not
+   * as loss here: a broadcast that reached every VM lost nothing.
+   */
   private long[] totals() {
     long frames = 0;
     long bytes = 0;
@@ -346,15 +351,19 @@ final class Conductor {
       PortStats s = link.portStats();
       frames += s.framesOut();
       bytes += s.bytesOut();
-      drops += s.dropped() + link.out().droppedTotal() + link.in().droppedTotal();
+      drops += lost(s) + link.out().droppedTotal() + link.in().droppedTotal();
     }
     for (ExternalPort port : wiring.externalPorts) {
       PortStats s = port.stats();
       frames += s.framesOut();
       bytes += s.bytesOut();
-      drops += s.dropped() + sum(port.faults().fromWire().drops()) + sum(port.faults().toWire().drops());
+      drops += lost(s) + sum(port.faults().fromWire().drops()) + sum(port.faults().toWire().drops());
     }
     return new long[] {frames, bytes, drops};
+  }
+
+  private static long lost(PortStats s) {
+    return s.dropped() - s.drops().getOrDefault(DropCause.NO_PEER.label(), 0L);
   }
 
   private static long sum(Map<String, Long> m) {
