@@ -39,6 +39,27 @@ final class Checks {
   }
 
   static String human(Duration d) {
+    if (d.toNanos() % 1_000_000 == 0 && d.toMillis() < 1000) {
+      return d.toMillis() + "ms";
+    }
     return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** 0.1 -> "10%". */
+  static String percent(double p) {
+    return new java.math.BigDecimal(p * 100).round(new java.math.MathContext(4)).stripTrailingZeros()
+        .toPlainString() + "%";
+  }
+
+  /** 20000000 -> "20Mbit". */
+  static String bits(long perSecond) {
+    String[] units = {"bit", "kbit", "Mbit", "Gbit"};
+    int u = 0;
+    long v = perSecond;
+    while (u < units.length - 1 && v >= 1000 && v % 1000 == 0) {
+      v /= 1000;
+      u++;
+    }
+    return v + units[u];
   }
 }

@@ -21,6 +21,11 @@ public record CorruptFault(double probability, int bits) implements Fault.LinkFa
   }
 
   @Override
+  public String describe() {
+    return "corrupt " + Checks.percent(probability) + ", " + bits + " bit" + (bits == 1 ? "" : "s");
+  }
+
+  @Override
   public FaultStage stage(FaultContext ctx) {
     SplittableRandom random = ctx.random();
     return (frame, at, out) -> out.frame(

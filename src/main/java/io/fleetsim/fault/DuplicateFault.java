@@ -15,6 +15,11 @@ public record DuplicateFault(double probability) implements Fault.LinkFault {
   }
 
   @Override
+  public String describe() {
+    return "duplicate " + Checks.percent(probability);
+  }
+
+  @Override
   public FaultStage stage(FaultContext ctx) {
     SplittableRandom random = ctx.random();
     return (frame, at, out) -> {

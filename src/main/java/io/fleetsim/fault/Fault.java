@@ -9,8 +9,13 @@ public sealed interface Fault permits Fault.LinkFault, Fault.ControlFault {
   /** The HOCON name, e.g. {@code latency}. */
   String kind();
 
+  /** What it does, for progress lines and reports: {@code latency 50ms +- 10ms normal}. */
+  default String describe() {
+    return kind();
+  }
+
   /** A fault on the frames of one direction of a link. */
-  sealed interface LinkFault extends Fault permits LatencyFault, LossFault, DuplicateFault,
+  sealed interface LinkFault extends Fault permits DeadWire, LatencyFault, LossFault, DuplicateFault,
       ReorderFault, CorruptFault, RateLimitFault, PartitionFault {
 
     /** Fresh decision logic for one direction of one link materialisation. */
@@ -20,6 +25,25 @@ public sealed interface Fault permits Fault.LinkFault, Fault.ControlFault {
   /** A fault the runner carries out itself: there is no per-frame logic. */
   sealed interface ControlFault extends Fault permits LinkDown, Disconnect, Crash, Restart,
       Pause, Resume, PartitionFault.Groups {}
+
+  /**
+   * A pulled cable, as the wire sees it: every frame is lost ({@value #CAUSE_LINK_DOWN}). The
+   * runner puts it on a VM's link while {@link LinkDown} has the carrier off (QEMU's
+   * {@code set_link off} drops frames both ways too, rather than queueing them).
+   */
+  record DeadWire() implements LinkFault {
+    @Override
+    public String kind() {
+      return "link-down";
+    }
+
+    @Override
+    public FaultStage stage(FaultContext ctx) {
+      return (frame, at, out) -> out.drop(CAUSE_LINK_DOWN);
+    }
+  }
+
+  String CAUSE_LINK_DOWN = "link-down";
 
   /** The target VMs' carrier goes off; with {@code for} it comes back on after. */
   record LinkDown() implements ControlFault {

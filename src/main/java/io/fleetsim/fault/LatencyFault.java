@@ -67,6 +67,12 @@ public record LatencyFault(Duration delay, Duration jitter, Distribution distrib
   }
 
   @Override
+  public String describe() {
+    return "latency " + Checks.human(delay) + (jitter.isZero() ? ""
+        : " +- " + Checks.human(jitter) + " " + distribution.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  @Override
   public FaultStage stage(FaultContext ctx) {
     long delayNanos = delay.toNanos();
     double jitterNanos = jitter.toNanos();

@@ -64,6 +64,13 @@ public record LossFault(Model model, double probability, double p, double r, dou
   }
 
   @Override
+  public String describe() {
+    return model == Model.RANDOM ? "loss " + Checks.percent(probability)
+        : "loss gilbert-elliott p=" + p + " r=" + r + " loss-good=" + Checks.percent(lossGood)
+            + " loss-bad=" + Checks.percent(lossBad);
+  }
+
+  @Override
   public FaultStage stage(FaultContext ctx) {
     SplittableRandom random = ctx.random();
     if (model == Model.RANDOM) {

@@ -29,6 +29,11 @@ public record PartitionFault(Set<MacAddress> blockedSources) implements Fault.Li
   }
 
   @Override
+  public String describe() {
+    return "partition (" + blockedSources.size() + " sources cut)";
+  }
+
+  @Override
   public FaultStage stage(FaultContext ctx) {
     return (frame, at, out) -> {
       if (frame.size() >= 12 && blockedSources.contains(new MacAddress(source(frame)))) {
@@ -75,6 +80,12 @@ public record PartitionFault(Set<MacAddress> blockedSources) implements Fault.Li
     @Override
     public String kind() {
       return "partition";
+    }
+
+    @Override
+    public String describe() {
+      return "partition " + groups.stream().map(g -> String.join(",", g))
+          .collect(java.util.stream.Collectors.joining(" | "));
     }
 
     /** For each VM of every group, the VMs whose frames it must no longer receive. */

@@ -59,6 +59,11 @@ public record RateLimitFault(long bitsPerSecond, long burstBytes, long queueByte
   }
 
   @Override
+  public String describe() {
+    return "rate " + Checks.bits(bitsPerSecond) + "/s, queue " + queueBytes + " bytes";
+  }
+
+  @Override
   public FaultStage stage(FaultContext ctx) {
     return new Bucket();
   }

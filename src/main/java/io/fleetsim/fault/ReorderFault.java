@@ -20,6 +20,11 @@ public record ReorderFault(double probability, Duration gap) implements Fault.Li
   }
 
   @Override
+  public String describe() {
+    return "reorder " + Checks.percent(probability) + " by " + Checks.human(gap);
+  }
+
+  @Override
   public FaultStage stage(FaultContext ctx) {
     SplittableRandom random = ctx.random();
     long gapNanos = gap.toNanos();

@@ -187,6 +187,10 @@ final class Conductor {
         vm.carrier(false);
         undoes.add(() -> vm.carrier(true));
       }
+      for (Link link : linksOf(vmsOf(targetName(f)))) {
+        String id = link.faults().add(new Fault.DeadWire(), Direction.BOTH, 0);
+        undoes.add(() -> link.faults().remove(id));
+      }
     } else if (fault instanceof Fault.Crash) {
       for (FleetVm vm : vmsOf(targetName(f))) {
         crash(vm);
@@ -209,7 +213,7 @@ final class Conductor {
         port.faults().disconnect();
       }
     }
-    String description = f.kind() + " " + targetName(f) + describe(f);
+    String description = f.target().map(t -> f.kind() + " on " + t).orElse(f.kind()) + describe(f);
     progress.say(String.format("%6.1f s  fault on: %s", seconds(), description));
     activatedIndex.put(a, activated.size());
     activated.add(new Activated(a.index(), f.kind(), targetName(f), description, seconds(), null));
@@ -232,7 +236,20 @@ final class Conductor {
   }
 
   private static String describe(Experiment.Fault f) {
-    return f.fault() instanceof Fault.LinkFault ? " (" + f.fault() + ")" : "";
+    String what = f.fault().describe();
+    return what.equals(f.kind()) ? "" : ": " + what
+        + (f.fault() instanceof Fault.LinkFault && f.direction() != Direction.BOTH
+            ? " (" + f.direction().name().toLowerCase(java.util.Locale.ROOT) + ")" : "");
+  }
+
+  private List<Link> linksOf(List<FleetVm> vms) {
+    List<Link> out = new ArrayList<>();
+    for (Link link : wiring.links) {
+      if (vms.contains(link.vm())) {
+        out.add(link);
+      }
+    }
+    return out;
   }
 
   private long now() {
