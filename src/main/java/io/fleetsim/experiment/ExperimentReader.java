@@ -478,6 +478,10 @@ final class ExperimentReader {
         r.error("for", "at + for = " + human(at.get().plus(dur.get()))
             + " ends after the experiment's duration " + human(duration.get()));
       }
+      if (dur.isPresent() && every.isPresent() && dur.get().compareTo(every.get()) >= 0) {
+        // each repetition must end before the next begins, or one would undo the other
+        r.error("for", "for = " + human(dur.get()) + " must be shorter than every = " + human(every.get()));
+      }
       Optional<String> kind = r.required("kind", fault::getString);
       if (kind.isPresent() && !FAULT_KINDS.contains(kind.get())) {
         r.error("kind", "unknown fault kind '" + kind.get() + "' (expected one of: "

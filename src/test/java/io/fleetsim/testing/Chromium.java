@@ -29,8 +29,9 @@ public final class Chromium {
   /** What one run printed. */
   public record Run(String stdout, String stderr) {
     /** Console lines from pages (console.* calls, uncaught errors): "...:INFO:CONSOLE(12)] ..." */
+    /** Console lines of the page itself; Chromium's own pages (chrome://) log now and then. */
     public List<String> consoleLines() {
-      return stderr.lines().filter(l -> l.contains(":CONSOLE")).toList();
+      return stderr.lines().filter(l -> l.contains(":CONSOLE") && !l.contains("source: chrome://")).toList();
     }
   }
 

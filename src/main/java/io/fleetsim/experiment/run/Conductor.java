@@ -59,6 +59,7 @@ final class Conductor {
   // per running activation: what to undo at its end
   private final Map<Timeline.Activation, List<Runnable>> undo = new LinkedHashMap<>();
   private final Map<Timeline.Activation, Integer> activatedIndex = new LinkedHashMap<>();
+  private final List<Timeline.Activation> timeline = new ArrayList<>();
   private long order;
   private long start;
 
@@ -78,10 +79,32 @@ final class Conductor {
     stopped.countDown();
   }
 
+  /**
+   * Puts the frame faults that start at 0 in place before the VMs boot, so that they see the
+   * first frame (a workload starts as soon as its VM has booted) and the same frames every run.
+   * The rest of the timeline counts from {@link #play()}.
+   */
+  void prepare() {
+    start = System.nanoTime();
+    for (Timeline.Activation a : Timeline.of(experiment.faults(), experiment.duration())) {
+      Fault f = a.fault().fault();
+      boolean frameFault = f instanceof Fault.LinkFault || f instanceof PartitionFault.Groups;
+      if (a.start().isZero() && frameFault) {
+        begin(a);
+        Activated was = activated.get(activatedIndex.get(a));
+        activated.set(activatedIndex.get(a), new Activated(was.index(), was.kind(), was.target(),
+            was.description(), 0.0, null));
+        a.end().ifPresent(end -> at(end.toNanos(), () -> end(a)));
+      } else {
+        timeline.add(a);
+      }
+    }
+  }
+
   Record play() {
     start = System.nanoTime();
     long total = experiment.duration().toNanos();
-    for (Timeline.Activation a : Timeline.of(experiment.faults(), experiment.duration())) {
+    for (Timeline.Activation a : timeline) {
       at(a.start().toNanos(), () -> begin(a));
       a.end().ifPresent(end -> at(end.toNanos(), () -> end(a)));
     }

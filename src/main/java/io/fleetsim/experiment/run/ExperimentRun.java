@@ -108,6 +108,8 @@ public final class ExperimentRun {
         events.add(e);
         return Behaviors.same();
       }), "vm-events", Props.empty());
+      conductor = new Conductor(experiment, wiring, system, machine, eventSink, rtts, progress);
+      conductor.prepare();
       bootAll(wiring, system, eventSink, events);
       // what a fleet costs: start-up time, and heap per VM once booted (bench/fleet reports them)
       host.put("bootSeconds", (System.nanoTime() - t0) / 1e9);
@@ -119,7 +121,6 @@ public final class ExperimentRun {
       if (stopRequested) {
         throw new RunException("stopped before the experiment started");
       }
-      conductor = new Conductor(experiment, wiring, system, machine, eventSink, rtts, progress);
       if (stopRequested) {
         conductor.stop();
       }
