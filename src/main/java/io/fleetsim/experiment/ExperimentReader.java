@@ -493,13 +493,21 @@ final class ExperimentReader {
       Optional<String> target = Optional.empty();
       if (!partition) {
         target = r.required("target", fault::getString);
+        Set<String> portIds = new java.util.HashSet<>();
+        networks.values().forEach(n -> n.ports().forEach(port -> portIds.add(port.id())));
         if (target.isPresent() && !vmsOf.containsKey(target.get())
-            && !networkNames.contains(target.get())) {
-          r.error("target", "unknown target '" + target.get() + "' (not a vm or network of this experiment)");
+            && !networkNames.contains(target.get()) && !portIds.contains(target.get())) {
+          r.error("target", "unknown target '" + target.get()
+              + "' (not a vm, fleet, network or network port of this experiment)");
+          target = Optional.empty();
+        } else if (target.isPresent() && kind.isPresent() && kind.get().equals("disconnect")
+            && !networkNames.contains(target.get()) && !portIds.contains(target.get())) {
+          r.error("target", "disconnect needs a network or a network's socket port (netdev id), not '"
+              + target.get() + "'");
           target = Optional.empty();
         } else if (target.isPresent() && kind.isPresent() && VM_ONLY_KINDS.contains(kind.get())
             && !vmsOf.containsKey(target.get())) {
-          r.error("target", "'" + target.get() + "' is a network; " + kind.get()
+          r.error("target", "'" + target.get() + "' is a network or port; " + kind.get()
               + " needs a vm or fleet");
           target = Optional.empty();
         }

@@ -169,7 +169,7 @@ final class Conductor {
   private List<String> activeFaults() {
     List<String> out = new ArrayList<>();
     for (Timeline.Activation a : undo.keySet()) {
-      out.add(a.fault().kind() + " " + targetName(a.fault()));
+      out.add(a.fault().kind() + a.fault().target().map(t -> " " + t).orElse(""));
     }
     return out;
   }
@@ -236,7 +236,8 @@ final class Conductor {
         port.faults().disconnect();
       }
     }
-    String description = f.target().map(t -> f.kind() + " on " + t).orElse(f.kind()) + describe(f);
+    String description = f.target().isPresent() ? f.kind() + " on " + f.target().get() + describe(f)
+        : f.fault().describe();
     progress.say(String.format("%6.1f s  fault on: %s", seconds(), description));
     activatedIndex.put(a, activated.size());
     activated.add(new Activated(a.index(), f.kind(), targetName(f), description, seconds(), null));

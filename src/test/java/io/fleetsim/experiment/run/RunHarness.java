@@ -49,13 +49,49 @@ final class RunHarness {
     }
   }
 
+  /** Runs on a thread of its own; {@code said} fills with progress lines as they come. */
+  static java.util.concurrent.CompletableFuture<Ran> start(String hocon, Path results, List<String> said) {
+    java.util.concurrent.CompletableFuture<Ran> ran = new java.util.concurrent.CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        ran.complete(run(hocon, results, said));
+      } catch (Throwable e) {
+        ran.completeExceptionally(e);
+      }
+    }, "experiment-run");
+    t.setDaemon(true);
+    t.start();
+    return ran;
+  }
+
+  /** Waits until a progress line contains {@code text}. */
+  static void awaitSaid(java.util.concurrent.CompletableFuture<Ran> run, List<String> said, String text,
+      java.time.Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (run.isCompletedExceptionally()) {
+        run.get(); // throws what stopped the run
+      }
+      synchronized (said) {
+        if (said.stream().anyMatch(l -> l.contains(text))) {
+          return;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no progress line with '" + text + "'; said: " + said);
+  }
+
   static Ran run(String hocon, Path results) throws Exception {
+    return run(hocon, results, Collections.synchronizedList(new ArrayList<>()));
+  }
+
+  static Ran run(String hocon, Path results, List<String> said) throws Exception {
     Experiment parsed = ExperimentLoader.parse(hocon, "test.conf");
     Experiment e = new Experiment(parsed.name(), parsed.seed(), parsed.duration(), parsed.networks(),
         parsed.fleets(), parsed.faults(), parsed.capture(),
         new Experiment.Report(results.toString(), parsed.report().html(), parsed.report().progressInterval()));
     Settings s = Settings.load(Optional.empty());
-    List<String> said = Collections.synchronizedList(new ArrayList<>());
     ExperimentRun.Progress progress = new ExperimentRun.Progress() {
       @Override
       public void say(String line) {
