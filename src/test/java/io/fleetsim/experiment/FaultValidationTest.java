@@ -99,7 +99,7 @@ class FaultValidationTest {
         "{ at = 1s, kind = rate, target = web-1, rate = 1Mbit, queue = 0 }",
         "{ at = 1s, kind = latency, target = web-1, delay = 1ms, direction = sideways }"));
     Map<String, String> expected = new java.util.LinkedHashMap<>();
-    expected.put("faults[0].jitter", "-0.001s");
+    expected.put("faults[0].jitter", "-1ms");
     expected.put("faults[1].distribution", "cauchy");
     expected.put("faults[2].probability", "1.5");
     expected.put("faults[3].r", "missing");
