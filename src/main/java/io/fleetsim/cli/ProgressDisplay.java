@@ -17,7 +17,7 @@ final class ProgressDisplay implements ExperimentRun.Progress {
   private final long intervalSeconds;
   private boolean barShown;
 
-  private ProgressDisplay(PrintWriter out, boolean terminal, Duration interval) {
+  ProgressDisplay(PrintWriter out, boolean terminal, Duration interval) {
     this.out = out;
     this.terminal = terminal;
     this.intervalSeconds = Math.max(1, interval.toSeconds());

@@ -10,6 +10,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -87,8 +88,14 @@ final class RunCommand implements Callable<Integer> {
     if (experiment.report().html()) {
       out.println("report:  " + outcome.folder().resolve("report.html"));
     }
-    if (!outcome.workloadsOk()) {
-      out.println("note: some workloads did not succeed (see results.json / report.html)");
+    if (!outcome.failedWorkloads().isEmpty()) {
+      List<String> failed = outcome.failedWorkloads();
+      out.println("note: " + failed.size() + " workload" + (failed.size() == 1 ? "" : "s")
+          + " did not succeed (see results.json / report.html):");
+      failed.stream().limit(5).forEach(f -> out.println("  " + f));
+      if (failed.size() > 5) {
+        out.println("  ... and " + (failed.size() - 5) + " more");
+      }
     }
     out.flush();
     if (!outcome.accountingOk()) {

@@ -42,6 +42,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   record LinkEnded(int port, long generation) implements Command {}
 
+  record AddStatic(int port, long mac) implements Command {}
+
   private enum Expire implements Command { INSTANCE }
 
   /** A port parked on another one, with the serial of that park. */
@@ -115,6 +117,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
         .onMessage(EgressReady.class, this::onEgressReady)
         .onMessage(EgressAck.class, this::onEgressAck)
         .onMessage(LinkEnded.class, this::onLinkEnded)
+        .onMessage(AddStatic.class, a -> {
+          forwarding.addStatic(a.mac(), a.port());
+          return this;
+        })
         .onMessageEquals(Expire.INSTANCE, this::onExpire)
         .build();
   }

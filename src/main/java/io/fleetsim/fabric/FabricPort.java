@@ -46,6 +46,15 @@ public final class FabricPort implements Port {
     return index.thenApply(i -> new FabricPort(name, i, counters, fabric, settings));
   }
 
+  /**
+   * Provisions {@code mac} behind this port on a switch ({@code bridge fdb add ... static}): frames
+   * for it go here before the switch has heard from it, instead of flooding every port. A hub
+   * ignores it.
+   */
+  public void addStaticAddress(io.fleetsim.qemu.MacAddress mac) {
+    fabric.tell(new Fabric.AddStatic(index, mac.bits()));
+  }
+
   @Override
   public String name() {
     return name;

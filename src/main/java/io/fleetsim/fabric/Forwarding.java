@@ -10,6 +10,9 @@ interface Forwarding {
   /** Writes the destination port indices into {@code out} and returns how many; 0 drops the frame. */
   int route(int inPort, ByteString frame, long nowNanos, int portCount, int[] out);
 
+  /** A provisioned address ({@code bridge fdb add ... static}): never aged or forgotten. */
+  default void addStatic(long mac, int port) {}
+
   /** The port lost its peer: forget what was learned on it. */
   void portDown(int port);
 

@@ -18,6 +18,7 @@ final class LearningSwitchForwarding implements Forwarding {
 
   private final long ageingNanos;
   private final Map<Long, Entry> table = new HashMap<>();
+  private final Map<Long, Integer> provisioned = new HashMap<>();
 
   LearningSwitchForwarding(Duration ageing) {
     this.ageingNanos = ageing.toNanos();
@@ -37,11 +38,13 @@ final class LearningSwitchForwarding implements Forwarding {
     }
     if (!isGroup(dst)) {
       Entry known = table.get(dst);
-      if (known != null && nowNanos - known.lastSeenNanos <= ageingNanos) {
-        if (known.port == inPort) {
+      int port = known != null && nowNanos - known.lastSeenNanos <= ageingNanos ? known.port
+          : provisioned.getOrDefault(dst, -1);
+      if (port >= 0) {
+        if (port == inPort) {
           return 0; // the destination sits behind the port the frame came from: filter it
         }
-        out[0] = known.port;
+        out[0] = port;
         return 1;
       }
     }
@@ -52,6 +55,11 @@ final class LearningSwitchForwarding implements Forwarding {
       }
     }
     return n;
+  }
+
+  @Override
+  public void addStatic(long mac, int port) {
+    provisioned.put(mac, port);
   }
 
   @Override
@@ -69,7 +77,7 @@ final class LearningSwitchForwarding implements Forwarding {
   }
 
   int learnedAddresses() {
-    return table.size();
+    return table.size() + provisioned.size();
   }
 
   private static boolean isGroup(long mac) {

@@ -40,6 +40,11 @@ public final class ReportWriter {
   private static final Set<String> LINK_FIELDS =
       Set.of("name", "network", "sent", "delivered", "held", "dropped", "balanced");
   private static final String[] RTT = {"min", "p50", "p90", "p99", "max"};
+  /**
+   * Rows a table shows before it says "N more in results.json" (failed and imbalanced rows are
+   * always shown): a 10,000-VM fleet would otherwise make a page no browser opens.
+   */
+  static final int MAX_ROWS = 200;
 
   private ReportWriter() {}
 
@@ -82,11 +87,32 @@ public final class ReportWriter {
     h.append("<footer>fleetsim ").append(esc(exp.path("fleetsimVersion").asText("")))
         .append(" \u00b7 charts by uPlot</footer>\n</main>\n")
         .append("<script type=\"application/json\" id=\"").append(DATA_ID).append("\">")
-        .append(embeddedJson(r)).append("</script>\n")
+        .append(embeddedJson(chartData(r))).append("</script>\n")
         .append("<script>\n").append(assets.uplotJs()).append("\n</script>\n")
         .append("<script>\n").append(assets.reportJs()).append("\n</script>\n")
         .append("</body>\n</html>\n");
     return h.toString();
+  }
+
+  /** What the charts draw; the tables are HTML already, and results.json has everything. */
+  static JsonNode chartData(JsonNode r) {
+    if (!r.isObject()) {
+      return r;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode data = JSON.createObjectNode();
+    for (String key : new String[] {"experiment", "series", "faults"}) {
+      if (r.has(key)) {
+        data.set(key, r.get(key));
+      }
+    }
+    return data;
+  }
+
+  private static void omitted(StringBuilder h, int omitted, String what) {
+    if (omitted > 0) {
+      h.append("<p class=\"muted small\">").append(Html.decimal(omitted)).append(" more ").append(what)
+          .append(" in results.json</p>\n");
+    }
   }
 
   /**
@@ -234,7 +260,12 @@ public final class ReportWriter {
         h.append("<th class=\"num\">RTT ").append(p).append(" ms</th>");
       }
       h.append("</tr></thead>\n<tbody>\n");
+      int shown = 0;
       for (JsonNode w : pings) {
+        if (shown >= MAX_ROWS && failedClass(w).isEmpty()) {
+          continue;
+        }
+        shown++;
         h.append("<tr").append(failedClass(w)).append('>');
         td(h, w.path("vm"));
         td(h, w.path("workload"));
@@ -248,11 +279,17 @@ public final class ReportWriter {
         h.append("</tr>\n");
       }
       h.append("</tbody>\n</table>\n");
+      omitted(h, pings.size() - shown, "pings");
     }
     if (!others.isEmpty()) {
       h.append("<table id=\"other-workloads\">\n<thead><tr><th>VM</th><th>Workload</th><th>Kind</th>")
           .append("<th>Result</th><th>Details</th></tr></thead>\n<tbody>\n");
+      int shown = 0;
       for (JsonNode w : others) {
+        if (shown >= MAX_ROWS && failedClass(w).isEmpty()) {
+          continue;
+        }
+        shown++;
         h.append("<tr").append(failedClass(w)).append('>');
         td(h, w.path("vm"));
         td(h, w.path("workload"));
@@ -261,6 +298,7 @@ public final class ReportWriter {
             .append(details(w, PING_FIELDS)).append("</td></tr>\n");
       }
       h.append("</tbody>\n</table>\n");
+      omitted(h, others.size() - shown, "workloads");
     }
     h.append("</section>\n");
   }
@@ -356,9 +394,14 @@ public final class ReportWriter {
         .append("<th class=\"num\">Delivered</th><th class=\"num\">Held</th><th class=\"num\">Dropped</th>")
         .append("<th>Drop causes</th><th>Balanced</th>").append(extras ? "<th>Other</th>" : "")
         .append("</tr></thead>\n<tbody>\n");
+    int shown = 0;
     for (JsonNode l : links) {
       JsonNode balanced = l.path("balanced");
       boolean imbalanced = balanced.isBoolean() && !balanced.booleanValue();
+      if (shown >= MAX_ROWS && !imbalanced) {
+        continue;
+      }
+      shown++;
       h.append(imbalanced ? "<tr class=\"imbalanced\">" : "<tr>");
       td(h, l.path("name"));
       td(h, l.path("network"));
@@ -390,7 +433,9 @@ public final class ReportWriter {
       }
       h.append("</tr>\n");
     }
-    h.append("</tbody>\n</table>\n</section>\n");
+    h.append("</tbody>\n</table>\n");
+    omitted(h, links.size() - shown, "links");
+    h.append("</section>\n");
   }
 
   private static void vms(StringBuilder h, JsonNode vms) {
@@ -401,6 +446,10 @@ public final class ReportWriter {
     }
     int position = 0;
     for (JsonNode vm : vms) {
+      if (position == MAX_ROWS) {
+        omitted(h, vms.size() - position, "VMs");
+        break;
+      }
       position++;
       String name = vm.path("vm").isTextual() ? vm.path("vm").textValue() : "VM #" + position;
       h.append("<details class=\"vm\"><summary>").append(esc(name)).append("</summary>\n")

@@ -156,6 +156,25 @@ class FabricTest {
   }
 
   @Test
+  void aStaticAddressIsForwardedToItsPortBeforeTheSwitchHearsFromIt() throws Exception {
+    FabricSettings settings = FabricSettings.defaults();
+    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings));
+    FabricPort b = port(sw, settings, "b");
+    Peer pa = connect(port(sw, settings, "a"));
+    Peer pb = connect(b);
+    Peer pc = connect(port(sw, settings, "c"));
+    for (Peer p : List.of(pa, pb, pc)) {
+      p.out.request(10);
+    }
+    b.addStaticAddress(new io.fleetsim.qemu.MacAddress(MAC_B));
+    // b has sent nothing, yet a frame for it is not flooded
+    ByteString first = frame(MAC_B, MAC_A, 1);
+    pa.in.sendNext(first);
+    assertEquals(first, pb.out.expectNext());
+    pc.out.expectNoMessage(SHORT.d());
+  }
+
+  @Test
   void switchNeverSendsAFrameBackOutOfItsIngressPortAndCountsRunts() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
     ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings));

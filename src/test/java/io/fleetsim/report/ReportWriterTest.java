@@ -41,7 +41,8 @@ class ReportWriterTest {
 
   @Test
   void embeddedDataRoundTrips() throws Exception {
-    JsonNode results = ReportFixture.results();
+    com.fasterxml.jackson.databind.node.ObjectNode results = (com.fasterxml.jackson.databind.node.ObjectNode) ReportFixture.results();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) results.get("experiment")).put("name", "x</script><script>alert(1)</script>");
     String html = ReportWriter.render(results);
     Element data = Jsoup.parse(html).getElementById(ReportWriter.DATA_ID);
     assertNotNull(data, "embedded results");
@@ -49,10 +50,33 @@ class ReportWriterTest {
     // numbers compare by value: a long written out reads back as an int node
     Comparator<JsonNode> byValue = (a, b) -> a.isNumber() && b.isNumber()
         ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1;
-    assertTrue(results.equals(byValue, JSON.readTree(data.data())), "embedded results equal the input");
+    JsonNode embedded = JSON.readTree(data.data());
+    // what the charts draw, not the tables' data (that is HTML already, and in results.json)
+    for (String key : new String[] {"experiment", "series", "faults"}) {
+      assertTrue(results.get(key).equals(byValue, embedded.get(key)), key + " embedded as given");
+    }
+    assertFalse(embedded.has("vms"), "per-VM counters are not embedded");
     // the hostile name is in the data, yet cannot close the script element
-    assertTrue(results.toString().contains("</script>"));
+    assertTrue(embedded.at("/experiment/name").asText().contains("</script>"));
     assertFalse(data.data().contains("</"), "'</' must be escaped inside the script element");
+  }
+
+  @Test
+  void aBigFleetsTablesStopAtTheRowLimitButKeepWhatFailed() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode results = JSON.createObjectNode();
+    com.fasterxml.jackson.databind.node.ArrayNode vms = results.putArray("vms");
+    com.fasterxml.jackson.databind.node.ArrayNode links = results.putArray("links");
+    for (int i = 1; i <= 1000; i++) {
+      vms.addObject().put("vm", "node-" + i).put("cpuCycles", i);
+      links.addObject().put("name", "node-" + i + "/eth0 out").put("sent", 5).put("delivered", i == 900 ? 4 : 5)
+          .put("balanced", i != 900);
+    }
+    org.jsoup.nodes.Document doc = Jsoup.parse(ReportWriter.render(results));
+    assertEquals(ReportWriter.MAX_ROWS, doc.select("details.vm").size());
+    assertTrue(doc.text().contains("800 more VMs in results.json"), "says what it left out");
+    assertEquals(ReportWriter.MAX_ROWS + 1, doc.select("#links tbody tr").size(), "the limit, plus the imbalanced row");
+    assertEquals(1, doc.select("#links tr.imbalanced").size());
+    assertTrue(doc.select("#links tr.imbalanced").text().contains("node-900"));
   }
 
   @Test

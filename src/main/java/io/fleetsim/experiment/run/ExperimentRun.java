@@ -54,7 +54,7 @@ public final class ExperimentRun {
 
   /** Where the results went and whether every link's frames balanced. */
   public record Outcome(Path folder, boolean accountingOk, List<String> accountingErrors,
-      boolean workloadsOk) {}
+      List<String> failedWorkloads) {}
 
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);

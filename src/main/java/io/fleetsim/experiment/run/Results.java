@@ -73,7 +73,8 @@ final class Results {
     root.set("host", JSON.valueToTree(host));
     series(root.putObject("series"));
     root.set("faults", JSON.valueToTree(record.faults()));
-    boolean workloadsOk = workloads(root.putArray("workloads"));
+    List<String> failed = new ArrayList<>();
+    workloads(root.putArray("workloads"), failed);
     List<String> errors = new ArrayList<>();
     links(root.putArray("links"), errors);
     ArrayNode vms = root.putArray("vms");
@@ -85,7 +86,7 @@ final class Results {
     if (experiment.report().html()) {
       ReportWriter.write(root, folder.resolve("report.html"));
     }
-    return new ExperimentRun.Outcome(folder, errors.isEmpty(), errors, workloadsOk);
+    return new ExperimentRun.Outcome(folder, errors.isEmpty(), errors, failed);
   }
 
   private void series(ObjectNode series) {
@@ -117,10 +118,9 @@ final class Results {
     }
   }
 
-  /** One entry per workload run; returns whether every finished one succeeded. */
+  /** One entry per workload run; those that did not succeed are added to {@code failed}. */
   @SuppressWarnings("unchecked")
-  private boolean workloads(ArrayNode out) {
-    boolean ok = true;
+  private void workloads(ArrayNode out, List<String> failed) {
     for (Map.Entry<String, Map<String, Object>> vm : reports.entrySet()) {
       Object guest = vm.getValue().get("guest");
       if (!(guest instanceof Map)) {
@@ -136,7 +136,9 @@ final class Results {
           w.put("kind", r.getClass().getSimpleName().replace("Result", "").toLowerCase(java.util.Locale.ROOT));
           w.put("success", r.success());
           w.put("summary", r.summary());
-          ok &= r.success();
+          if (!r.success()) {
+            failed.add(vm.getKey() + ": " + r.summary());
+          }
           if (r instanceof PingResult ping) {
             w.put("transmitted", ping.transmitted());
             w.put("received", ping.received());
@@ -150,7 +152,6 @@ final class Results {
         }
       }
     }
-    return ok;
   }
 
   private static void rttMillis(ObjectNode o, RttStats rtt) {

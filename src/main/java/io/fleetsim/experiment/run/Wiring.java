@@ -75,6 +75,10 @@ final class Wiring {
       double mhz = fleet.cpuMhz().isPresent() ? fleet.cpuMhz().getAsLong() : machine.vm().cpuMhz();
       for (Experiment.Vm vm : fleet.vms()) {
         FabricPort port = attach(network, vm.name());
+        if (fleet.arp() == Experiment.Arp.STATIC) {
+          // provisioned L2 both ways: the guests know their neighbours, the switch knows the VMs
+          port.addStaticAddress(MacAddress.tryParse(vm.mac()).orElseThrow());
+        }
         FaultyPort faults = new FaultyPort(port);
         NicTap tap = new NicTap();
         List<FrameTap> nicTaps = new ArrayList<>();
