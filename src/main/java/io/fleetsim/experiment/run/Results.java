@@ -2,18 +2,13 @@ package io.fleetsim.experiment.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.fabric.PortStats;
-import io.fleetsim.guest.Ipv4Address;
 import io.fleetsim.guest.workload.PingResult;
 import io.fleetsim.guest.workload.RttStats;
 import io.fleetsim.guest.workload.WorkloadResult;
-import io.fleetsim.qemu.MacAddress;
 import io.fleetsim.report.ReportWriter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,15 +25,7 @@ import org.HdrHistogram.Histogram;
  * The accounting check lives here: every direction of every in-process link must balance.
  */
 final class Results {
-  /** Addresses as people write them; records, Optionals and Durations as plain JSON. */
-  static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-      .findAndRegisterModules()
-      .registerModule(new SimpleModule()
-          .addSerializer(Ipv4Address.class, ToStringSerializer.instance)
-          .addSerializer(MacAddress.class, ToStringSerializer.instance)
-          .addSerializer(java.time.Duration.class, ToStringSerializer.instance));
+  static final ObjectMapper JSON = io.fleetsim.report.Json.MAPPER;
 
   private final Experiment experiment;
   private final Optional<Path> file;

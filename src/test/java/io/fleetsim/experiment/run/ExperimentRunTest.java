@@ -26,6 +26,20 @@ class ExperimentRunTest {
       capture = [a]
       """;
 
+  /** VM a pings b ({@code ping}: its options) on a switch for {@code duration}, with one fault. */
+  private static String pingBFromA(String name, String duration, String ping, String fault) {
+    return """
+        name = %s
+        duration = %s
+        networks { lan { type = switch } }
+        vms {
+          a { network = lan, ip = "10.0.0.1/24", workloads = ["ping 10.0.0.2 %s"] }
+          b { network = lan, ip = "10.0.0.2/24" }
+        }
+        faults = [ %s ]
+        """.formatted(name, duration, ping, fault);
+  }
+
   @Test
   void writesTheResultsFolderWithBalancedBooks() throws Exception {
     RunHarness.Ran ran = RunHarness.run(TWO_VMS, dir);
@@ -57,16 +71,8 @@ class ExperimentRunTest {
 
   @Test
   void latencyOnTheTargetRaisesRttByTwiceTheDelay() throws Exception {
-    RunHarness.Ran ran = RunHarness.run("""
-        name = latency
-        duration = 4s
-        networks { lan { type = switch } }
-        vms {
-          a { network = lan, ip = "10.0.0.1/24", workloads = ["ping 10.0.0.2 count=5 interval=500ms"] }
-          b { network = lan, ip = "10.0.0.2/24" }
-        }
-        faults = [ { at = 0s, kind = latency, target = b, delay = 50ms } ]
-        """, dir);
+    RunHarness.Ran ran = RunHarness.run(pingBFromA("latency", "4s", "count=5 interval=500ms",
+        "{ at = 0s, kind = latency, target = b, delay = 50ms }"), dir);
     JsonNode rtt = ran.workload("a", 0).get("rttMillis");
     // request in to b and reply out of b: 100 ms added; the scheduler's 1 ms tick and the guests
     // add a little on top
@@ -77,16 +83,8 @@ class ExperimentRunTest {
 
   @Test
   void partitionCutsPingsAcrossItAndHeals() throws Exception {
-    RunHarness.Ran ran = RunHarness.run("""
-        name = partition
-        duration = 7s
-        networks { lan { type = switch } }
-        vms {
-          a { network = lan, ip = "10.0.0.1/24", workloads = ["ping 10.0.0.2 count=12 interval=500ms"] }
-          b { network = lan, ip = "10.0.0.2/24" }
-        }
-        faults = [ { at = 2s, for = 2s, kind = partition, groups = [[a], [b]] } ]
-        """, dir);
+    RunHarness.Ran ran = RunHarness.run(pingBFromA("partition", "7s", "count=12 interval=500ms",
+        "{ at = 2s, for = 2s, kind = partition, groups = [[a], [b]] }"), dir);
     JsonNode ping = ran.workload("a", 0);
     long lost = ping.get("transmitted").asLong() - ping.get("received").asLong();
     assertTrue(lost >= 3 && lost <= 5, "about 2 s of 500 ms pings lost: " + ping);
@@ -103,16 +101,8 @@ class ExperimentRunTest {
 
   @Test
   void linkDownTakesTheCarrierAwayForItsDuration() throws Exception {
-    RunHarness.Ran ran = RunHarness.run("""
-        name = flap
-        duration = 6s
-        networks { lan { type = switch } }
-        vms {
-          a { network = lan, ip = "10.0.0.1/24", workloads = ["ping 10.0.0.2 count=10 interval=500ms"] }
-          b { network = lan, ip = "10.0.0.2/24" }
-        }
-        faults = [ { at = 2s, for = 1500ms, kind = link-down, target = b } ]
-        """, dir);
+    RunHarness.Ran ran = RunHarness.run(pingBFromA("flap", "6s", "count=10 interval=500ms",
+        "{ at = 2s, for = 1500ms, kind = link-down, target = b }"), dir);
     assertTrue(ran.consoleOf("b").contains("link down"), String.join("\n", ran.consoleOf("b")));
     assertTrue(ran.consoleOf("b").contains("link up"));
     JsonNode ping = ran.workload("a", 0);
@@ -123,16 +113,8 @@ class ExperimentRunTest {
 
   @Test
   void crashStopsTheVmAndForRestartsIt() throws Exception {
-    RunHarness.Ran ran = RunHarness.run("""
-        name = crash
-        duration = 7s
-        networks { lan { type = switch } }
-        vms {
-          a { network = lan, ip = "10.0.0.1/24", workloads = ["ping 10.0.0.2 count=12 interval=500ms"] }
-          b { network = lan, ip = "10.0.0.2/24" }
-        }
-        faults = [ { at = 2s, for = 2s, kind = crash, target = b } ]
-        """, dir);
+    RunHarness.Ran ran = RunHarness.run(pingBFromA("crash", "7s", "count=12 interval=500ms",
+        "{ at = 2s, for = 2s, kind = crash, target = b }"), dir);
     long boots = ran.consoleOf("b").stream().filter(l -> l.startsWith("address 10.0.0.2")).count();
     assertEquals(2, boots, "b booted twice: " + ran.consoleOf("b"));
     JsonNode ping = ran.workload("a", 0);
@@ -144,16 +126,8 @@ class ExperimentRunTest {
 
   @Test
   void pauseHoldsRepliesUntilResume() throws Exception {
-    RunHarness.Ran ran = RunHarness.run("""
-        name = pause
-        duration = 6s
-        networks { lan { type = switch } }
-        vms {
-          a { network = lan, ip = "10.0.0.1/24", workloads = ["ping 10.0.0.2 count=8 interval=500ms"] }
-          b { network = lan, ip = "10.0.0.2/24" }
-        }
-        faults = [ { at = 2s, for = 1500ms, kind = pause, target = b } ]
-        """, dir);
+    RunHarness.Ran ran = RunHarness.run(pingBFromA("pause", "6s", "count=8 interval=500ms",
+        "{ at = 2s, for = 1500ms, kind = pause, target = b }"), dir);
     JsonNode ping = ran.workload("a", 0);
     assertEquals(8, ping.get("received").asLong(), "a paused VM loses nothing, it answers late: " + ping);
     assertTrue(ping.at("/rttMillis/max").asDouble() >= 1000.0, "the paused answers came late: " + ping);
@@ -161,17 +135,30 @@ class ExperimentRunTest {
   }
 
   @Test
+  void restartRebootsAtOnce() throws Exception {
+    RunHarness.Ran ran = RunHarness.run(pingBFromA("restart", "6s", "count=10 interval=500ms",
+        "{ at = 2s, kind = restart, target = b }"), dir);
+    long boots = ran.consoleOf("b").stream().filter(l -> l.startsWith("address 10.0.0.2")).count();
+    assertEquals(2, boots, "b booted again: " + ran.consoleOf("b"));
+    JsonNode ping = ran.workload("a", 0);
+    assertTrue(ping.get("received").asLong() >= 8, "at most a ping or two lost to the reboot: " + ping);
+    assertTrue(ran.outcome().accountingOk(), ran.results().at("/accounting").toString());
+  }
+
+  @Test
+  void resumeEndsAPauseThatHasNoEnd() throws Exception {
+    RunHarness.Ran ran = RunHarness.run(pingBFromA("resume", "6s", "count=8 interval=500ms",
+        "{ at = 2s, kind = pause, target = b }, { at = 3500ms, kind = resume, target = b }"), dir);
+    JsonNode ping = ran.workload("a", 0);
+    assertEquals(8, ping.get("received").asLong(), ping.toString());
+    double max = ping.at("/rttMillis/max").asDouble();
+    assertTrue(max >= 1000.0 && max < 3000.0, "answers held for the 1.5 s pause, then released: " + ping);
+  }
+
+  @Test
   void duplicateShowsAsDuplicateReplies() throws Exception {
-    RunHarness.Ran ran = RunHarness.run("""
-        name = dup
-        duration = 4s
-        networks { lan { type = switch } }
-        vms {
-          a { network = lan, ip = "10.0.0.1/24", workloads = ["ping 10.0.0.2 count=10 interval=200ms"] }
-          b { network = lan, ip = "10.0.0.2/24" }
-        }
-        faults = [ { at = 0s, kind = duplicate, target = b, direction = out, probability = 1.0 } ]
-        """, dir);
+    RunHarness.Ran ran = RunHarness.run(pingBFromA("dup", "4s", "count=10 interval=200ms",
+        "{ at = 0s, kind = duplicate, target = b, direction = out, probability = 1.0 }"), dir);
     JsonNode ping = ran.workload("a", 0);
     // every reply comes twice; the last one's copy may arrive after ping has finished
     assertTrue(ping.get("duplicates").asLong() >= 9, "every reply came twice: " + ping);
