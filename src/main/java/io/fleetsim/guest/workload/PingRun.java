@@ -10,7 +10,7 @@ import java.util.BitSet;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.HdrHistogram.Histogram;
+import org.HdrHistogram.AbstractHistogram;
 
 /**
  * One ping run. Console lines, exactly busybox's (without its blank line before the summary):
@@ -41,7 +41,7 @@ final class PingRun implements WorkloadRun {
   private long[] sentAt = new long[64];
   private final BitSet answered = new BitSet();
   private final BitSet outstanding = new BitSet();
-  private final Histogram rtts = RttStats.histogram();
+  private final AbstractHistogram rtts = RttStats.histogram(); // microseconds
   private final CompletableFuture<WorkloadResult> result = new CompletableFuture<>();
   private EchoSocket socket;
   private GuestEnv.Cancellable timer;
@@ -113,7 +113,7 @@ final class PingRun implements WorkloadRun {
       received++;
       answered.set(seq);
       outstanding.clear(seq);
-      rtts.recordValue(Math.max(0, nanos));
+      rtts.recordValue(Math.max(0, nanos / 1000));
     }
     minMicros = Math.min(minMicros, micros);
     maxMicros = Math.max(maxMicros, micros);

@@ -1,20 +1,27 @@
 package io.fleetsim.guest.workload;
 
-import org.HdrHistogram.Histogram;
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.IntCountsHistogram;
 
 /** Round-trip times in nanoseconds: extremes, mean and percentiles of the first replies. */
 public record RttStats(long count, long minNanos, long meanNanos, long maxNanos, long p50Nanos,
     long p90Nanos, long p99Nanos, long p999Nanos) {
 
-  static RttStats of(Histogram h) {
-    return new RttStats(h.getTotalCount(), h.getMinValue(), Math.round(h.getMean()),
-        h.getMaxValue(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
-        h.getValueAtPercentile(99), h.getValueAtPercentile(99.9));
+  /** From a histogram of microseconds (see {@link #histogram()}). */
+  static RttStats of(AbstractHistogram micros) {
+    return new RttStats(micros.getTotalCount(), micros.getMinValue() * 1000,
+        Math.round(micros.getMean() * 1000), micros.getMaxValue() * 1000,
+        micros.getValueAtPercentile(50) * 1000, micros.getValueAtPercentile(90) * 1000,
+        micros.getValueAtPercentile(99) * 1000, micros.getValueAtPercentile(99.9) * 1000);
   }
 
-  /** A histogram for round trips, 3 significant digits (HdrHistogram's own precision). */
-  static Histogram histogram() {
-    Histogram h = new Histogram(3);
+  /**
+   * A histogram for round trips in microseconds (busybox's resolution), 3 significant digits, int
+   * counts: every pinging VM has one, and in nanoseconds with long counts a single slow reply
+   * grew it to over 100 KB.
+   */
+  static AbstractHistogram histogram() {
+    IntCountsHistogram h = new IntCountsHistogram(3);
     h.setAutoResize(true);
     return h;
   }
