@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,21 +71,32 @@ final class Wiring {
     }
     startExternalPorts(taps);
     for (Experiment.Fleet fleet : experiment.fleets().values()) {
-      String network = networkOf(fleet);
-      Neighbours neighbours = fleet.arp() == Experiment.Arp.STATIC ? neighbours(network) : Neighbours.NONE;
+      Optional<String> network = networkOf(fleet);
+      Neighbours neighbours = fleet.arp() == Experiment.Arp.STATIC && network.isPresent()
+          ? neighbours(network.get()) : Neighbours.NONE;
       double mhz = fleet.cpuMhz().isPresent() ? fleet.cpuMhz().getAsLong() : machine.vm().cpuMhz();
       for (Experiment.Vm vm : fleet.vms()) {
-        FabricPort port = attach(network, vm.name());
-        if (fleet.arp() == Experiment.Arp.STATIC) {
-          // provisioned L2 both ways: the guests know their neighbours, the switch knows the VMs
-          port.addStaticAddress(MacAddress.tryParse(vm.mac()).orElseThrow());
-        }
-        FaultyPort faults = new FaultyPort(port);
+        MacAddress mac = MacAddress.tryParse(vm.mac()).orElseThrow();
         NicTap tap = new NicTap();
         List<FrameTap> nicTaps = new ArrayList<>();
         nicTaps.add(tap);
         nicTaps.addAll(taps.getOrDefault(vm.name(), List.of()));
-        NicSpec nic = new NicSpec("eth0", MacAddress.tryParse(vm.mac()).orElseThrow(), new NicSpec.FabricPort(faults), nicTaps);
+        NicSpec nic;
+        FabricPort port = null;
+        FaultyPort faults = null;
+        if (network.isPresent()) {
+          port = attach(network.get(), vm.name());
+          if (fleet.arp() == Experiment.Arp.STATIC) {
+            // provisioned L2 both ways: the guests know their neighbours, the switch knows the VMs
+            port.addStaticAddress(mac);
+          }
+          faults = new FaultyPort(port);
+          nic = new NicSpec("eth0", mac, new NicSpec.FabricPort(faults), nicTaps);
+        } else {
+          // the VM's own QEMU netdev (a socket connect, a udp= peer): its far end is outside
+          nic = new NicSpec("eth0", mac,
+              new NicSpec.Netdev(((Experiment.ToNetdev) fleet.attachment()).netdev()), nicTaps);
+        }
         VmDefaults d = machine.vm();
         VmSpec spec = new VmSpec(vm.name(), d.memoryBytes(), mhz, d.costs(), d.burst().toNanos(),
             d.driver(), List.of(nic));
@@ -93,32 +105,57 @@ final class Wiring {
             () -> new GuestSystem(List.of(setup), vm.workloads(), d.dhcpTimeout()), tap,
             consoles.apply(vm.name()));
         vms.put(vm.name(), fleetVm);
-        links.add(new Link(vm.name() + "/eth0", network, fleetVm, port, faults));
+        if (network.isPresent()) {
+          links.add(new Link(vm.name() + "/eth0", network.get(), fleetVm, port, faults));
+        }
+      }
+    }
+    refuseLinkFaultsWithoutLinks();
+  }
+
+  /** A frame fault on a VM that has no in-process link (its NIC is on its own netdev) could not act. */
+  private void refuseLinkFaultsWithoutLinks() throws RunException {
+    for (int i = 0; i < experiment.faults().size(); i++) {
+      Experiment.Fault f = experiment.faults().get(i);
+      if (!(f.fault() instanceof io.fleetsim.fault.Fault.LinkFault) || f.target().isEmpty()) {
+        continue;
+      }
+      for (FleetVm vm : vms.values()) {
+        boolean targeted = vm.name().equals(f.target().get()) || vm.fleet().equals(f.target().get());
+        if (targeted && links.stream().noneMatch(l -> l.vm() == vm)) {
+          throw new RunException("faults[" + i + "]: " + f.kind() + " on " + vm.name()
+              + ": its NIC is on its own QEMU netdev, outside fleetsim's fabric; frame faults act on"
+              + " networks (put the netdev in a network's ports and the VM on that network)");
+        }
       }
     }
   }
 
   /**
    * The fabric a fleet's NICs plug into: its network, or for a multicast netdev the group's
-   * in-process bus (shared by every fleet on that group; {@code bridge} also joins the real one).
+   * in-process bus (shared by every fleet on that group; {@code bridge} also joins the real one),
+   * or none for a VM on a QEMU netdev of its own.
    */
-  private String networkOf(Experiment.Fleet fleet) throws RunException {
+  private Optional<String> networkOf(Experiment.Fleet fleet) throws RunException {
     if (fleet.attachment() instanceof Experiment.ToNetwork n) {
-      return n.network();
+      return Optional.of(n.network());
     }
     NetdevSpec spec = ((Experiment.ToNetdev) fleet.attachment()).netdev();
     if (!(spec instanceof NetdevSpec.Multicast mcast)) {
-      throw new RunException("vms." + fleet.name() + ".netdev: " + spec.source() + ": only a multicast"
-          + " netdev can be shared by simulated VMs (put the others on a network with that port)");
+      return Optional.empty();
     }
-    String bus = "mcast:" + mcast.group().host() + ":" + mcast.group().port();
+    String bus = busName(mcast);
     if (!fabrics.containsKey(bus)) {
       fabric(bus, false);
     }
     if (fleet.bridge() && externalPorts.stream().noneMatch(p -> p.network().equals(bus))) {
       startExternal(bus, spec, Map.of());
     }
-    return bus;
+    return Optional.of(bus);
+  }
+
+  private static String busName(NetdevSpec.Multicast mcast) {
+    return "mcast:" + mcast.group().host() + ":" + mcast.group().port();
   }
 
   private ActorRef<Fabric.Command> fabric(String name, boolean learningSwitch) {
@@ -145,7 +182,7 @@ final class Wiring {
       for (Experiment.Fleet f : experiment.fleets().values()) {
         String on = f.attachment() instanceof Experiment.ToNetwork tn ? tn.network()
             : f.attachment() instanceof Experiment.ToNetdev td && td.netdev() instanceof NetdevSpec.Multicast m
-                ? "mcast:" + m.group().host() + ":" + m.group().port() : "";
+                ? busName(m) : "";
         if (on.equals(n)) {
           for (Experiment.Vm vm : f.vms()) {
             vm.ip().map(Ipv4Config::address).ifPresent(ip -> entries.put(ip, MacAddress.tryParse(vm.mac()).orElseThrow()));
