@@ -240,7 +240,10 @@ final class Conductor {
         : f.fault().describe();
     progress.say(String.format("%6.1f s  fault on: %s", seconds(), description));
     activatedIndex.put(a, activated.size());
-    activated.add(new Activated(a.index(), f.kind(), targetName(f), description, seconds(), null));
+    boolean instant = fault instanceof Fault.Disconnect || fault instanceof Fault.Restart
+        || fault instanceof Fault.Resume;
+    double now = seconds();
+    activated.add(new Activated(a.index(), f.kind(), targetName(f), description, now, instant ? now : null));
     if (!undoes.isEmpty() || a.end().isPresent()) {
       undo.put(a, undoes);
     }
