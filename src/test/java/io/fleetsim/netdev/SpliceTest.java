@@ -424,4 +424,74 @@ class SpliceTest {
     peerChange(true);
     peerChange(false);
   }
+
+  /** a's peer starts a frame and leaves: the half frame is counted peer-lost on a. */
+  static List<PortStats> cutShort(boolean splice) throws Exception {
+    try (ServerSocket ta = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+         ServerSocket tb = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+         Hub hub = new Hub(splice, connect("a", ta.getLocalPort(), Duration.ZERO),
+             connect("b", tb.getLocalPort(), Duration.ZERO));
+         Socket b = tb.accept()) {
+      try (Socket a = ta.accept()) {
+        DataOutputStream toA = new DataOutputStream(a.getOutputStream());
+        toA.writeInt(5);
+        toA.write(new byte[5]);
+        toA.writeInt(1000);
+        toA.write(new byte[10]);
+        toA.flush();
+        DataInputStream fromB = new DataInputStream(b.getInputStream());
+        assertEquals(5, fromB.readInt());
+        fromB.readFully(new byte[5]);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (hub.a.counters().snapshot("a").drops().get("peer-lost") == 0) {
+        assertTrue(System.nanoTime() < deadline, "the half frame was never counted");
+        Thread.sleep(10);
+      }
+      List<PortStats> stats = settled(hub);
+      assertEquals(1, stats.get(0).drops().get("peer-lost"));
+      assertEquals(1, stats.get(0).framesIn());
+      return stats;
+    }
+  }
+
+  @Test
+  void aFrameCutShortByItsPeerIsCountedPeerLost() throws Exception {
+    assertEquals(cutShort(false), cutShort(true));
+  }
+
+  /** A connect netdev with reconnect-ms gets its next connection spliced too. */
+  @Test
+  void aReconnectingClientIsSplicedAgain() throws Exception {
+    try (ServerSocket ta = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+         ServerSocket tb = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+         Hub hub = new Hub(true, connect("a", ta.getLocalPort(), Duration.ofMillis(100)),
+             connect("b", tb.getLocalPort(), Duration.ZERO));
+         Socket b = tb.accept()) {
+      ta.accept().close(); // the first peer leaves at once
+      try (Socket a = ta.accept()) { // the netdev reconnects
+        DataOutputStream toB = new DataOutputStream(b.getOutputStream());
+        DataInputStream fromA = new DataInputStream(a.getInputStream());
+        a.setSoTimeout(200);
+        byte[] frame = frame(4, 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) { // until the new connection is attached, b's frames find no peer
+          assertTrue(System.nanoTime() < deadline, "the reconnected peer never got a frame");
+          toB.writeInt(frame.length);
+          toB.write(frame);
+          toB.flush();
+          try {
+            assertEquals(frame.length, fromA.readInt());
+            break;
+          } catch (java.net.SocketTimeoutException notYet) {
+            // try again
+          }
+        }
+        byte[] got = new byte[frame.length];
+        a.setSoTimeout(10_000);
+        fromA.readFully(got);
+        assertArrayEquals(frame, got);
+      }
+    }
+  }
 }
