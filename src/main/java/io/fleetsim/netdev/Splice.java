@@ -206,6 +206,7 @@ public final class Splice {
     long unsentFrames() {
       long frames = 0;
       int p = 0;
+      buffer.limit(buffer.capacity()); // absolute reads are checked against the limit
       while (p < framed) {
         p += HEADER + buffer.getInt(p);
         if (p > sent) {
