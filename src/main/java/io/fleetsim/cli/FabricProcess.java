@@ -10,6 +10,7 @@ import io.fleetsim.fabric.PortStats;
 import io.fleetsim.fabric.TappedPort;
 import io.fleetsim.netdev.NetdevStatus;
 import io.fleetsim.netdev.Netdevs;
+import io.fleetsim.netdev.Splice;
 import io.fleetsim.qemu.FilterDumpSpec;
 import io.fleetsim.qemu.NetdevSpec;
 import io.fleetsim.qemu.QemuConfig;
@@ -96,6 +97,7 @@ final class FabricProcess {
       Map<Integer, ActorRef<Fabric.Command>> fabrics = new TreeMap<>();
       List<CompletableFuture<NetdevStatus>> statuses = new ArrayList<>();
       List<NetdevSpec> backends = backends();
+      Map<Integer, List<Integer>> byHub = new TreeMap<>();
       for (NetdevSpec spec : backends) {
         int hubId = hubOf(spec.id());
         ActorRef<Fabric.Command> fabric = fabrics.computeIfAbsent(hubId, id ->
@@ -104,7 +106,22 @@ final class FabricProcess {
         FabricPort port = FabricPort.attach(system, fabric, settings.fabric(), spec.id())
             .toCompletableFuture().get(10, TimeUnit.SECONDS);
         ports.add(port);
-        statuses.add(startNetdev(spec, TappedPort.of(port, taps.getOrDefault(spec.id(), List.of()))));
+        byHub.computeIfAbsent(hubId, id -> new ArrayList<>()).add(ports.size() - 1);
+      }
+      List<Port> netdevPorts = new ArrayList<>();
+      for (int i = 0; i < backends.size(); i++) {
+        netdevPorts.add(TappedPort.of(ports.get(i), taps.getOrDefault(backends.get(i).id(), List.of())));
+      }
+      for (List<Integer> hub : byHub.values()) {
+        if (spliceable(hub, backends, taps)) {
+          List<Port> spliced = Splice.pair(ports.get(hub.get(0)), ports.get(hub.get(1)),
+              settings.netdev());
+          netdevPorts.set(hub.get(0), spliced.get(0));
+          netdevPorts.set(hub.get(1), spliced.get(1));
+        }
+      }
+      for (int i = 0; i < backends.size(); i++) {
+        statuses.add(startNetdev(backends.get(i), netdevPorts.get(i)));
       }
       List<String> failures = new ArrayList<>();
       for (int i = 0; i < statuses.size(); i++) {
@@ -133,6 +150,25 @@ final class FabricProcess {
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /**
+   * Whether the hub of these two ports ({@code hub}: indexes into {@code backends}) can forward
+   * socket to socket: each frame can only go to the one other stream socket, and no capture
+   * needs to see it.
+   */
+  private boolean spliceable(List<Integer> hub, List<NetdevSpec> backends,
+      Map<String, List<FrameTap>> taps) {
+    if (kind != Kind.HUB || !settings.fabric().splice() || hub.size() != 2) {
+      return false;
+    }
+    for (int i : hub) {
+      NetdevSpec spec = backends.get(i);
+      if (!Splice.supports(spec) || taps.containsKey(spec.id())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Netdevs that carry frames; hubport entries only say which hub a netdev is on. */

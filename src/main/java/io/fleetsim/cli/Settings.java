@@ -35,7 +35,8 @@ public record Settings(Config config, NetdevSettings netdev, FabricSettings fabr
       FabricSettings fabric = new FabricSettings(
           config.getInt("fleetsim.fabric.ingress-batch-frames"),
           config.getInt("fleetsim.fabric.port-queue-frames"),
-          config.getDuration("fleetsim.switch.mac-ageing"));
+          config.getDuration("fleetsim.switch.mac-ageing"),
+          config.getBoolean("fleetsim.fabric.splice"));
       return new Settings(config, netdev, fabric, vm(config.getConfig("fleetsim.vm")));
     } catch (ConfigException | IllegalArgumentException | ArithmeticException e) {
       throw new UsageError("configuration: " + e.getMessage());

@@ -31,6 +31,18 @@ public final class PortCounters {
     bytesOut.add(bytes);
   }
 
+  /** {@code frames} frames of {@code bytes} bytes in all, from the wire: one update per batch. */
+  public void framesIn(long frames, long bytes) {
+    framesIn.add(frames);
+    bytesIn.add(bytes);
+  }
+
+  /** {@code frames} frames of {@code bytes} bytes in all, to the wire. */
+  public void framesOut(long frames, long bytes) {
+    framesOut.add(frames);
+    bytesOut.add(bytes);
+  }
+
   public void drop(DropCause cause) {
     drops.get(cause).increment();
   }

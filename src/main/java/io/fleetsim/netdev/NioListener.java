@@ -114,7 +114,7 @@ final class NioListener implements StreamTransport.Listener {
               return;
             }
             String peer = StreamTransport.describe((InetSocketAddress) connection.getRemoteAddress());
-            push(out, new Peer(peer, NioConnection.accepted(connection)));
+            push(out, new Peer(peer, NioConnection.accepted(connection), connection));
           } catch (IOException e) {
             if (!channel.isOpen()) {
               completeStage();

@@ -32,10 +32,30 @@ final class PeerLink {
 
   private final CompletionStage<String> connected;
   private final CompletionStage<LinkEnd> ended;
+  private final Runnable close;
 
-  private PeerLink(CompletionStage<String> connected, CompletionStage<LinkEnd> ended) {
+  private PeerLink(CompletionStage<String> connected, CompletionStage<LinkEnd> ended,
+      Runnable close) {
     this.connected = connected;
     this.ended = ended;
+    this.close = close;
+  }
+
+  /**
+   * A link run by something other than a stream (a {@link Splice}); {@code close} drops its peer
+   * when the owning netdev stops.
+   */
+  static PeerLink of(CompletionStage<String> connected, CompletionStage<LinkEnd> ended,
+      Runnable close) {
+    return new PeerLink(connected, ended, close);
+  }
+
+  /**
+   * Drops the peer because the owning netdev is stopping. A stream link needs nothing: it stops
+   * with the netdev's materializer.
+   */
+  void close() {
+    close.run();
   }
 
   /** Completes with the peer's address once the transport is up; fails if it cannot connect. */
@@ -97,10 +117,11 @@ final class PeerLink {
       return outcome(how.orElse(null), counters);
     });
     CompletionStage<LinkEnd> ended = readOutcome.thenCombine(writeEnd, (end, done) -> end);
-    return new PeerLink(connectedAndLinked, ended);
+    return new PeerLink(connectedAndLinked, ended, () -> { });
   }
 
-  private static LinkEnd outcome(Throwable failure, PortCounters counters) {
+  /** How a peer's byte stream ended, as a {@link LinkEnd}; counts the drop that ending implies. */
+  static LinkEnd outcome(Throwable failure, PortCounters counters) {
     if (failure == null) {
       return new LinkEnd.Disconnected("");
     }

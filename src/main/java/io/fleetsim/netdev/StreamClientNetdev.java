@@ -5,6 +5,7 @@ import io.fleetsim.qemu.SocketAddr;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -45,6 +46,7 @@ public final class StreamClientNetdev {
   private final Materializer materializer;
   private boolean reported;
   private int failuresInARow;
+  private PeerLink current; // the attempt or connection under way, null while waiting or down
 
   private StreamClientNetdev(ActorContext<Command> context, TimerScheduler<Command> timers,
       String id, SocketAddr addr, Duration reconnect, Port port, NetdevSettings settings,
@@ -80,13 +82,15 @@ public final class StreamClientNetdev {
   private Behavior<Command> connect() {
     PeerLink link;
     try {
-      link = PeerLink.start(StreamTransport.connect(addr), true, port,
-          settings, materializer);
+      link = port instanceof Splice.End spliced
+          ? spliced.connect(addr)
+          : PeerLink.start(StreamTransport.connect(addr), true, port, settings, materializer);
     } catch (StartFailure e) {
       return giveUp(e.getMessage());
     } catch (RuntimeException e) {
       return giveUp("can't attach to port " + port.name() + ": " + e);
     }
+    current = link;
     context.pipeToSelf(link.connected(),
         (peer, failure) -> failure == null ? new Connected(peer, link) : new ConnectFailed(failure));
     return connecting();
@@ -96,12 +100,14 @@ public final class StreamClientNetdev {
     return Behaviors.receive(Command.class)
         .onMessage(Connected.class, this::onConnected)
         .onMessage(ConnectFailed.class, this::onConnectFailed)
+        .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
 
   private Behavior<Command> connected() {
     return Behaviors.receive(Command.class)
         .onMessage(PeerEnded.class, this::onPeerEnded)
+        .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
 
@@ -125,7 +131,15 @@ public final class StreamClientNetdev {
     return connected();
   }
 
+  private Behavior<Command> onPostStop(PostStop stop) {
+    if (current != null) {
+      current.close(); // a stream link stops with the materializer; a spliced one is told
+    }
+    return Behaviors.same();
+  }
+
   private Behavior<Command> onConnectFailed(ConnectFailed failed) {
+    current = null;
     String reason = StartFailure.reason("can't connect socket: ", failed.cause());
     if (!reconnects()) {
       // Only the first attempt can fail here: without reconnect there is no second one.
@@ -159,6 +173,7 @@ public final class StreamClientNetdev {
   }
 
   private Behavior<Command> onPeerEnded(PeerEnded ended) {
+    current = null;
     NetdevLog.peerEnded(context.getLog(), id, ended.peer(), ended.end());
     if (!reconnects()) {
       context.getLog().info("netdev {}: down (no reconnect)", id);

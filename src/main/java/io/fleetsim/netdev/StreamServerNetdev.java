@@ -43,6 +43,7 @@ public final class StreamServerNetdev {
   private final Materializer listenerMaterializer;
   private final StreamTransport.Listener listener;
   private GatedSink.Gate gate;
+  private PeerLink current; // the peer being served, null while listening
 
   private StreamServerNetdev(ActorContext<Command> context, String id, SocketAddr addr, Port port,
       NetdevSettings settings, ActorRef<NetdevStatus> replyTo) {
@@ -128,7 +129,9 @@ public final class StreamServerNetdev {
     context.getLog().info("netdev {}: connection from {}", id, peer);
     PeerLink link;
     try {
-      link = PeerLink.start(arrived.peer().transport(), false, port, settings, materializer);
+      link = port instanceof Splice.End spliced
+          ? spliced.attach(arrived.peer().channel(), peer)
+          : PeerLink.start(arrived.peer().transport(), false, port, settings, materializer);
     } catch (RuntimeException e) {
       // The port could not give a link: drop this peer (its socket is closed unattended by
       // Pekko, or with the channel) and keep listening.
@@ -137,6 +140,7 @@ public final class StreamServerNetdev {
       gate.next();
       return listening();
     }
+    current = link;
     context.pipeToSelf(link.ended(), (end, failure) -> new PeerEnded(peer,
         end != null ? end : new LinkEnd.Disconnected(StartFailure.reason("", failure))));
     return serving();
@@ -144,6 +148,7 @@ public final class StreamServerNetdev {
 
   private Behavior<Command> onPeerEnded(PeerEnded ended) {
     NetdevLog.peerEnded(context.getLog(), id, ended.peer(), ended.end());
+    current = null;
     gate.next(); // QEMU listens again once its peer is gone
     return listening();
   }
@@ -160,6 +165,9 @@ public final class StreamServerNetdev {
 
   private Behavior<Command> onPostStop(PostStop stop) {
     listener.release();
+    if (current != null) {
+      current.close();
+    }
     return Behaviors.same();
   }
 }

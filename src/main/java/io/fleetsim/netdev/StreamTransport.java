@@ -71,6 +71,83 @@ final class StreamTransport {
     throw new StartFailure("a stream client on " + addr + " is not supported");
   }
 
+  /**
+   * A connected socket to {@code addr}, non-blocking, for a {@link Splice}: the same connection
+   * {@link #connect} makes, failing with the same {@link StartFailure} ("can't connect socket:
+   * ..."). Name resolution and unix connects block, so they run on {@link ChannelIo}.
+   */
+  static CompletionStage<SocketChannel> connectChannel(SocketAddr addr) {
+    Executor blocking = ChannelIo.executor();
+    CompletableFuture<SocketChannel> result = new CompletableFuture<>();
+    if (addr instanceof SocketAddr.Inet inet) {
+      CompletableFuture.supplyAsync(() -> new InetSocketAddress(inet.host(), inet.port()), blocking)
+          .whenComplete((target, failure) -> {
+            if (failure != null) {
+              refused(result, failure);
+            } else {
+              startConnect(target, result);
+            }
+          });
+    } else if (addr instanceof SocketAddr.Unix unix) {
+      CompletableFuture.runAsync(() -> {
+        try {
+          SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(unix.path()));
+          channel.configureBlocking(false);
+          result.complete(channel);
+        } catch (IOException | RuntimeException e) {
+          refused(result, e);
+        }
+      }, blocking);
+    } else {
+      result.completeExceptionally(new StartFailure("a stream client on " + addr + " is not supported"));
+    }
+    return result;
+  }
+
+  private static void startConnect(InetSocketAddress target, CompletableFuture<SocketChannel> result) {
+    SocketChannel channel = null;
+    try {
+      if (target.isUnresolved()) {
+        throw new java.net.UnknownHostException(target.getHostString());
+      }
+      channel = SocketChannel.open();
+      channel.configureBlocking(false);
+      if (channel.connect(target)) {
+        result.complete(channel);
+      } else {
+        SocketChannel connecting = channel;
+        NioLoop.get().await(channel, java.nio.channels.SelectionKey.OP_CONNECT,
+            () -> ChannelIo.executor().execute(() -> finishConnect(connecting, result)));
+      }
+    } catch (IOException | RuntimeException e) {
+      if (channel != null) {
+        ChannelTransport.closeQuietly(channel);
+      }
+      refused(result, e);
+    }
+  }
+
+  private static void finishConnect(SocketChannel channel, CompletableFuture<SocketChannel> result) {
+    try {
+      if (channel.finishConnect()) {
+        result.complete(channel);
+      } else {
+        NioLoop.get().await(channel, java.nio.channels.SelectionKey.OP_CONNECT,
+            () -> ChannelIo.executor().execute(() -> finishConnect(channel, result)));
+      }
+    } catch (IOException | RuntimeException e) {
+      ChannelTransport.closeQuietly(channel);
+      refused(result, e);
+    }
+  }
+
+  private static void refused(CompletableFuture<SocketChannel> result, Throwable e) {
+    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+        ? e.getCause() : e;
+    result.completeExceptionally(
+        new StartFailure(StartFailure.reason("can't connect socket: ", cause)));
+  }
+
   static String describe(InetSocketAddress address) {
     String host = address.getAddress() != null
         ? address.getAddress().getHostAddress() : address.getHostString();
@@ -175,7 +252,7 @@ final class StreamTransport {
         SocketChannel connection = channel.accept();
         String address = "unix:" + path;
         return Optional.of(new Peer(address,
-            ChannelTransport.peerFlow(connection, address, blocking)));
+            ChannelTransport.peerFlow(connection, address, blocking), connection));
       } catch (ClosedChannelException e) {
         return Optional.empty(); // released: the netdev is stopping
       } catch (IOException e) {
