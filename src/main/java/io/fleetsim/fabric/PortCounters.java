@@ -51,6 +51,26 @@ public final class PortCounters {
     drops.get(cause).add(frames);
   }
 
+  /** Frames sent out so far, without building a snapshot (a sampler reads thousands a second). */
+  public long framesOutSoFar() {
+    return framesOut.sum();
+  }
+
+  public long bytesOutSoFar() {
+    return bytesOut.sum();
+  }
+
+  /** Drops so far, by every cause but {@code except}. */
+  public long droppedSoFar(DropCause except) {
+    long n = 0;
+    for (Map.Entry<DropCause, LongAdder> e : drops.entrySet()) {
+      if (e.getKey() != except) {
+        n += e.getValue().sum();
+      }
+    }
+    return n;
+  }
+
   public PortStats snapshot(String port) {
     Map<String, Long> byCause = new java.util.LinkedHashMap<>();
     for (Map.Entry<DropCause, LongAdder> e : drops.entrySet()) {

@@ -116,6 +116,15 @@ public final class FaultChain {
     return counters.held.sum();
   }
 
+  /** All drops so far, whatever their cause. */
+  public long dropped() {
+    long n = 0;
+    for (java.util.concurrent.atomic.LongAdder a : counters.drops.values()) {
+      n += a.sum();
+    }
+    return n;
+  }
+
   /** Drops by cause, e.g. {@code fault-loss}, sorted by cause. */
   public Map<String, Long> drops() {
     Map<String, Long> out = new TreeMap<>();

@@ -2,7 +2,7 @@ package io.fleetsim.experiment.run;
 
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.fabric.DropCause;
-import io.fleetsim.fabric.PortStats;
+import io.fleetsim.fabric.PortCounters;
 import io.fleetsim.fault.Direction;
 import io.fleetsim.fault.Fault;
 import io.fleetsim.fault.FaultyPort;
@@ -385,32 +385,27 @@ final class Conductor {
   /**
    * Frames and bytes delivered by every fabric port, and every frame lost on the way, so far. A
    * frame for a port with no peer (an idle QEMU port, a crashed VM) is counted by its port but not
-   * as loss here: a broadcast that reached every VM lost nothing.
+   * as loss here: a broadcast that reached every VM lost nothing. Read from the live counters,
+   * without snapshots: this runs every second over every port.
    */
   private long[] totals() {
     long frames = 0;
     long bytes = 0;
     long drops = 0;
     for (Link link : wiring.links) {
-      PortStats s = link.portStats();
-      frames += s.framesOut();
-      bytes += s.bytesOut();
-      drops += lost(s) + link.out().droppedTotal() + link.in().droppedTotal();
+      PortCounters c = link.counters();
+      frames += c.framesOutSoFar();
+      bytes += c.bytesOutSoFar();
+      drops += c.droppedSoFar(DropCause.NO_PEER) + link.faults().fromWire().dropped()
+          + link.faults().toWire().dropped();
     }
     for (ExternalPort port : wiring.externalPorts) {
-      PortStats s = port.stats();
-      frames += s.framesOut();
-      bytes += s.bytesOut();
-      drops += lost(s) + sum(port.faults().fromWire().drops()) + sum(port.faults().toWire().drops());
+      PortCounters c = port.port().counters();
+      frames += c.framesOutSoFar();
+      bytes += c.bytesOutSoFar();
+      drops += c.droppedSoFar(DropCause.NO_PEER) + port.faults().fromWire().dropped()
+          + port.faults().toWire().dropped();
     }
     return new long[] {frames, bytes, drops};
-  }
-
-  private static long lost(PortStats s) {
-    return s.dropped() - s.drops().getOrDefault(DropCause.NO_PEER.label(), 0L);
-  }
-
-  private static long sum(Map<String, Long> m) {
-    return m.values().stream().mapToLong(Long::longValue).sum();
   }
 }

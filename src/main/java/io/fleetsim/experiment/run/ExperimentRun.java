@@ -227,10 +227,8 @@ public final class ExperimentRun {
       long sum = 0;
       long held = 0;
       for (Link link : wiring.links) {
-        Link.Direction out = link.out();
-        Link.Direction in = link.in();
-        sum += out.sent() + out.delivered() + in.sent() + in.delivered();
-        held += out.held() + in.held();
+        sum += link.motion();
+        held += link.held();
       }
       if (sum != last || held > 0) {
         last = sum;

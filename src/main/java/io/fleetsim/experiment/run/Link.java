@@ -1,6 +1,7 @@
 package io.fleetsim.experiment.run;
 
 import io.fleetsim.fabric.FabricPort;
+import io.fleetsim.fabric.PortCounters;
 import io.fleetsim.fabric.PortStats;
 import io.fleetsim.fault.FaultChain;
 import io.fleetsim.fault.FaultyPort;
@@ -47,6 +48,10 @@ final class Link {
     return faults;
   }
 
+  PortCounters counters() {
+    return port.counters();
+  }
+
   PortStats portStats() {
     return port.counters().snapshot(port.name());
   }
@@ -58,6 +63,16 @@ final class Link {
   void bookCrashLoss() {
     lostOut += Math.max(0, imbalance(out()));
     lostIn += Math.max(0, imbalance(in()));
+  }
+
+  /** A number that changes whenever a frame moves on this link (for waiting until it is quiet). */
+  long motion() {
+    return vm.tap().sent() + vm.tap().received() + port.counters().framesOutSoFar()
+        + faults.fromWire().framesIn() + faults.toWire().framesIn();
+  }
+
+  long held() {
+    return faults.fromWire().held() + faults.toWire().held();
   }
 
   Direction out() {

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -161,7 +162,8 @@ final class Wiring {
   private ActorRef<Fabric.Command> fabric(String name, boolean learningSwitch) {
     return fabrics.computeIfAbsent(name, n -> system.systemActorOf(
         learningSwitch ? Fabric.learningSwitch(machine.fabric()) : Fabric.hub(machine.fabric()),
-        "fabric-" + n.replaceAll("[^A-Za-z0-9_-]", "_"), Props.empty()));
+        "fabric-" + n.replaceAll("[^A-Za-z0-9_-]", "_"),
+        DispatcherSelector.fromConfig("fleetsim.fabric-dispatcher")));
   }
 
   private FabricPort attach(String network, String portName) throws RunException {
