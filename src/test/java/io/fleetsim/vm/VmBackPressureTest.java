@@ -42,9 +42,10 @@ class VmBackPressureTest {
 
   @Test
   void aSlowReceiverSlowsTheSenderOverTcpAndNothingIsLost() throws Exception {
-    // 20 MHz at >= 3000 cycles a frame: at most ~6,700 frames/s. 20,000 frames of 1400 bytes
-    // (29 MB) are several times what loopback TCP buffers hold, so the sender must wait.
-    int count = 20_000;
+    // 20 MHz at >= 3000 cycles a frame: at most ~6,700 frames/s. 60,000 frames of 1400 bytes
+    // (84 MB) are many times what loopback TCP buffers and the netdevs' buffers hold (with 20,000
+    // a loaded machine once let the sender finish at 21,500/s), so the sender must wait.
+    int count = 60_000;
     double rxMhz = 20;
     int port = Ports.free();
     try (VmRig rig = new VmRig()) {
