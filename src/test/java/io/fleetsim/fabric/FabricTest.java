@@ -259,8 +259,10 @@ class FabricTest {
     ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings));
     FabricPort a = port(hub, settings, "a");
     FabricPort b = port(hub, settings, "b");
-    CountingSender sender = new CountingSender(a, 1_000_000);
+    // b first: its link is registered with the hub as it materialises, so none of a's frames
+    // can find b without a peer (they would be dropped as no-peer, not paused)
     Peer pb = connect(b); // b takes nothing yet
+    CountingSender sender = new CountingSender(a, 1_000_000);
     int taken = sender.awaitStall();
     assertTrue(taken < 5_000, "the sender was never paused: " + taken + " frames taken");
     assertTrue(taken > 32, "the sender was paused too early: " + taken);
