@@ -253,6 +253,15 @@ class SpliceTest {
     }
   }
 
+  /** {@code stats} with peer-lost counted as no-peer: which one a frame gets can be a race. */
+  private static PortStats peerDropsMerged(PortStats stats) {
+    java.util.Map<String, Long> drops = new java.util.TreeMap<>(stats.drops());
+    drops.merge("no-peer", drops.getOrDefault("peer-lost", 0L), Long::sum);
+    drops.put("peer-lost", 0L);
+    return new PortStats(stats.port(), stats.framesIn(), stats.bytesIn(), stats.framesOut(),
+        stats.bytesOut(), drops);
+  }
+
   /** Three good frames, then a length above the limit: only that connection closes. */
   static List<PortStats> oversize(boolean splice) throws Exception {
     try (ServerSocket ta = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
@@ -288,10 +297,12 @@ class SpliceTest {
       awaitFramesIn(hub.b, 1);
       List<PortStats> stats = settled(hub);
       assertEquals(1, stats.get(0).drops().get("oversize"));
-      assertEquals(1, stats.get(0).drops().get("no-peer"));
+      // b's frame found a without a peer: no-peer, or peer-lost when the fabric queued it for a
+      // just before it learnt that a's connection had ended (the test saw the close first)
+      assertEquals(1, stats.get(0).drops().get("no-peer") + stats.get(0).drops().get("peer-lost"));
       assertEquals(3, stats.get(0).framesIn());
       assertEquals(3, stats.get(1).framesOut());
-      return stats;
+      return stats.stream().map(SpliceTest::peerDropsMerged).toList();
     }
   }
 
