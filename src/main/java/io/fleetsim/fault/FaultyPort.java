@@ -24,13 +24,19 @@ public final class FaultyPort implements Port {
   private final FaultChain fromWire;
   private final FaultChain toWire;
   private final Set<SharedKillSwitch> live = ConcurrentHashMap.newKeySet();
+  private final boolean severable;
 
   public FaultyPort(Port inner) {
     this(inner, FaultChain.DEFAULT_MAX_HELD);
   }
 
   public FaultyPort(Port inner, int maxHeld) {
+    this(inner, maxHeld, false);
+  }
+
+  private FaultyPort(Port inner, int maxHeld, boolean severable) {
     this.inner = inner;
+    this.severable = severable;
     this.fromWire = new FaultChain(maxHeld);
     this.toWire = new FaultChain(maxHeld);
   }
@@ -79,9 +85,15 @@ public final class FaultyPort implements Port {
     return inner.counters();
   }
 
+  /** A faulty port whose links {@link #disconnect()} can cut (a network's socket port). */
+  public static FaultyPort severable(Port inner) {
+    return new FaultyPort(inner, FaultChain.DEFAULT_MAX_HELD, true);
+  }
+
   /**
    * Cuts the current link as a TCP reset would: the netdev sees its connection fail and closes it
-   * (a listen port then waits for the next peer). Faults stay; the next link gets them.
+   * (a listen port then waits for the next peer). Faults stay; the next link gets them. Only a
+   * {@link #severable} port has links to cut.
    */
   public void disconnect() {
     for (SharedKillSwitch link : live) {
@@ -91,9 +103,14 @@ public final class FaultyPort implements Port {
 
   @Override
   public Flow<ByteString, ByteString, NotUsed> link() {
+    Flow<ByteString, ByteString, NotUsed> faulty =
+        BidiFlow.fromFlows(fromWire.flow(), toWire.flow()).join(inner.link());
+    if (!severable) {
+      return faulty; // no kill switch on the frame path of links nobody disconnects
+    }
     SharedKillSwitch cut = KillSwitches.shared("disconnect-" + inner.name());
     return Flow.<ByteString>create().via(cut.flow())
-        .via(BidiFlow.fromFlows(fromWire.flow(), toWire.flow()).join(inner.link()))
+        .via(faulty)
         .via(cut.flow())
         .watchTermination((notUsed, done) -> {
           live.add(cut);

@@ -270,9 +270,10 @@ final class Conductor {
   }
 
   private List<Link> linksOf(List<FleetVm> vms) {
+    Set<FleetVm> of = new HashSet<>(vms);
     List<Link> out = new ArrayList<>();
     for (Link link : wiring.links) {
-      if (vms.contains(link.vm())) {
+      if (of.contains(link.vm())) {
         out.add(link);
       }
     }
@@ -361,8 +362,9 @@ final class Conductor {
   private List<FaultyPort> linkPlaces(String target) {
     List<FaultyPort> out = new ArrayList<>();
     boolean network = experiment.networks().containsKey(target);
+    Set<FleetVm> vms = network ? Set.of() : new HashSet<>(vmsOf(target));
     for (Link link : wiring.links) {
-      if (network ? link.network().equals(target) : vmsOf(target).contains(link.vm())) {
+      if (network ? link.network().equals(target) : vms.contains(link.vm())) {
         out.add(link.faults());
       }
     }

@@ -116,6 +116,8 @@ final class Wiring {
 
   /** A frame fault on a VM that has no in-process link (its NIC is on its own netdev) could not act. */
   private void refuseLinkFaultsWithoutLinks() throws RunException {
+    java.util.Set<FleetVm> linked = new java.util.HashSet<>();
+    links.forEach(l -> linked.add(l.vm()));
     for (int i = 0; i < experiment.faults().size(); i++) {
       Experiment.Fault f = experiment.faults().get(i);
       if (!(f.fault() instanceof io.fleetsim.fault.Fault.LinkFault) || f.target().isEmpty()) {
@@ -123,7 +125,7 @@ final class Wiring {
       }
       for (FleetVm vm : vms.values()) {
         boolean targeted = vm.name().equals(f.target().get()) || vm.fleet().equals(f.target().get());
-        if (targeted && links.stream().noneMatch(l -> l.vm() == vm)) {
+        if (targeted && !linked.contains(vm)) {
           throw new RunException("faults[" + i + "]: " + f.kind() + " on " + vm.name()
               + ": its NIC is on its own QEMU netdev, outside fleetsim's fabric; frame faults act on"
               + " networks (put the netdev in a network's ports and the VM on that network)");
@@ -206,7 +208,7 @@ final class Wiring {
   private void startExternal(String network, NetdevSpec spec, Map<String, List<FrameTap>> taps)
       throws RunException {
     FabricPort port = attach(network, spec.id());
-    FaultyPort faults = new FaultyPort(port);
+    FaultyPort faults = FaultyPort.severable(port);
     CompletableFuture<NetdevStatus> status = new CompletableFuture<>();
     ActorRef<NetdevStatus> replyTo = system.systemActorOf(Behaviors.<NetdevStatus>receiveMessage(s -> {
       status.complete(s);
