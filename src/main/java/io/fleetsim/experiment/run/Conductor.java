@@ -391,23 +391,18 @@ final class Conductor {
    * without snapshots: this runs every second over every port.
    */
   private long[] totals() {
-    long frames = 0;
-    long bytes = 0;
-    long drops = 0;
-    for (Link link : wiring.links) {
-      PortCounters c = link.counters();
-      frames += c.framesOutSoFar();
-      bytes += c.bytesOutSoFar();
-      drops += c.droppedSoFar(DropCause.NO_PEER) + link.faults().fromWire().dropped()
-          + link.faults().toWire().dropped();
-    }
-    for (ExternalPort port : wiring.externalPorts) {
-      PortCounters c = port.port().counters();
-      frames += c.framesOutSoFar();
-      bytes += c.bytesOutSoFar();
-      drops += c.droppedSoFar(DropCause.NO_PEER) + port.faults().fromWire().dropped()
-          + port.faults().toWire().dropped();
-    }
-    return new long[] {frames, bytes, drops};
+    long[] t = new long[3];
+    wiring.links.forEach(link -> add(link.faults(), t));
+    wiring.externalPorts.forEach(port -> add(port.faults(), t));
+    return t;
   }
+
+  /** A port's frames and bytes delivered and frames lost (port and fault drops) into {@code t}. */
+  private static void add(FaultyPort port, long[] t) {
+    PortCounters c = port.counters(); // the fabric port's own
+    t[0] += c.framesOutSoFar();
+    t[1] += c.bytesOutSoFar();
+    t[2] += c.droppedSoFar(DropCause.NO_PEER) + port.fromWire().dropped() + port.toWire().dropped();
+  }
+
 }

@@ -1,7 +1,6 @@
 package io.fleetsim.experiment.run;
 
 import io.fleetsim.fabric.FabricPort;
-import io.fleetsim.fabric.PortCounters;
 import io.fleetsim.fabric.PortStats;
 import io.fleetsim.fault.FaultChain;
 import io.fleetsim.fault.FaultyPort;
@@ -46,10 +45,6 @@ final class Link {
 
   FaultyPort faults() {
     return faults;
-  }
-
-  PortCounters counters() {
-    return port.counters();
   }
 
   PortStats portStats() {
