@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * {@code ping HOST [count=N] [interval=DURATION] [size=BYTES]}, after busybox ping: without
+ * {@code ping HOST [count=N] [interval=DURATION] [size=SIZE]}, after busybox ping: without
  * {@code count} it runs until stopped (like busybox without {@code -c}) and prints its
  * statistics then; interval 1s and 56 data bytes by default. After the last request it waits
  * for outstanding replies: up to 10 s if none came yet, else twice the longest round trip (at
@@ -35,7 +35,7 @@ public record PingWorkload(Ipv4Address host, OptionalLong count, Duration interv
   @Override
   public String describe() {
     return "ping " + host + (count.isPresent() ? " count=" + count.getAsLong() : "")
-        + " interval=" + Durations.format(interval) + " size=" + size;
+        + " interval=" + Durations.format(interval) + " size=" + size + "B";
   }
 
   @Override

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * {@code udp-send HOST:PORT [rate=PPS] [size=BYTES] [duration=DURATION] [count=N]}: datagrams
+ * {@code udp-send HOST:PORT [rate=N/s] [size=SIZE] [duration=DURATION] [count=N]}: datagrams
  * of {@code size} payload bytes (default 64, at least 20) carrying a {@link SequencePayload},
  * paced at {@code rate} per second (default 100). It ends after {@code count} datagrams or
  * {@code duration}, whichever comes first, and runs until stopped with neither.
@@ -39,7 +39,7 @@ public record UdpSendWorkload(Ipv4Address host, int port, double rate, int size,
 
   @Override
   public String describe() {
-    return "udp-send " + host + ":" + port + " rate=" + rateText(rate) + " size=" + size
+    return "udp-send " + host + ":" + port + " rate=" + rateText(rate) + "/s size=" + size + "B"
         + duration.map(d -> " duration=" + Durations.format(d)).orElse("")
         + (count.isPresent() ? " count=" + count.getAsLong() : "");
   }

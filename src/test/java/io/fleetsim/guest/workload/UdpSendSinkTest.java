@@ -35,7 +35,7 @@ class UdpSendSinkTest {
     TestHost[] p = TestHost.pair(clock);
     WorkloadRun sink = Workloads.parse("udp-sink 9000").start(p[1].stack);
     UdpSendResult s = (UdpSendResult) await(clock,
-        Workloads.parse("udp-send 10.0.0.2:9000 rate=1000 count=500 size=100").start(p[0].stack));
+        Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=500 size=100B").start(p[0].stack));
     clock.runForMillis(10);
     sink.stop();
     UdpSinkResult k = (UdpSinkResult) await(clock, sink);
@@ -79,7 +79,7 @@ class UdpSendSinkTest {
     b.link.onTransmit(f -> clock.schedule(100_000, () -> a.link.deliver(f)));
     WorkloadRun sink = Workloads.parse("udp-sink 9000").start(b.stack);
     UdpSendResult s = (UdpSendResult) await(clock,
-        Workloads.parse("udp-send 10.0.0.2:9000 rate=1000 count=100").start(a.stack));
+        Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=100").start(a.stack));
     clock.runForMillis(10);
     sink.stop();
     UdpSinkResult k = (UdpSinkResult) await(clock, sink);
@@ -104,7 +104,7 @@ class UdpSendSinkTest {
     a.link.ring(2, 1_000_000);
     WorkloadRun sink = Workloads.parse("udp-sink 9000").start(b.stack);
     UdpSendResult s = (UdpSendResult) await(clock,
-        Workloads.parse("udp-send 10.0.0.2:9000 rate=10000 count=200").start(a.stack));
+        Workloads.parse("udp-send 10.0.0.2:9000 rate=10000/s count=200").start(a.stack));
     clock.runForMillis(50);
     sink.stop();
     UdpSinkResult k = (UdpSinkResult) await(clock, sink);
@@ -122,7 +122,7 @@ class UdpSendSinkTest {
     TestHost[] p = TestHost.pair(clock);
     Workloads.parse("udp-sink 9000").start(p[1].stack);
     UdpSendResult s = (UdpSendResult) await(clock,
-        Workloads.parse("udp-send 10.0.0.2:9000 rate=50 duration=2s").start(p[0].stack));
+        Workloads.parse("udp-send 10.0.0.2:9000 rate=50/s duration=2s").start(p[0].stack));
     assertEquals(2_000_000_000L, s.elapsedNanos());
     assertEquals(100, s.sent());
     assertTrue(p[0].env.lines().contains(
@@ -148,8 +148,8 @@ class UdpSendSinkTest {
       });
     }
     WorkloadRun sink = Workloads.parse("udp-sink 9000").start(b.stack);
-    WorkloadRun s1 = Workloads.parse("udp-send 10.0.0.2:9000 rate=100 count=50").start(a.stack);
-    WorkloadRun s2 = Workloads.parse("udp-send 10.0.0.2:9000 rate=200 count=70").start(a2.stack);
+    WorkloadRun s1 = Workloads.parse("udp-send 10.0.0.2:9000 rate=100/s count=50").start(a.stack);
+    WorkloadRun s2 = Workloads.parse("udp-send 10.0.0.2:9000 rate=200/s count=70").start(a2.stack);
     await(c, s1);
     await(c, s2);
     sink.stop();
@@ -195,7 +195,7 @@ class UdpSendSinkTest {
   @Test
   void aLateTimerDoesNotBurst() {
     TestHost[] p = TestHost.pair(clock);
-    WorkloadRun send = Workloads.parse("udp-send 10.0.0.2:9000 rate=1000 count=400")
+    WorkloadRun send = Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=400")
         .start(p[0].stack);
     clock.runForMillis(50);
     long before = p[0].count(StackCounter.UDP_DATAGRAMS_SENT);
