@@ -87,14 +87,14 @@ public final class ExperimentRun {
     Path folder = resultsFolder(started);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.<Void>empty(), "fleetsim", machine.actorConfig());
     BufferedWriter consoleLog = Files.newBufferedWriter(folder.resolve("console.log"));
-    PingRtts rtts = new PingRtts();
+    PingRtts rtts = new PingRtts(experiment);
     Map<String, Object> host = new java.util.LinkedHashMap<>();
     java.util.OptionalLong heapBefore = HeapUse.afterGc();
     long t0 = System.nanoTime();
     Wiring wiring = new Wiring(experiment, machine, system, folder, progress::say);
     try {
       wiring.build(vm -> line -> {
-        rtts.line(line);
+        rtts.line(vm, line);
         synchronized (consoleLog) {
           try {
             consoleLog.write(String.format("%9.3f %s: %s%n", (System.nanoTime() - t0) / 1e9, vm, line));
@@ -134,7 +134,7 @@ public final class ExperimentRun {
       for (PcapWriter capture : wiring.captures) {
         capture.close();
       }
-      Results results = new Results(experiment, file, started, wiring, record, reports, host);
+      Results results = new Results(experiment, file, started, wiring, record, reports, host, rtts);
       Outcome outcome = results.write(folder);
       return outcome;
     } finally {
