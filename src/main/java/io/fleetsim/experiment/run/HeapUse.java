@@ -13,19 +13,41 @@ import java.util.OptionalLong;
 final class HeapUse {
   private HeapUse() {}
 
+  /** Collections asked for at most, until the used heap stops shrinking. */
+  private static final int ATTEMPTS = 4;
+
   /**
-   * Used heap after a full collection; empty when none ran ({@code -XX:+DisableExplicitGC}, or
-   * a collector that counts nothing), since the figure would then include garbage.
+   * Used heap after full collections, repeated until it stops shrinking by more than 1%: one
+   * collection leaves what waits for reference processing or finalization, so one figure could
+   * be higher before the boot than after it. Empty when no collection ran at all
+   * ({@code -XX:+DisableExplicitGC}, a request held off by a JNI critical section every time, a
+   * collector that counts nothing): the figure would then include garbage.
    */
   static OptionalLong afterGc() {
-    long before = collections();
-    System.gc();
-    long after = collections();
-    if (before < 0 || after <= before) {
-      return OptionalLong.empty();
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < ATTEMPTS; i++) {
+      long before = collections();
+      System.gc();
+      long after = collections();
+      if (before < 0) {
+        return OptionalLong.empty();
+      }
+      if (after <= before) {
+        continue; // not collected this time
+      }
+      long now = used();
+      boolean settled = now >= used - used / 100;
+      used = Math.min(used, now);
+      if (settled) {
+        break;
+      }
     }
+    return used == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(used);
+  }
+
+  private static long used() {
     Runtime r = Runtime.getRuntime();
-    return OptionalLong.of(r.totalMemory() - r.freeMemory());
+    return r.totalMemory() - r.freeMemory();
   }
 
   /**
