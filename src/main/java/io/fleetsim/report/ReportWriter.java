@@ -124,7 +124,7 @@ public final class ReportWriter {
         .append("<h1>").append(esc(name)).append("</h1>\n<dl class=\"meta\">\n");
     meta(h, "Config", exp.path("file"));
     // an identifier, not a quantity: "2026", never "2,026"
-    h.append("<div><dt>Seed</dt><dd id=\"seed\">").append(Html.plain(exp.path("seed"))).append("</dd></div>\n");
+    h.append("<div><dt>Seed</dt><dd>").append(Html.plain(exp.path("seed"))).append("</dd></div>\n");
     JsonNode dur = exp.path("durationSeconds");
     h.append("<div><dt>Duration</dt><dd>").append(value(dur)).append(dur.isNumber() ? " s" : "")
         .append("</dd></div>\n");
@@ -145,7 +145,7 @@ public final class ReportWriter {
     }
     JsonNode heap = host.path("heapPerVmBytes");
     // a negative figure (results.json of older runs) is a failed measurement, not a cost
-    h.append("<div><dt>Heap per VM</dt><dd id=\"heap-per-vm\">")
+    h.append("<div><dt>Heap per VM</dt><dd>")
         .append(heap.isNumber() && heap.asDouble() >= 0 ? Html.bytes(heap.asDouble())
             : "<span class=\"muted\" title=\"no collection ran, or the heap did not grow while the VMs "
                 + "booted\">unknown</span>")

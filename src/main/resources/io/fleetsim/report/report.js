@@ -50,8 +50,9 @@
 
   // Fault activations as bars in lanes above the plot, so overlapping faults stay apart (shaded
   // bands over the plot blended into one grey). A configured fault keeps one lane for all its
-  // activations; it takes the first lane where none of them overlaps another fault's.
-  var LANE = 13, LANE_GAP = 2, LANES_BELOW = 5;
+  // activations; it takes the first lane where none of them overlaps another fault's. Past
+  // MAX_LANES, faults share the last lane (the legend and the faults table list them all).
+  var LANE = 13, LANE_GAP = 2, LANES_BELOW = 5, MAX_LANES = 8;
   var groups = [];
   faults.forEach(function (f, position) {
     var index = typeof f.index === 'number' ? f.index : position;
@@ -70,7 +71,7 @@
   var lanes = [];
   groups.forEach(function (g) {
     var l = 0;
-    while (l < lanes.length && overlaps(lanes[l], g.spans)) { l++; }
+    while (l < lanes.length && l < MAX_LANES - 1 && overlaps(lanes[l], g.spans)) { l++; }
     if (l === lanes.length) { lanes.push([]); }
     lanes[l] = lanes[l].concat(g.spans);
     g.lane = l;
