@@ -87,14 +87,14 @@ public final class ExperimentRun {
     Path folder = resultsFolder(started);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.<Void>empty(), "fleetsim", machine.actorConfig());
     BufferedWriter consoleLog = Files.newBufferedWriter(folder.resolve("console.log"));
-    PingRtts rtts = new PingRtts();
+    PingRtts rtts = new PingRtts(experiment);
     Map<String, Object> host = new java.util.LinkedHashMap<>();
-    long heapBefore = usedHeapAfterGc();
+    java.util.OptionalLong heapBefore = HeapUse.afterGc();
     long t0 = System.nanoTime();
     Wiring wiring = new Wiring(experiment, machine, system, folder, progress::say);
     try {
       wiring.build(vm -> line -> {
-        rtts.line(line);
+        rtts.line(vm, line);
         synchronized (consoleLog) {
           try {
             consoleLog.write(String.format("%9.3f %s: %s%n", (System.nanoTime() - t0) / 1e9, vm, line));
@@ -113,10 +113,11 @@ public final class ExperimentRun {
       bootAll(wiring, system, eventSink, events);
       // what a fleet costs: start-up time, and heap per VM once booted (bench/fleet reports them)
       host.put("bootSeconds", (System.nanoTime() - t0) / 1e9);
-      long heapAfter = usedHeapAfterGc();
-      host.put("heapBeforeBytes", heapBefore);
-      host.put("heapAfterBootBytes", heapAfter);
-      host.put("heapPerVmBytes", wiring.vms.isEmpty() ? 0 : (heapAfter - heapBefore) / wiring.vms.size());
+      java.util.OptionalLong heapAfter = HeapUse.afterGc();
+      // null where unknown: no collection ran, or the heap shrank (see HeapUse)
+      host.put("heapBeforeBytes", HeapUse.orNull(heapBefore));
+      host.put("heapAfterBootBytes", HeapUse.orNull(heapAfter));
+      host.put("heapPerVmBytes", HeapUse.orNull(HeapUse.perVm(heapBefore, heapAfter, wiring.vms.size())));
       host.put("availableProcessors", Runtime.getRuntime().availableProcessors());
       if (stopRequested) {
         throw new RunException("stopped before the experiment started");
@@ -133,7 +134,7 @@ public final class ExperimentRun {
       for (PcapWriter capture : wiring.captures) {
         capture.close();
       }
-      Results results = new Results(experiment, file, started, wiring, record, reports, host);
+      Results results = new Results(experiment, file, started, wiring, record, reports, host, rtts);
       Outcome outcome = results.write(folder);
       return outcome;
     } finally {
@@ -148,12 +149,6 @@ public final class ExperimentRun {
         progress.say("warning: actor system did not stop cleanly: " + e);
       }
     }
-  }
-
-  private static long usedHeapAfterGc() {
-    System.gc();
-    Runtime r = Runtime.getRuntime();
-    return r.totalMemory() - r.freeMemory();
   }
 
   private Path resultsFolder(Instant started) throws IOException {

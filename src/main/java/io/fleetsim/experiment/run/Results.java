@@ -34,10 +34,13 @@ final class Results {
   private final Conductor.Record record;
   private final Map<String, Map<String, Object>> reports;
   private final Map<String, Object> host;
+  private final PingRtts rtts;
 
   Results(Experiment experiment, Optional<Path> file, Instant started, Wiring wiring,
-      Conductor.Record record, Map<String, Map<String, Object>> reports, Map<String, Object> host) {
+      Conductor.Record record, Map<String, Map<String, Object>> reports, Map<String, Object> host,
+      PingRtts rtts) {
     this.host = host;
+    this.rtts = rtts;
     this.experiment = experiment;
     this.file = file;
     this.started = started;
@@ -60,6 +63,7 @@ final class Results {
     root.set("host", JSON.valueToTree(host));
     series(root.putObject("series"));
     root.set("faults", JSON.valueToTree(record.faults()));
+    fleets(root.putArray("fleets"));
     List<String> failed = new ArrayList<>();
     workloads(root.putArray("workloads"), failed);
     List<String> errors = new ArrayList<>();
@@ -101,6 +105,30 @@ final class Results {
         p50.addNull();
         p99.addNull();
         max.addNull();
+      }
+    }
+  }
+
+  /**
+   * Per fleet: its VMs, and percentiles over every ping reply they received (the report's fleet
+   * summary; a fleet of 1,000 has no single row to read them from).
+   */
+  private void fleets(ArrayNode out) {
+    for (Experiment.Fleet fleet : experiment.fleets().values()) {
+      ObjectNode o = out.addObject();
+      o.put("name", fleet.name());
+      o.put("vmCount", fleet.vms().size());
+      ArrayNode names = o.putArray("vms");
+      fleet.vms().forEach(vm -> names.add(vm.name()));
+      Histogram micros = rtts.fleet(fleet.name());
+      if (micros.getTotalCount() > 0) {
+        ObjectNode r = o.putObject("rttMillis");
+        r.put("replies", micros.getTotalCount());
+        r.put("min", micros.getMinValue() / 1000.0);
+        r.put("p50", micros.getValueAtPercentile(50) / 1000.0);
+        r.put("p90", micros.getValueAtPercentile(90) / 1000.0);
+        r.put("p99", micros.getValueAtPercentile(99) / 1000.0);
+        r.put("max", micros.getMaxValue() / 1000.0);
       }
     }
   }
