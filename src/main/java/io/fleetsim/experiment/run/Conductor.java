@@ -202,6 +202,7 @@ final class Conductor {
   private void begin(Timeline.Activation a) {
     Experiment.Fault f = a.fault();
     List<Runnable> undoes = new ArrayList<>();
+    List<FleetVm> takenOver = new ArrayList<>(); // by a restart or resume, from a crash or pause
     Fault fault = f.fault();
     if (fault instanceof Fault.LinkFault link) {
       long seed = seed(a);
@@ -233,7 +234,7 @@ final class Conductor {
       for (FleetVm vm : vmsOf(targetName(f))) {
         crash(vm);
         at(now() + SECOND / 5, () -> reboot(vm));
-        takeOver(crashes, vm);
+        takenOver.add(vm);
       }
     } else if (fault instanceof Fault.Pause) {
       Set<FleetVm> held = new java.util.LinkedHashSet<>(vmsOf(targetName(f)));
@@ -243,7 +244,7 @@ final class Conductor {
     } else if (fault instanceof Fault.Resume) {
       for (FleetVm vm : vmsOf(targetName(f))) {
         vm.resume();
-        takeOver(pauses, vm);
+        takenOver.add(vm);
       }
     } else if (fault instanceof Fault.Disconnect) {
       for (ExternalPort port : externalPortsOf(targetName(f))) {
@@ -261,22 +262,29 @@ final class Conductor {
     if (!undoes.isEmpty() || a.end().isPresent()) {
       undo.put(a, undoes);
     }
+    for (FleetVm vm : takenOver) {
+      takeOver(fault instanceof Fault.Restart ? crashes : pauses, vm, now);
+    }
   }
 
   /**
-   * A restart (resume) of {@code vm} ends what a running crash (pause) meant for it; one that no
-   * longer holds any VM ends there, in the timeline and the active count.
+   * A restart (resume) of {@code vm} at {@code now} ends what a running crash (pause) meant for
+   * it; one that no longer holds any VM ends then, in the timeline and the active count.
    */
-  private void takeOver(Map<Timeline.Activation, Set<FleetVm>> holds, FleetVm vm) {
+  private void takeOver(Map<Timeline.Activation, Set<FleetVm>> holds, FleetVm vm, double now) {
     for (Timeline.Activation a : new ArrayList<>(holds.keySet())) {
       Set<FleetVm> held = holds.get(a);
       if (held.remove(vm) && held.isEmpty()) {
-        end(a);
+        end(a, now);
       }
     }
   }
 
   private void end(Timeline.Activation a) {
+    end(a, seconds());
+  }
+
+  private void end(Timeline.Activation a, double at) {
     crashes.remove(a);
     pauses.remove(a);
     List<Runnable> undoes = undo.remove(a);
@@ -287,10 +295,10 @@ final class Conductor {
     Integer i = activatedIndex.get(a);
     Activated was = activated.get(i);
     // what is still on at the end ends with the run, not when it is taken off after the drain
-    double end = Math.min(seconds(), endOfRun);
+    double end = Math.min(at, endOfRun);
     activated.set(i, new Activated(was.index(), was.kind(), was.target(), was.description(),
         was.start(), end));
-    progress.say(String.format("%6.1f s  fault off: %s", seconds(), was.description()));
+    progress.say(String.format("%6.1f s  fault off: %s", at, was.description()));
   }
 
   private static String describe(Experiment.Fault f) {
