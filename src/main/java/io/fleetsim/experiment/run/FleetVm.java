@@ -145,6 +145,9 @@ final class FleetVm {
    * (its report at the end of the run), unless the VM is crashed now.
    */
   List<Boot> boots(Map<String, Object> current) {
+    if (lives == 0) {
+      return List.of(new Boot(1, false, Map.of("vm", name))); // stopped before it booted
+    }
     List<Boot> out = new ArrayList<>();
     for (CompletableFuture<Map<String, Object>> ended : crashedBoots) {
       Map<String, Object> report;

@@ -103,6 +103,32 @@ class CrashRestartTest {
   }
 
   @Test
+  void aVmStillCrashedAtTheEndStaysDownAndOnlyThatItStartedIsJudged() throws Exception {
+    RunHarness.Ran down = RunHarness.run("""
+        name = down
+        duration = 3s
+        networks { lan { type = switch } }
+        vms {
+          a { network = lan, ip = "10.0.0.1/24", arp = static, workloads = ["ping 10.0.0.2 count=10 interval=200ms"] }
+          b { network = lan, ip = "10.0.0.2/24", arp = static, workloads = ["udp-sink 9000"] }
+        }
+        faults = [ { at = 1s, kind = crash, target = b } ]
+        """, dir.resolve("down"));
+    List<JsonNode> b = new ArrayList<>();
+    down.results().get("workloads").forEach(w -> {
+      if (w.path("vm").asText().equals("b")) {
+        b.add(w);
+      }
+    });
+    assertEquals(1, b.size(), "one boot, no fresh one after the run: " + b);
+    assertEquals("crashed", b.get(0).path("state").asText(), b.toString());
+    assertTrue(b.get(0).path("success").asBoolean(), "it started; the crash was the experiment's: " + b);
+    assertEquals(3.0, down.results().at("/faults/0/end").asDouble(), 0.01, "the crash lasted to the end");
+    assertTrue(down.outcome().failedWorkloads().isEmpty(), down.outcome().failedWorkloads().toString());
+    assertTrue(down.outcome().accountingOk(), down.results().at("/accounting").toString());
+  }
+
+  @Test
   void theSinkHearsTheRebootedSenderAsANewStream() {
     List<JsonNode> b = entriesOf("b");
     assertEquals(1, b.size(), b.toString());
