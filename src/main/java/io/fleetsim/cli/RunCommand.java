@@ -24,10 +24,12 @@ import picocli.CommandLine.Spec;
     description = {"Runs an experiment file (HOCON): builds its networks and fleets, plays its fault",
         "timeline with live progress, and writes results/<name>-<timestamp>/ (results.json,",
         "report.html, console.log, pcaps). An invalid file is refused before anything starts.",
-        "Exit status: 0 when every link's frames balance, 1 on a bad file or start failure,",
-        "2 when the frame accounting found an imbalance."})
+        "Exit status: 0 when every link's frames balance and every workload started and met its",
+        "criteria, 1 on a bad file or start failure, 2 when the frame accounting found an",
+        "imbalance, 3 when a workload did not start or an expectation did not hold."})
 final class RunCommand implements Callable<Integer> {
   static final int EXIT_ACCOUNTING = 2;
+  static final int EXIT_WORKLOADS = 3;
 
   @Spec
   CommandSpec spec;
@@ -88,16 +90,13 @@ final class RunCommand implements Callable<Integer> {
     if (experiment.report().html()) {
       out.println("report:  " + outcome.folder().resolve("report.html"));
     }
-    if (!outcome.failedWorkloads().isEmpty()) {
-      List<String> failed = outcome.failedWorkloads();
-      out.println("note: " + failed.size() + " workload" + (failed.size() == 1 ? "" : "s")
-          + " did not succeed (see results.json / report.html):");
-      failed.stream().limit(5).forEach(f -> out.println("  " + f));
-      if (failed.size() > 5) {
-        out.println("  ... and " + (failed.size() - 5) + " more");
-      }
-    }
     out.flush();
+    List<String> failed = outcome.failedWorkloads();
+    failed.stream().limit(20).forEach(f -> err.println("fleetsim: workload failed: " + f));
+    if (failed.size() > 20) {
+      err.println("fleetsim: ... and " + (failed.size() - 20) + " more workloads failed (results.json, report.html)");
+    }
+    err.flush();
     if (!outcome.accountingOk()) {
       for (String e : outcome.accountingErrors()) {
         err.println("fleetsim: frame accounting: " + e);
@@ -105,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return EXIT_ACCOUNTING;
     }
-    return 0;
+    return failed.isEmpty() ? 0 : EXIT_WORKLOADS;
   }
 
   static String human(java.time.Duration d) {

@@ -55,7 +55,7 @@ final class ExperimentReader {
   private static final Set<String> REPORT_KEYS = Set.of("directory", "html", "progress-interval");
   private static final Set<String> NETWORK_KEYS = Set.of("type", "ports");
   private static final Set<String> VM_KEYS = Set.of("count", "network", "netdev", "ip", "dhcp",
-      "mac-prefix", "cpu", "workloads", "arp", "bridge");
+      "mac-prefix", "cpu", "workloads", "expect", "arp", "bridge");
   private static final Set<String> CPU_KEYS = Set.of("mhz");
   private static final Pattern WRONG_TYPE = Pattern.compile(".*has type (\\S+) rather than (.+)");
 
@@ -296,11 +296,16 @@ final class ExperimentReader {
         }
       }
       List<Workload> workloads = new ArrayList<>();
-      Optional<List<String>> specs = optional(join(p, "workloads"), root::getStringList);
+      WorkloadEntries entries = WorkloadEntries.read(root, join(p, "workloads"), join(p, "expect"), this::error);
+      ok &= entries.ok(); // strings or { run, expect }, and the expectations' syntax
+      Optional<List<String>> specs = entries.specs();
       boolean templated = false;
       Map<List<Object>, Integer> firstIndex = new HashMap<>();
       for (int i = 0; specs.isPresent() && i < specs.get().size(); i++) {
         String spec = specs.get().get(i);
+        if (entries.broken(i)) {
+          continue; // an entry without a spec: reported already
+        }
         boolean neighbour = spec.contains(NEXT) || spec.contains(PREV);
         templated |= neighbour;
         if (neighbour && (dhcp || count < 2)) {
@@ -374,7 +379,8 @@ final class ExperimentReader {
         vms = neighbourWorkloads(vms, specs.get());
       }
       if (ok) {
-        out.put(fleet, new Fleet(fleet, count, attachment.get(), dhcp, mhz, workloads, vms, arp, bridge));
+        out.put(fleet, new Fleet(fleet, count, attachment.get(), dhcp, mhz, workloads,
+            entries.criteria(), vms, arp, bridge));
       }
     }
     return out;

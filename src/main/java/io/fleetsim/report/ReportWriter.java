@@ -1,5 +1,6 @@
 package io.fleetsim.report;
 
+import static io.fleetsim.report.Cells.failedClass;
 import static io.fleetsim.report.Html.NONE;
 import static io.fleetsim.report.Html.esc;
 import static io.fleetsim.report.Html.value;
@@ -72,10 +73,12 @@ public final class ReportWriter {
         .append("<main>\n");
     header(h, exp, r.path("host"), name);
     accounting(h, r.path("accounting"));
+    verdict(h, r.path("workloads"));
     summary(h, r.path("series"), r.path("workloads"));
     FleetSummary.render(h, r);
     charts(h, r.path("faults"));
     WorkloadTables.render(h, r.path("workloads"));
+    criteria(h, r.path("workloads"));
     faults(h, r.path("faults"));
     links(h, r.path("links"));
     vms(h, r.path("vms"));
@@ -260,6 +263,92 @@ public final class ReportWriter {
 
   private static String swatch(int index) {
     return "<span class=\"swatch f" + Math.floorMod(index, FAULT_COLOURS) + "\"></span>";
+  }
+
+  /** A banner: every judged workload passed, or which did not (results.json has them all). */
+  private static void verdict(StringBuilder h, JsonNode workloads) {
+    List<JsonNode> failed = new ArrayList<>();
+    int judged = 0;
+    for (JsonNode w : workloads) {
+      judged += w.path("success").isBoolean() ? 1 : 0;
+      if (!failedClass(w).isEmpty()) {
+        failed.add(w);
+      }
+    }
+    if (failed.isEmpty()) {
+      if (judged > 0) {
+        h.append("<section class=\"banner ok\" id=\"workload-verdict\">Every workload started and met ")
+            .append("its pass criteria.</section>\n");
+      }
+      return;
+    }
+    h.append("<section class=\"banner error\" id=\"workload-verdict\">\n<strong>")
+        .append(Html.decimal(failed.size())).append(" of ").append(Html.decimal(judged))
+        .append(" workloads failed</strong>\n<ul>\n");
+    for (JsonNode w : failed.subList(0, Math.min(10, failed.size()))) {
+      h.append("<li>").append(value(w.path("vm"))).append(": ").append(value(w.path("workload")))
+          .append(": ").append("not-started".equals(w.path("state").asText()) ? "did not start"
+              : "criteria not met").append("</li>\n");
+    }
+    h.append("</ul>\n</section>\n");
+    omitted(h, failed.size() - Math.min(10, failed.size()), "failed workloads");
+  }
+
+  /**
+   * Each judged workload's criteria, one row per expectation with what was measured; a workload
+   * that did not start is a row of its own. Failed rows are always shown.
+   */
+  private static void criteria(StringBuilder h, JsonNode workloads) {
+    List<String[]> rows = new ArrayList<>(); // vm, workload, boot, expectation, measured, result, failed?
+    for (JsonNode w : workloads) {
+      if (!w.path("success").isBoolean()) {
+        continue; // not judged (a boot a crash ended)
+      }
+      String[] head = {value(w.path("vm")), value(w.path("workload")), value(w.path("boot"))};
+      if ("not-started".equals(w.path("state").asText())) {
+        rows.add(row(head, "it starts", "did not start" + (w.path("reason").isTextual()
+            ? " (" + esc(w.path("reason").asText()) + ")" : ""), false));
+        continue;
+      }
+      JsonNode list = w.path("expectations");
+      if (!list.isArray() || list.size() == 0) {
+        rows.add(row(head, w.path("note").isTextual() ? esc(w.path("note").asText()) : "it starts",
+            value(w.path("state")), w.path("success").asBoolean()));
+      }
+      for (JsonNode e : list) {
+        String measured = e.path("value").isNumber() ? Html.number(e.path("value"))
+            + esc(e.path("unit").asText("")) : NONE;
+        rows.add(row(head, esc(e.path("expect").asText()) + (e.path("default").asBoolean(false)
+            ? " <span class=\"muted small\">(default)</span>" : ""), measured, e.path("pass").asBoolean()));
+      }
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    h.append("<section>\n<h2>Pass criteria</h2>\n<table id=\"criteria\">\n<thead><tr><th>VM</th>")
+        .append("<th>Workload</th><th class=\"num\">Boot</th><th>Expectation</th>")
+        .append("<th class=\"num\">Measured</th><th>Result</th></tr></thead>\n<tbody>\n");
+    int shown = 0;
+    for (String[] r : rows) {
+      boolean bad = r[6] != null;
+      if (shown >= MAX_ROWS && !bad) {
+        continue;
+      }
+      shown++;
+      h.append(bad ? "<tr class=\"failed\">" : "<tr>").append("<td>").append(r[0]).append("</td><td>")
+          .append(r[1]).append("</td><td class=\"num\">").append(r[2]).append("</td><td>").append(r[3])
+          .append("</td><td class=\"num\">").append(r[4]).append("</td><td>").append(r[5])
+          .append("</td></tr>\n");
+    }
+    h.append("</tbody>\n</table>\n");
+    omitted(h, rows.size() - shown, "expectations");
+    h.append("</section>\n");
+  }
+
+  private static String[] row(String[] head, String expectation, String measured, boolean pass) {
+    return new String[] {head[0], head[1], head[2], expectation, measured,
+        pass ? "<span class=\"badge ok\">pass</span>" : "<span class=\"badge bad\">fail</span>",
+        pass ? null : "failed"};
   }
 
   /** Fields beyond the known ones, as key path = value pairs. */

@@ -52,7 +52,10 @@ public final class ExperimentRun {
   public record Tick(Duration elapsed, Duration total, long framesPerSecond, long dropsPerSecond,
       List<String> activeFaults, int vmsRunning, int vmCount) {}
 
-  /** Where the results went and whether every link's frames balanced. */
+  /**
+   * Where the results went, whether every link's frames balanced, and each workload that did not
+   * start or did not meet its criteria (one line each).
+   */
   public record Outcome(Path folder, boolean accountingOk, List<String> accountingErrors,
       List<String> failedWorkloads) {}
 
@@ -131,10 +134,13 @@ public final class ExperimentRun {
       conductor.removeAllFaults();
       drain(wiring);
       Map<String, Map<String, Object>> reports = reports(wiring, system);
+      Map<String, List<FleetVm.Boot>> boots = new java.util.LinkedHashMap<>();
+      wiring.vms.values().forEach(vm -> boots.put(vm.name(), vm.boots(reports.get(vm.name()))));
       for (PcapWriter capture : wiring.captures) {
         capture.close();
       }
-      Results results = new Results(experiment, file, started, wiring, record, reports, host, rtts);
+      Results results = new Results(experiment, file, started, wiring, record, reports, boots, host,
+          rtts);
       Outcome outcome = results.write(folder);
       return outcome;
     } finally {

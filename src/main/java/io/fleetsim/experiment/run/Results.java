@@ -8,6 +8,7 @@ import io.fleetsim.experiment.Experiment;
 import io.fleetsim.fabric.PortStats;
 import io.fleetsim.guest.workload.PingResult;
 import io.fleetsim.guest.workload.RttStats;
+import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.guest.workload.WorkloadResult;
 import io.fleetsim.report.ReportWriter;
 import java.io.IOException;
@@ -33,13 +34,15 @@ final class Results {
   private final Wiring wiring;
   private final Conductor.Record record;
   private final Map<String, Map<String, Object>> reports;
+  private final Map<String, List<FleetVm.Boot>> boots;
   private final Map<String, Object> host;
   private final PingRtts rtts;
 
   Results(Experiment experiment, Optional<Path> file, Instant started, Wiring wiring,
-      Conductor.Record record, Map<String, Map<String, Object>> reports, Map<String, Object> host,
-      PingRtts rtts) {
+      Conductor.Record record, Map<String, Map<String, Object>> reports,
+      Map<String, List<FleetVm.Boot>> boots, Map<String, Object> host, PingRtts rtts) {
     this.host = host;
+    this.boots = boots;
     this.rtts = rtts;
     this.experiment = experiment;
     this.file = file;
@@ -133,40 +136,64 @@ final class Results {
     }
   }
 
-  /** One entry per workload run; those that did not succeed are added to {@code failed}. */
-  @SuppressWarnings("unchecked")
+  /**
+   * One entry per declared workload (the experiment's, {next}/{prev} filled in) per boot of its
+   * VM, with its state: not-started, running (when its VM did not answer the stop), done, or
+   * crashed (its boot ended by a crash). The VM's last boot is judged ({@link WorkloadVerdict});
+   * what did not pass goes to {@code failed}, one line each.
+   */
   private void workloads(ArrayNode out, List<String> failed) {
-    for (Map.Entry<String, Map<String, Object>> vm : reports.entrySet()) {
-      Object guest = vm.getValue().get("guest");
-      if (!(guest instanceof Map)) {
-        continue;
-      }
-      for (Map<String, Object> run : (List<Map<String, Object>>) ((Map<String, Object>) guest).get("workloads")) {
-        ObjectNode w = out.addObject();
-        w.put("vm", vm.getKey());
-        w.put("workload", String.valueOf(run.get("workload")));
-        w.put("done", Boolean.TRUE.equals(run.get("done")));
-        Object result = run.get("result");
-        if (result instanceof WorkloadResult r) {
-          w.put("kind", r.getClass().getSimpleName().replace("Result", "").toLowerCase(java.util.Locale.ROOT));
-          w.put("success", r.success());
-          w.put("summary", r.summary());
-          if (!r.success()) {
-            failed.add(vm.getKey() + ": " + r.summary());
-          }
-          if (r instanceof PingResult ping) {
-            w.put("transmitted", ping.transmitted());
-            w.put("received", ping.received());
-            w.put("duplicates", ping.duplicates());
-            w.put("lossPercent", ping.transmitted() == 0 ? 0.0
-                : round(100.0 * (ping.transmitted() - ping.received()) / ping.transmitted()));
-            ping.rtt().ifPresent(rtt -> rttMillis(w.putObject("rttMillis"), rtt));
-          } else {
-            w.set("result", JSON.valueToTree(r));
+    for (Experiment.Fleet fleet : experiment.fleets().values()) {
+      for (Experiment.Vm vm : fleet.vms()) {
+        List<FleetVm.Boot> lives = boots.getOrDefault(vm.name(), List.of());
+        for (FleetVm.Boot boot : lives) {
+          boolean last = boot.number() == lives.size();
+          for (int i = 0; i < vm.workloads().size(); i++) {
+            Workload declared = vm.workloads().get(i);
+            List<Map<String, Object>> runs = runsOf(boot.report(), i);
+            if (runs.isEmpty()) {
+              WorkloadVerdict.notStarted(out.addObject(), vm.name(), declared, i, boot, last,
+                  failed);
+            }
+            for (Map<String, Object> run : runs) {
+              ObjectNode w = WorkloadVerdict.started(out.addObject(), vm.name(), declared, i, boot,
+                  last, run, fleet.criteria().get(i), failed);
+              Object result = WorkloadVerdict.resultOf(run);
+              if (result instanceof PingResult ping) {
+                pingFields(w, ping);
+              } else if (result instanceof WorkloadResult r) {
+                w.set("result", JSON.valueToTree(r));
+              }
+            }
           }
         }
       }
     }
+  }
+
+  /** The runs of declared workload {@code index} in one boot's report (one per NIC it ran on). */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> runsOf(Map<String, Object> report, int index) {
+    Object guest = report == null ? null : report.get("guest");
+    if (!(guest instanceof Map)) {
+      return List.of();
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map<String, Object> run : (List<Map<String, Object>>) ((Map<String, Object>) guest).get("workloads")) {
+      if (Integer.valueOf(index).equals(run.get("index"))) {
+        out.add(run);
+      }
+    }
+    return out;
+  }
+
+  private static void pingFields(ObjectNode w, PingResult ping) {
+    w.put("transmitted", ping.transmitted());
+    w.put("received", ping.received());
+    w.put("duplicates", ping.duplicates());
+    w.put("lossPercent", ping.transmitted() == 0 ? 0.0
+        : round(100.0 * (ping.transmitted() - ping.received()) / ping.transmitted()));
+    ping.rtt().ifPresent(rtt -> rttMillis(w.putObject("rttMillis"), rtt));
   }
 
   private static void rttMillis(ObjectNode o, RttStats rtt) {
@@ -228,7 +255,7 @@ final class Results {
     return out;
   }
 
-  private static double round(double v) {
+  static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
   }
 

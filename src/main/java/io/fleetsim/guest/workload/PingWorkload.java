@@ -11,8 +11,8 @@ import java.util.OptionalLong;
  * {@code count} it runs until stopped (like busybox without {@code -c}) and prints its
  * statistics then; interval 1s and 56 data bytes by default. After the last request it waits
  * for outstanding replies: up to 10 s if none came yet, else twice the longest round trip (at
- * least 1 s), and ends early once every request was answered. Success: at least one reply
- * (busybox exits 0 then).
+ * least 1 s), and ends early once every request was answered. Default criterion ({@link
+ * Criteria}): at least one reply (busybox exits 0 then).
  */
 public record PingWorkload(Ipv4Address host, OptionalLong count, Duration interval, int size)
     implements Workload {
@@ -30,6 +30,13 @@ public record PingWorkload(Ipv4Address host, OptionalLong count, Duration interv
     if (size < 0 || size > NetStack.MAX_ICMP_PAYLOAD) {
       throw new IllegalArgumentException("size must be 0-" + NetStack.MAX_ICMP_PAYLOAD);
     }
+  }
+
+  public static final String KIND = "ping";
+
+  @Override
+  public String kind() {
+    return KIND;
   }
 
   @Override

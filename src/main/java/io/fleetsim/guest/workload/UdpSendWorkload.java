@@ -16,7 +16,7 @@ import java.util.OptionalLong;
  * <p>Back-pressure: before each datagram it asks {@link NetStack#canSend}; when the link's ring
  * is full or the next hop is being resolved it waits for {@link NetStack#whenCanSend} instead of
  * dropping, counts the datagram as delayed and then resumes the pace from that moment (no burst
- * to catch up, so the rate is a ceiling). Success: something was sent and nothing dropped.
+ * to catch up, so the rate is a ceiling). Default criterion ({@link Criteria}): something was sent.
  */
 public record UdpSendWorkload(Ipv4Address host, int port, double rate, int size,
     Optional<Duration> duration, OptionalLong count) implements Workload {
@@ -35,6 +35,13 @@ public record UdpSendWorkload(Ipv4Address host, int port, double rate, int size,
       throw new IllegalArgumentException(
           "size must be " + SequencePayload.LENGTH + "-" + NetStack.MAX_UDP_PAYLOAD);
     }
+  }
+
+  public static final String KIND = "udp-send";
+
+  @Override
+  public String kind() {
+    return KIND;
   }
 
   @Override
