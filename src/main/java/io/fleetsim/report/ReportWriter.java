@@ -78,7 +78,7 @@ public final class ReportWriter {
         .append("<main>\n");
     header(h, exp, name);
     accounting(h, r.path("accounting"));
-    summary(h, r.path("series"), r.path("workloads"));
+    summary(h, r.path("series"), r.path("totals"), r.path("workloads"));
     charts(h, r.path("faults"));
     workloads(h, r.path("workloads"));
     faults(h, r.path("faults"));
@@ -164,10 +164,11 @@ public final class ReportWriter {
     }
   }
 
-  private static void summary(StringBuilder h, JsonNode series, JsonNode workloads) {
-    double frames = sum(series.path("framesPerSecond"));
-    double bytes = sum(series.path("bytesPerSecond"));
-    double drops = sum(series.path("dropsPerSecond"));
+  private static void summary(StringBuilder h, JsonNode series, JsonNode totals, JsonNode workloads) {
+    // the run's totals (boot and drain included, every port's books) where results have them
+    double frames = total(totals, "framesDelivered", series, "framesPerSecond");
+    double bytes = total(totals, "bytesDelivered", series, "bytesPerSecond");
+    double drops = total(totals, "framesDropped", series, "dropsPerSecond");
     long tx = 0;
     long rx = 0;
     for (JsonNode w : workloads) {
@@ -183,6 +184,10 @@ public final class ReportWriter {
     tile(h, "Loss", frames + drops > 0 ? Html.decimal(drops / (frames + drops) * 100) + " %" : NONE);
     tile(h, "Pings answered", tx > 0 ? rx + " / " + tx : NONE);
     h.append("</section>\n");
+  }
+
+  private static double total(JsonNode totals, String key, JsonNode series, String perSecond) {
+    return totals.path(key).isNumber() ? totals.path(key).doubleValue() : sum(series.path(perSecond));
   }
 
   private static void tile(StringBuilder h, String label, String text) {

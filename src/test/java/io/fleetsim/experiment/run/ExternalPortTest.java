@@ -64,6 +64,9 @@ class ExternalPortTest {
     RunHarness.Ran ran = run.get(60, TimeUnit.SECONDS);
     JsonNode ext = ran.link("ext (QEMU port)");
     assertTrue(ext.get("framesOut").asLong() >= 2, ext.toString());
+    // both peers' links closed under the port: its books still balance
+    assertTrue(ran.link("ext in").get("balanced").asBoolean(), ran.link("ext in").toString());
+    assertTrue(ran.outcome().accountingOk(), ran.results().at("/accounting").toString());
   }
 
   @Test
