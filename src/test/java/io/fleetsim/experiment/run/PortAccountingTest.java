@@ -55,7 +55,7 @@ class PortAccountingTest {
     List<String> said = Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<RunHarness.Ran> run = RunHarness.start("""
         name = port-loss
-        duration = 4s
+        duration = 6s
         networks { lan { type = switch, ports = ["socket,id=ext,listen=127.0.0.1:%d"] } }
         vms { a { network = lan, ip = "10.0.0.1/24" } }
         faults = [ { at = 0s, kind = loss, target = ext, probability = 0.5 } ]
