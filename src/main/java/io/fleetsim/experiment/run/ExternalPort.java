@@ -12,12 +12,9 @@ import java.util.Map;
  * into the network, "in" what the network sends it (as for a fault on the port).
  */
 record ExternalPort(String id, String network, FabricPort port, FaultyPort faults, String ready) {
-  /** What its rows say is checked, and what is not. */
-  static final String CHECKED = "this port's fault chain: frames counted as they enter it and as"
-      + " they leave it, apart from the chain, against what it dropped, copied and holds";
-  static final String NOT_CHECKED = "the socket and its far end: frames the peer sent that were not"
-      + " read, frames written that the peer did not read (a port of this run at the far end has"
-      + " rows of its own)";
+  /** What its rows say is checked, and what is not (the far end may be a port of this run). */
+  static final String CHECKED = "this port's fault chain, counted as frames enter and leave it";
+  static final String NOT_CHECKED = "the socket and the peer behind it (unread or unsent frames there)";
 
   PortStats stats() {
     return port.counters().snapshot(id);
