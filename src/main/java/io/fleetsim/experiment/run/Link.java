@@ -77,9 +77,4 @@ final class Link {
     return FrameBooks.around("in", portStats().framesOut(), vm.tap().received(), faults.toWire(),
         lostIn > 0 ? Map.of("vm-crash", lostIn) : Map.of());
   }
-
-  /** Frames lost in a crash, both directions (booked as {@code vm-crash}). */
-  long lostInCrashes() {
-    return lostOut + lostIn;
-  }
 }
