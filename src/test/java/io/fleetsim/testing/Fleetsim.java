@@ -11,9 +11,23 @@ public final class Fleetsim extends ChildProcess {
   }
 
   public static Fleetsim start(String... args) throws IOException {
+    return start(true, args);
+  }
+
+  /**
+   * As a user's JVM runs it ({@code bin/fleetsim}): without the tests' IPv4-only stack, so Java's
+   * sockets are dual-stack IPv6 unless fleetsim asks for IPv4.
+   */
+  public static Fleetsim startDualStack(String... args) throws IOException {
+    return start(false, args);
+  }
+
+  private static Fleetsim start(boolean ipv4Only, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("-Djava.net.preferIPv4Stack=true");
+    if (ipv4Only) {
+      command.add("-Djava.net.preferIPv4Stack=true");
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("io.fleetsim.cli.Main");
