@@ -123,8 +123,11 @@ class PortAccountingTest {
     long eastToWest = ran.link("e2w in").at("/dropped/fault-loss").asLong();
     long westToEast = ran.link("e2w out").at("/dropped/fault-loss").asLong();
     assertTrue(eastToWest > 0 && westToEast > 0, "the fault acted both ways: " + ran.results().get("links"));
-    assertEquals(east.get("framesOut").asLong(), west.get("framesIn").asLong() + eastToWest,
-        "east sent what west got and what the fault on e2w dropped: " + east + " " + west);
+    // a port's frames out are those its netdev wrote to the socket, after the port's faults
+    assertEquals(ran.link("e2w in").get("sent").asLong(), west.get("framesIn").asLong() + eastToWest,
+        "what east's switch handed e2w, west got or the fault on e2w dropped: " + east + " " + west);
+    assertEquals(east.get("framesOut").asLong(), west.get("framesIn").asLong(),
+        "what e2w wrote to the socket, w2e read: " + east + " " + west);
     assertEquals(west.get("framesOut").asLong(), east.get("framesIn").asLong() + westToEast,
         "west sent what east got and what the fault on e2w dropped: " + east + " " + west);
     assertEquals(ran.link("e2w in").get("delivered").asLong(), ran.link("w2e out").get("sent").asLong(),
