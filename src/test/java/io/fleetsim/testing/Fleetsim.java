@@ -14,6 +14,9 @@ public final class Fleetsim extends ChildProcess {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Djava.net.preferIPv4Stack=true");
+    // the production logging set-up (logs on stderr), not the tests' (logs to a file): tests of
+    // the CLI assert on what a user sees, stack traces included
+    command.add("-Dlogback.configurationFile=logback.xml");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("io.fleetsim.cli.Main");
