@@ -21,11 +21,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code fleetsim run FILE}: runs an experiment and writes its results folder. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Runs an experiment file (HOCON): builds its networks and fleets, plays its fault",
-        "timeline with live progress, and writes results/<name>-<timestamp>/ (results.json,",
-        "report.html, console.log, pcaps). An invalid file is refused before anything starts.",
-        "Exit status: 0 when every link's frames balance, 1 on a bad file or start failure,",
-        "2 when the frame accounting found an imbalance."})
+    header = "Runs an experiment file and writes a results folder with its report.",
+    description = {"Builds the file's networks and fleets, plays its fault timeline with live "
+        + "progress, and writes DIR/NAME-TIMESTAMP/ with results.json, report.html, console.log and "
+        + "pcaps. An invalid file is refused before anything starts.",
+        "SIGINT or SIGTERM ends the run early; the results cover the time it ran."},
+    exitCodeListHeading = "Exit status:%n",
+    exitCodeList = {
+        "0:ran; frames balanced; every workload started and met its criteria",
+        "1:did not run: bad options, invalid file, unwritable results folder, failed start",
+        "2:the frame accounting found an imbalance (the results cannot be trusted)",
+        "3:ran and balanced, but a workload did not start or failed, or an expectation failed"})
 final class RunCommand implements Callable<Integer> {
   static final int EXIT_ACCOUNTING = 2;
 
@@ -36,11 +42,11 @@ final class RunCommand implements Callable<Integer> {
   Path file;
 
   @Option(names = "--results", paramLabel = "DIR",
-      description = "Where results folders go (default: the file's report.directory, else ./results).")
+      description = "Where results folders go; the default is the file's report.directory, else ./results.")
   Path results;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "HOCON overriding fleetsim's reference.conf (tunables of netdevs, fabric, VMs).")
+      description = "Settings over fleetsim's defaults, in HOCON (the keys are in reference.conf).")
   File config;
 
   @Override

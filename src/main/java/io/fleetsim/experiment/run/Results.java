@@ -205,8 +205,7 @@ final class Results {
   }
 
   private static String version() {
-    String v = Results.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return io.fleetsim.Version.get();
   }
 
   static JsonNode read(Path results) throws IOException {
