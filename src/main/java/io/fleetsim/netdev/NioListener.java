@@ -88,7 +88,11 @@ final class NioListener implements StreamTransport.Listener {
             channel = ServerSocketChannel.open();
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             channel.configureBlocking(false);
-            channel.bind(new InetSocketAddress(host, addr.port()), StreamTransport.BACKLOG);
+            InetSocketAddress local = new InetSocketAddress(host, addr.port());
+            if (local.isUnresolved()) {
+              throw StartFailure.unresolved(host);
+            }
+            channel.bind(local, StreamTransport.BACKLOG);
             server = channel;
             bound.complete(StreamTransport.describe((InetSocketAddress) channel.getLocalAddress()));
           } catch (IOException | RuntimeException e) {
