@@ -41,6 +41,9 @@ abstract class FabricCommand implements Callable<Integer> {
       throw new UsageError(parsed.devices().get(0).source()
           + ": a " + kind().label() + " has no guest to put a NIC in; -device belongs to a VM");
     }
+    if (stats != null) {
+      Writable.file("--stats " + stats, stats.toPath());
+    }
     Settings settings = Settings.load(Optional.ofNullable(config));
     return FabricProcess.run(kind(), parsed, settings, Optional.ofNullable(stats));
   }

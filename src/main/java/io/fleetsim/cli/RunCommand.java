@@ -1,5 +1,8 @@
 package io.fleetsim.cli;
 
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigOrigin;
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.experiment.ExperimentException;
 import io.fleetsim.experiment.ExperimentLoader;
@@ -50,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
   File config;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Experiment experiment;
@@ -65,6 +68,9 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return Main.EXIT_USAGE;
     }
+    // a folder fleetsim cannot write to is one line now, not a failure after the run
+    Writable.folder(results != null ? "--results " + results : reportDirectory(experiment),
+        results != null ? results : Path.of(experiment.report().directory()));
     if (results != null) {
       experiment = new Experiment(experiment.name(), experiment.seed(), experiment.duration(),
           experiment.networks(), experiment.fleets(), experiment.faults(), experiment.capture(),
@@ -73,19 +79,20 @@ final class RunCommand implements Callable<Integer> {
     }
     Settings settings = Settings.load(Optional.ofNullable(config));
     ProgressDisplay progress = ProgressDisplay.forConsole(out, experiment.report().progressInterval());
-    out.printf("fleetsim run %s: %s, %d VMs, %s, seed %d%n", file, experiment.name(),
-        experiment.vmCount(), human(experiment.duration()), experiment.seed());
-    out.flush();
     ExperimentRun run = new ExperimentRun(experiment, Optional.of(file),
         new ExperimentRun.Machine(settings.config(), settings.netdev(), settings.fabric(), settings.vm()),
         progress);
+    // before the first line: a script may signal as soon as it sees one
     Signals.onStop(run::stop);
+    out.printf("fleetsim run %s: %s, %d VMs, %s, seed %d%n", file, experiment.name(),
+        experiment.vmCount(), human(experiment.duration()), experiment.seed());
+    out.flush();
     ExperimentRun.Outcome outcome;
     try {
       outcome = run.run();
-    } catch (RunException e) {
+    } catch (RunException | IOException e) {
       progress.finish();
-      err.println("fleetsim: " + e.getMessage());
+      err.println("fleetsim: " + (e instanceof IOException ? "results: " : "") + e.getMessage());
       err.flush();
       return Main.EXIT_USAGE;
     }
@@ -112,6 +119,17 @@ final class RunCommand implements Callable<Integer> {
       return EXIT_ACCOUNTING;
     }
     return 0;
+  }
+
+  /** report.directory as errors name it: the file's line, or reference.conf's default. */
+  private String reportDirectory(Experiment experiment) {
+    String key = "report.directory " + experiment.report().directory();
+    try {
+      ConfigOrigin origin = ConfigFactory.parseFile(file.toFile()).getValue("report.directory").origin();
+      return file.getFileName() + ":" + origin.lineNumber() + ": " + key;
+    } catch (ConfigException e) {
+      return key + " (the default)";
+    }
   }
 
   static String human(java.time.Duration d) {

@@ -61,6 +61,9 @@ final class VmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (stats != null) {
+      Writable.file("--stats " + stats, stats.toPath());
+    }
     Settings settings = Settings.load(Optional.ofNullable(config));
     VmSetup setup = VmSetup.from(name, qemu.options(), ips, dhcp, runs, Optional.ofNullable(cpuMhz),
         settings);

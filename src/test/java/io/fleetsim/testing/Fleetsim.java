@@ -11,6 +11,20 @@ public final class Fleetsim extends ChildProcess {
   }
 
   public static Fleetsim start(String... args) throws IOException {
+    return new Fleetsim(command(args));
+  }
+
+  /**
+   * {@code fleetsim ARGS} run by {@code wrapper}, which ends in a command that runs its
+   * arguments (e.g. {@code unshare -rm sh -c '... exec "$@"' sh}).
+   */
+  public static Fleetsim startIn(List<String> wrapper, String... args) throws IOException {
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(command(args));
+    return new Fleetsim(command);
+  }
+
+  private static List<String> command(String... args) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Djava.net.preferIPv4Stack=true");
@@ -21,6 +35,6 @@ public final class Fleetsim extends ChildProcess {
     command.add(System.getProperty("java.class.path"));
     command.add("io.fleetsim.cli.Main");
     command.addAll(List.of(args));
-    return new Fleetsim(command);
+    return command;
   }
 }
