@@ -90,11 +90,10 @@ public final class ExperimentRun {
         experiment.name() + "-" + STAMP.format(started));
     try {
       return run(started, resultsFolder.path());
-    } catch (RunException | IOException | RuntimeException | Error e) {
+    } finally {
       if (!startedUp) {
         resultsFolder.remove(); // the run did not start: no folder of partial files
       }
-      throw e;
     }
   }
 
