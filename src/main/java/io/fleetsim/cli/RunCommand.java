@@ -34,9 +34,11 @@ import picocli.CommandLine.Spec;
         "0:ran; frames balanced; every workload started and met its criteria",
         "1:did not run: bad options, invalid file, unwritable results folder, failed start",
         "2:the frame accounting found an imbalance (the results cannot be trusted)",
-        "3:ran and balanced, but a workload did not start or failed, or an expectation failed"})
+        "3:ran and balanced, but a workload did not start or did not meet its criteria, or an "
+            + "expectation did not hold"})
 final class RunCommand implements Callable<Integer> {
   static final int EXIT_ACCOUNTING = 2;
+  static final int EXIT_WORKLOADS = 3;
 
   @Spec
   CommandSpec spec;
@@ -101,16 +103,13 @@ final class RunCommand implements Callable<Integer> {
     if (experiment.report().html()) {
       out.println("report:  " + outcome.folder().resolve("report.html"));
     }
-    if (!outcome.failedWorkloads().isEmpty()) {
-      List<String> failed = outcome.failedWorkloads();
-      out.println("note: " + failed.size() + " workload" + (failed.size() == 1 ? "" : "s")
-          + " did not succeed (see results.json / report.html):");
-      failed.stream().limit(5).forEach(f -> out.println("  " + f));
-      if (failed.size() > 5) {
-        out.println("  ... and " + (failed.size() - 5) + " more");
-      }
-    }
     out.flush();
+    List<String> failed = outcome.failedWorkloads();
+    failed.stream().limit(20).forEach(f -> err.println("fleetsim: workload failed: " + f));
+    if (failed.size() > 20) {
+      err.println("fleetsim: ... and " + (failed.size() - 20) + " more workloads failed (results.json, report.html)");
+    }
+    err.flush();
     if (!outcome.accountingOk()) {
       for (String e : outcome.accountingErrors()) {
         err.println("fleetsim: frame accounting: " + e);
@@ -118,7 +117,7 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return EXIT_ACCOUNTING;
     }
-    return 0;
+    return failed.isEmpty() ? 0 : EXIT_WORKLOADS;
   }
 
   /** report.directory as errors name it: the file's line, or reference.conf's default. */

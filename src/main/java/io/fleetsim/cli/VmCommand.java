@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         "  " + Workloads.UDP_SEND_USAGE,
         "  " + Workloads.UDP_SINK_USAGE,
         "  " + Workloads.ECHO_USAGE,
-        "A DURATION takes a unit: 200ms, 1s, 2m."})
+        "Values take their units: a DURATION 200ms, 1s or 2m; a SIZE 1200B or 1KiB."})
 final class VmCommand implements Callable<Integer> {
 
   @Mixin

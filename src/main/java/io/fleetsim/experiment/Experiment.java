@@ -2,6 +2,7 @@ package io.fleetsim.experiment;
 
 import io.fleetsim.fault.Direction;
 import io.fleetsim.guest.Ipv4Config;
+import io.fleetsim.guest.workload.Criteria;
 import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.qemu.NetdevSpec;
 import java.time.Duration;
@@ -61,12 +62,16 @@ public record Experiment(String name, long seed, Duration duration, Map<String, 
 
   /**
    * {@code vms.NAME}: {@code count} identical VMs. With {@code dhcp} the VMs have no static
-   * address; otherwise each {@link Vm} has one allocated from the fleet's CIDR.
+   * address; otherwise each {@link Vm} has one allocated from the fleet's CIDR. {@code criteria}
+   * decide each workload's pass or fail, one per workload in the same order (each VM's
+   * workloads are the fleet's, in order).
    */
   public record Fleet(String name, int count, Attachment attachment, boolean dhcp,
-      OptionalLong cpuMhz, List<Workload> workloads, List<Vm> vms, Arp arp, boolean bridge) {
+      OptionalLong cpuMhz, List<Workload> workloads, List<Criteria> criteria, List<Vm> vms,
+      Arp arp, boolean bridge) {
     public Fleet {
       workloads = List.copyOf(workloads);
+      criteria = List.copyOf(criteria);
       vms = List.copyOf(vms);
     }
   }

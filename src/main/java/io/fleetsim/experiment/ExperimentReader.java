@@ -49,12 +49,13 @@ final class ExperimentReader {
   private static final String NEXT = "{next}";
   private static final String PREV = "{prev}";
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+");
+  private static final int MAX_NAME = 100;
   private static final Set<String> TOP_KEYS = Set.of("name", "seed", "duration", "networks", "vms",
       "faults", "capture", "report");
   private static final Set<String> REPORT_KEYS = Set.of("directory", "html", "progress-interval");
   private static final Set<String> NETWORK_KEYS = Set.of("type", "ports");
   private static final Set<String> VM_KEYS = Set.of("count", "network", "netdev", "ip", "dhcp",
-      "mac-prefix", "cpu", "workloads", "arp", "bridge");
+      "mac-prefix", "cpu", "workloads", "expect", "arp", "bridge");
   private static final Set<String> CPU_KEYS = Set.of("mhz");
   private static final Pattern WRONG_TYPE = Pattern.compile(".*has type (\\S+) rather than (.+)");
 
@@ -72,13 +73,14 @@ final class ExperimentReader {
   Experiment read() throws ExperimentException {
     unknownKeys("", root.root(), TOP_KEYS);
     Optional<String> name = required("name", root::getString).flatMap(n -> named("name", n));
-    long seed = optional("seed", root::getLong).orElse(defaults.getLong("seed"));
-    Optional<Duration> duration = required("duration", root::getDuration)
+    long seed = seed();
+    Optional<Duration> duration = required("duration", path -> Units.duration(root, path))
         .flatMap(d -> positive("duration", d));
     Map<String, Network> networks = networks();
     Map<String, Fleet> fleets = fleets(networks);
     List<Fault> faults = faults(duration, networks, fleets);
     listenOverlaps(networks, fleets);
+    portIdClashes(networks);
     List<String> capture = capture(networks, fleets);
     Experiment.Report report = report();
     if (!errors.isEmpty()) {
@@ -87,6 +89,29 @@ final class ExperimentReader {
     }
     return new Experiment(name.get(), seed, duration.get(), networks, fleets, faults, capture,
         report);
+  }
+
+  /**
+   * {@code seed}: a whole number from 0 to {@link Long#MAX_VALUE}. Config's getLong would cut
+   * 1.5 to 1 and clamp 1e30, so two different seeds could give the same run.
+   */
+  private long seed() {
+    if (!root.hasPath("seed")) {
+      return defaults.getLong("seed");
+    }
+    ConfigValue v = root.getValue("seed");
+    boolean string = v.valueType() == ConfigValueType.STRING;
+    String text = string ? ((String) v.unwrapped()).trim() : v.render();
+    if (v.valueType() == ConfigValueType.NUMBER || text.matches("[+-]?[0-9.]+([eE][+-]?[0-9]+)?")) {
+      if (text.matches("[0-9]{1,19}") && new java.math.BigInteger(text)
+          .compareTo(java.math.BigInteger.valueOf(Long.MAX_VALUE)) <= 0) {
+        return Long.parseLong(text);
+      }
+      error("seed", "must be a whole number from 0 to " + Long.MAX_VALUE + ", not " + text);
+    } else {
+      error("seed", "expected number, got " + describe(v));
+    }
+    return defaults.getLong("seed");
   }
 
   // ---- capture and report
@@ -128,9 +153,9 @@ final class ExperimentReader {
       error("report.directory", "must not be empty");
     }
     boolean html = optional("report.html", root::getBoolean).orElse(d.getBoolean("html"));
-    Duration interval = optional("report.progress-interval", root::getDuration)
+    Duration interval = optional("report.progress-interval", path -> Units.duration(root, path))
         .flatMap(v -> positive("report.progress-interval", v))
-        .orElse(d.getDuration("progress-interval"));
+        .orElse(Units.duration(d, "progress-interval"));
     return new Experiment.Report(directory, html, interval);
   }
 
@@ -222,7 +247,9 @@ final class ExperimentReader {
     Set<String> networkNames = names("networks").stream().collect(java.util.stream.Collectors.toSet());
     Map<String, String> macOwners = new HashMap<>();
     Map<String, Integer> macNext = new HashMap<>();
-    Map<Integer, String> ipOwners = new HashMap<>();
+    // an address is unique within its L2 segment; separate networks may reuse it
+    Segments segments = Segments.of(networks);
+    Map<SegmentAddress, IpOwner> ipOwners = new HashMap<>();
     Config vmDefaults = defaults.getConfig("vm");
     for (String fleet : names("vms")) {
       String p = join("vms", fleet);
@@ -269,10 +296,16 @@ final class ExperimentReader {
         }
       }
       List<Workload> workloads = new ArrayList<>();
-      Optional<List<String>> specs = optional(join(p, "workloads"), root::getStringList);
+      WorkloadEntries entries = WorkloadEntries.read(root, join(p, "workloads"), join(p, "expect"), this::error);
+      ok &= entries.ok(); // strings or { run, expect }, and the expectations' syntax
+      Optional<List<String>> specs = entries.specs();
       boolean templated = false;
+      Map<List<Object>, Integer> firstIndex = new HashMap<>();
       for (int i = 0; specs.isPresent() && i < specs.get().size(); i++) {
         String spec = specs.get().get(i);
+        if (entries.broken(i)) {
+          continue; // an entry without a spec: reported already
+        }
         boolean neighbour = spec.contains(NEXT) || spec.contains(PREV);
         templated |= neighbour;
         if (neighbour && (dhcp || count < 2)) {
@@ -282,8 +315,17 @@ final class ExperimentReader {
           continue;
         }
         try {
-          // a stand-in address checks the rest of the syntax once; each VM gets its own below
-          workloads.add(Workloads.parse(spec.replace(NEXT, "192.0.2.1").replace(PREV, "192.0.2.1")));
+          // stand-in addresses check the rest of the syntax once; each VM gets its own below
+          Workload w = Workloads.parse(spec.replace(NEXT, "192.0.2.1").replace(PREV, "192.0.2.2"));
+          workloads.add(w);
+          // the same workload twice: results could not tell them apart, a 2nd sink could not bind
+          Integer first = firstIndex.putIfAbsent(List.of(neighbour, w), i);
+          if (first != null) {
+            error(join(p, "workloads") + "[" + i + "]", lineOfElement(join(p, "workloads"), i),
+                "the same workload as workloads[" + first + "] (\"" + specs.get().get(first).trim()
+                + "\"); give each workload once");
+            ok = false;
+          }
         } catch (WorkloadSyntaxException e) {
           error(join(p, "workloads") + "[" + i + "]", lineOfElement(join(p, "workloads"), i),
               e.getMessage());
@@ -304,6 +346,7 @@ final class ExperimentReader {
         continue;
       }
       List<Vm> vms = new ArrayList<>();
+      String segment = segments.of(fleet, attachment.get());
       List<Workload> shared = List.copyOf(workloads); // one list for the fleet, not one per VM
       for (int i = 1; i <= count; i++) {
         String vmName = count == 1 ? fleet : fleet + "-" + i;
@@ -319,10 +362,14 @@ final class ExperimentReader {
           int bits = b.address().bits() + i - 1;
           ip = Optional.of(new Ipv4Config(new io.fleetsim.guest.Ipv4Address(bits), b.prefixLength(),
               Optional.empty()));
-          String other = ipOwners.putIfAbsent(bits, vmName);
+          IpOwner other = ipOwners.putIfAbsent(new SegmentAddress(segment, bits),
+              new IpOwner(vmName, attachment.get()));
           if (other != null) {
+            String joined = other.attachment().equals(attachment.get()) ? ""
+                : " (" + where(other.attachment()) + " and " + where(attachment.get())
+                    + " are one L2 segment, joined by their sockets)";
             error(join(p, "ip"), "address " + ip.get().address() + " of " + vmName
-                + " is already allocated to " + other);
+                + " is already allocated to " + other.vm() + joined);
             ok = false;
           }
         }
@@ -332,10 +379,20 @@ final class ExperimentReader {
         vms = neighbourWorkloads(vms, specs.get());
       }
       if (ok) {
-        out.put(fleet, new Fleet(fleet, count, attachment.get(), dhcp, mhz, workloads, vms, arp, bridge));
+        out.put(fleet, new Fleet(fleet, count, attachment.get(), dhcp, mhz, workloads,
+            entries.criteria(), vms, arp, bridge));
       }
     }
     return out;
+  }
+
+  private record SegmentAddress(String segment, int bits) {}
+
+  private record IpOwner(String vm, Attachment attachment) {}
+
+  private static String where(Attachment a) {
+    return a instanceof Experiment.ToNetwork n ? "network " + n.network()
+        : "netdev " + ((Experiment.ToNetdev) a).netdev().source();
   }
 
   private Optional<Attachment> attachment(String p, Set<String> networkNames,
@@ -465,19 +522,19 @@ final class ExperimentReader {
     }
     Set<String> networkNames = new java.util.HashSet<>(names("networks"));
     Map<String, List<String>> vmsOf = vmsByName();
+    List<ControlOrder.Indexed> indexed = new ArrayList<>();
     for (int i = 0; i < list.get().size(); i++) {
       String p = "faults[" + i + "]";
       Config fault = list.get().get(i).toConfig();
       int line = list.get().get(i).origin().lineNumber();
       FaultReader r = new FaultReader(p, line, fault);
-      Optional<Duration> at = r.required("at", fault::getDuration).flatMap(d -> r.within("at", d, duration, true));
-      Optional<Duration> dur = r.optional("for", fault::getDuration).flatMap(d -> r.within("for", d, duration, false));
-      Optional<Duration> every = r.optional("every", fault::getDuration).flatMap(d -> r.within("every", d, duration, false));
-      if (at.isPresent() && dur.isPresent() && duration.isPresent()
-          && at.get().plus(dur.get()).compareTo(duration.get()) > 0) {
-        r.error("for", "at + for = " + human(at.get().plus(dur.get()))
-            + " ends after the experiment's duration " + human(duration.get()));
-      }
+      Optional<Duration> at = r.required("at", key -> Units.duration(fault, key))
+          .flatMap(d -> r.within("at", d, duration, true));
+      Optional<Duration> dur = r.optional("for", key -> Units.duration(fault, key))
+          .flatMap(d -> r.length("for", d));
+      Optional<Duration> every = r.optional("every", key -> Units.duration(fault, key))
+          .flatMap(d -> r.length("every", d));
+      endsInTime(r, at, dur, every, duration);
       if (dur.isPresent() && every.isPresent() && dur.get().compareTo(every.get()) >= 0) {
         // each repetition must end before the next begins, or one would undo the other
         r.error("for", "for = " + human(dur.get()) + " must be shorter than every = " + human(every.get()));
@@ -541,9 +598,40 @@ final class ExperimentReader {
       }
       if (at.isPresent() && built.isPresent() && (partition || target.isPresent()) && r.ok) {
         out.add(new Fault(at.get(), dur, every, kind.get(), target, direction, built.get()));
+        indexed.add(new ControlOrder.Indexed(i, out.get(out.size() - 1)));
+      }
+    }
+    if (duration.isPresent()) {
+      for (ControlOrder.Problem problem : ControlOrder.check(indexed, vmsOf, duration.get())) {
+        int l = list.get().get(problem.index()).origin().lineNumber();
+        error("faults[" + problem.index() + "]", l, problem.message());
       }
     }
     return out;
+  }
+
+  /**
+   * A fault's first occurrence must end by the end of the run ({@code at + for <= duration}), and
+   * {@code every} must leave room for a repetition.
+   */
+  private void endsInTime(FaultReader r, Optional<Duration> at, Optional<Duration> dur,
+      Optional<Duration> every, Optional<Duration> total) {
+    if (total.isEmpty()) {
+      return;
+    }
+    Duration end = total.get();
+    if (dur.isPresent() && at.isPresent() && at.get().plus(dur.get()).compareTo(end) > 0) {
+      r.errorHere(r.lineOf("for"), "at " + human(at.get()) + " + for " + human(dur.get())
+          + " ends at " + human(at.get().plus(dur.get())) + ", after the experiment's duration "
+          + human(end));
+    } else if (dur.isPresent() && at.isEmpty() && dur.get().compareTo(end) > 0) {
+      r.error("for", "for " + human(dur.get()) + " is longer than the experiment's duration "
+          + human(end));
+    }
+    if (every.isPresent() && every.get().compareTo(end) > 0) {
+      r.error("every", "every " + human(every.get()) + " is longer than the experiment's duration "
+          + human(end) + ", so the fault would never repeat");
+    }
   }
 
   /** Every VM name and fleet name, each with the VMs it stands for. */
@@ -637,7 +725,7 @@ final class ExperimentReader {
 
     @Override
     public Optional<Duration> getDuration(String key) {
-      return get(key, merged::getDuration);
+      return get(key, k -> Units.duration(merged, k));
     }
 
     @Override
@@ -657,7 +745,7 @@ final class ExperimentReader {
 
     @Override
     public Optional<Long> getBytes(String key) {
-      return get(key, merged::getBytes);
+      return get(key, k -> Units.bytes(merged, k));
     }
 
     @Override
@@ -730,9 +818,27 @@ final class ExperimentReader {
       return Optional.of(d);
     }
 
+    /** A length ({@code for}, {@code every}): > 0; how it fits the duration is checked apart. */
+    Optional<Duration> length(String key, Duration d) {
+      if (d.isNegative() || d.isZero()) {
+        error(key, "must be > 0, not " + human(d));
+        return Optional.empty();
+      }
+      return Optional.of(d);
+    }
+
+    int lineOf(String key) {
+      return config.hasPath(key) ? config.getValue(key).origin().lineNumber() : line;
+    }
+
+    /** An error about the fault as a whole (several of its keys together). */
+    void errorHere(int l, String message) {
+      ok = false;
+      ExperimentReader.this.error(prefix, l, message);
+    }
+
     void error(String key, String message) {
-      int l = config.hasPath(key) ? config.getValue(key).origin().lineNumber() : line;
-      errorAt(key, l, message);
+      errorAt(key, lineOf(key), message);
     }
 
     void errorAt(String relativePath, int l, String message) {
@@ -742,6 +848,30 @@ final class ExperimentReader {
   }
 
   // ---- cross checks
+
+  /**
+   * A fault or capture target names a vm, fleet, network or port (netdev id); a port id that is
+   * also one of the others would make the target ambiguous.
+   */
+  private void portIdClashes(Map<String, Network> networks) {
+    Map<String, List<String>> vmsOf = vmsByName();
+    Set<String> fleetNames = new java.util.HashSet<>(names("vms"));
+    Set<String> networkNames = new java.util.HashSet<>(names("networks"));
+    for (Network n : networks.values()) {
+      for (int i = 0; i < n.ports().size(); i++) {
+        String id = n.ports().get(i).id();
+        String what = networkNames.contains(id) ? "a network"
+            : fleetNames.contains(id) ? (vmsOf.get(id).size() > 1 ? "a fleet" : "a vm")
+            : vmsOf.containsKey(id) ? "a vm" : null;
+        if (what != null) {
+          String at = join("networks", n.name(), "ports") + "[" + i + "]";
+          error(at, lineOfElement(join("networks", n.name(), "ports"), i), "netdev id '" + id
+              + "' is also the name of " + what
+              + " (fault and capture targets would be ambiguous)");
+        }
+      }
+    }
+  }
 
   /** Two netdevs listening on one host:port cannot both start ("" or 0.0.0.0 overlaps every host). */
   private void listenOverlaps(Map<String, Network> networks, Map<String, Fleet> fleets) {
@@ -808,9 +938,10 @@ final class ExperimentReader {
     for (Map.Entry<String, ConfigValue> e : entries) {
       String key = e.getKey();
       String p = path + "." + ConfigUtil.joinPath(key);
-      if (!NAME.matcher(key).matches()) {
+      Optional<String> problem = nameProblem(key);
+      if (problem.isPresent()) {
         if (reportedWrongType.add(p)) {
-          error(p, e.getValue().origin().lineNumber(), "'" + key + "' is not a valid name (use a-z, 0-9, - and _)");
+          error(p, e.getValue().origin().lineNumber(), problem.get());
         }
         continue;
       }
@@ -892,11 +1023,24 @@ final class ExperimentReader {
   }
 
   private Optional<String> named(String path, String value) {
-    if (!NAME.matcher(value).matches()) {
-      error(path, "'" + value + "' is not a valid name (use a-z, 0-9, - and _)");
-      return Optional.empty();
+    Optional<String> problem = nameProblem(value);
+    problem.ifPresent(m -> error(path, m));
+    return problem.isPresent() ? Optional.empty() : Optional.of(value);
+  }
+
+  /**
+   * Names become folder and file names (results/NAME-TIMESTAMP/, NAME.pcap), so they are short
+   * and portable; most file systems stop at 255 bytes.
+   */
+  private static Optional<String> nameProblem(String value) {
+    if (value.length() > MAX_NAME) {
+      return Optional.of("'" + value.substring(0, 20) + "...' is " + value.length()
+          + " characters long; a name has at most " + MAX_NAME + " (it names folders and files)");
     }
-    return Optional.of(value);
+    if (!NAME.matcher(value).matches()) {
+      return Optional.of("'" + value + "' is not a valid name (use a-z, 0-9, - and _)");
+    }
+    return Optional.empty();
   }
 
   private Optional<Duration> positive(String path, Duration d) {
@@ -936,7 +1080,7 @@ final class ExperimentReader {
   }
 
   static String human(Duration d) {
-    return d.toString().substring(2).toLowerCase(Locale.ROOT);
+    return io.fleetsim.guest.workload.Durations.format(d);
   }
 
   private int lineOf(String path) {

@@ -22,7 +22,7 @@ public interface FaultParams {
 
   Optional<String> getString(String key);
 
-  /** A size in bytes ({@code 64 KiB}, {@code 1514}). */
+  /** A size, given with its unit ({@code 64 KiB}, {@code 1514 B}), in bytes. */
   Optional<Long> getBytes(String key);
 
   /** A list of lists of names ({@code [[a, b], [c]]}). */

@@ -18,7 +18,8 @@ public record RateLimitFault(long bitsPerSecond, long burstBytes, long queueByte
 
   public static final String CAUSE = "fault-rate-limit";
   private static final Pattern RATE = Pattern.compile(
-      "\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmg]?)(bit|bps)?\\s*", Pattern.CASE_INSENSITIVE);
+      "\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmg]?)(bit|bps)\\s*", Pattern.CASE_INSENSITIVE);
+  private static final Pattern BARE = Pattern.compile("\\s*[0-9]+(?:\\.[0-9]*)?\\s*");
 
   public RateLimitFault {
     Checks.positive("rate", bitsPerSecond, " bit/s");
@@ -27,10 +28,15 @@ public record RateLimitFault(long bitsPerSecond, long burstBytes, long queueByte
   }
 
   /**
-   * A rate such as {@code 10Mbit}, {@code 1.5 Gbit}, {@code 64kbit} or a plain number of bits per
-   * second. k, M, G are powers of 1000. Unlike tc, {@code bps} here means bits (10Mbps = 10Mbit).
+   * A rate such as {@code 10Mbit}, {@code 1.5 Gbit}, {@code 64kbit} or {@code 1200bit}: the unit
+   * is required (a bare number could be meant as bits, bytes or packets). k, M, G are powers of
+   * 1000. Unlike tc, {@code bps} here means bits (10Mbps = 10Mbit).
    */
   public static long parseRate(String key, String text) {
+    if (BARE.matcher(text).matches()) {
+      throw new FaultParameterException(key, text.trim() + " has no unit; write it with one, e.g. "
+          + text.trim() + "bit or " + text.trim() + "kbit (bits per second)");
+    }
     Matcher m = RATE.matcher(text);
     if (!m.matches()) {
       throw new FaultParameterException(key, "'" + text

@@ -39,7 +39,8 @@ public final class GuestSystem implements GuestOs {
   private final List<Started> runs = new ArrayList<>();
   private GuestEnv env;
 
-  private record Started(Workload workload, String nic, WorkloadRun run) {}
+  /** A started workload: {@code index} is its place in the list the guest was given. */
+  private record Started(int index, Workload workload, String nic, WorkloadRun run) {}
 
   public GuestSystem(List<InterfaceSetup> setups, List<Workload> workloads, Duration dhcpTimeout) {
     this.setups = List.copyOf(setups);
@@ -88,12 +89,13 @@ public final class GuestSystem implements GuestOs {
 
   private void startWorkloads(Consumer<Boolean> finished) {
     List<CompletableFuture<WorkloadResult>> finite = new ArrayList<>();
-    for (Workload workload : workloads) {
+    for (int index = 0; index < workloads.size(); index++) {
+      Workload workload = workloads.get(index);
       List<NetStack> on = workload.finite() || target(workload).isPresent()
           ? List.of(stackFor(workload)) : stacks;
       for (NetStack stack : on) {
         WorkloadRun run = workload.start(stack);
-        runs.add(new Started(workload, stack.mac().toString(), run));
+        runs.add(new Started(index, workload, stack.mac().toString(), run));
         if (workload.finite()) {
           finite.add(run.result().toCompletableFuture());
         }
@@ -150,6 +152,7 @@ public final class GuestSystem implements GuestOs {
     for (Started s : runs) {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("workload", s.workload().describe());
+      r.put("index", s.index());
       r.put("nic", s.nic());
       CompletableFuture<WorkloadResult> result = s.run().result().toCompletableFuture();
       r.put("done", result.isDone());
@@ -157,6 +160,9 @@ public final class GuestSystem implements GuestOs {
         r.put("success", result.join().success());
         r.put("summary", result.join().summary());
         r.put("result", result.join());
+      } else {
+        // the tally so far: a crash may end the workload before it ends itself
+        r.put("soFar", s.run().snapshot());
       }
       results.add(r);
     }

@@ -48,6 +48,33 @@ final class Html {
     return esc(v.toString());
   }
 
+  /** An identifier (seed, port, sequence number) as written: digits without grouping. */
+  static String plain(JsonNode v) {
+    return v != null && v.isIntegralNumber() ? v.asText() : value(v);
+  }
+
+  /** Seconds with their unit, to a tenth ("40.0 s"); fractions of a second in ms. */
+  static String seconds(double s) {
+    if (Double.isNaN(s) || Double.isInfinite(s)) {
+      return NONE;
+    }
+    double ms = s * 1000;
+    if (Math.abs(ms) < 10) {
+      return decimal(ms) + " ms";
+    }
+    return Math.abs(s) < 1 ? String.format(Locale.ROOT, "%.0f ms", ms) : String.format(Locale.ROOT, "%,.1f s", s);
+  }
+
+  /** Events per second, to a tenth ("296.7/s"). */
+  static String perSecond(double rate) {
+    return Double.isNaN(rate) || Double.isInfinite(rate) ? NONE : String.format(Locale.ROOT, "%,.1f/s", rate);
+  }
+
+  /** A share in percent, to 3 places at most ("14.81 %"); none for 0 of 0. */
+  static String percent(double part, double whole) {
+    return whole > 0 ? decimal(part * 100 / whole) + " %" : NONE;
+  }
+
   static String number(JsonNode v) {
     if (v.isIntegralNumber()) {
       return v.canConvertToLong() ? String.format(Locale.ROOT, "%,d", v.longValue()) : v.asText();

@@ -1,5 +1,6 @@
 package io.fleetsim.report;
 
+import static io.fleetsim.report.Cells.failedClass;
 import static io.fleetsim.report.Html.NONE;
 import static io.fleetsim.report.Html.esc;
 import static io.fleetsim.report.Html.value;
@@ -35,16 +36,10 @@ public final class ReportWriter {
   static final int FAULT_COLOURS = 8;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> PING_FIELDS =
-      Set.of("vm", "workload", "kind", "success", "transmitted", "received", "lossPercent", "rttMillis");
   private static final Set<String> LINK_FIELDS =
       Set.of("name", "network", "sent", "delivered", "held", "dropped", "balanced");
-  private static final String[] RTT = {"min", "p50", "p90", "p99", "max"};
-  /**
-   * Rows a table shows before it says "N more in results.json" (failed and imbalanced rows are
-   * always shown): a 10,000-VM fleet would otherwise make a page no browser opens.
-   */
-  static final int MAX_ROWS = 200;
+  /** Rows a table shows before "N more in results.json"; failed and imbalanced rows always show. */
+  static final int MAX_ROWS = Cells.MAX_ROWS;
 
   private ReportWriter() {}
 
@@ -76,11 +71,14 @@ public final class ReportWriter {
         .append("window.addEventListener('unhandledrejection',function(e){")
         .append("window.onerror('unhandled rejection: '+e.reason,'',0,0);});</script>\n")
         .append("<main>\n");
-    header(h, exp, name);
+    header(h, exp, r.path("host"), name);
     accounting(h, r.path("accounting"));
+    verdict(h, r.path("workloads"));
     summary(h, r.path("series"), r.path("workloads"));
+    FleetSummary.render(h, r);
     charts(h, r.path("faults"));
-    workloads(h, r.path("workloads"));
+    WorkloadTables.render(h, r.path("workloads"));
+    criteria(h, r.path("workloads"));
     faults(h, r.path("faults"));
     links(h, r.path("links"));
     vms(h, r.path("vms"));
@@ -109,10 +107,7 @@ public final class ReportWriter {
   }
 
   private static void omitted(StringBuilder h, int omitted, String what) {
-    if (omitted > 0) {
-      h.append("<p class=\"muted small\">").append(Html.decimal(omitted)).append(" more ").append(what)
-          .append(" in results.json</p>\n");
-    }
+    Cells.omitted(h, omitted, what);
   }
 
   /**
@@ -127,17 +122,37 @@ public final class ReportWriter {
     }
   }
 
-  private static void header(StringBuilder h, JsonNode exp, String name) {
+  private static void header(StringBuilder h, JsonNode exp, JsonNode host, String name) {
     h.append("<header>\n<div class=\"brand\">fleetsim experiment report</div>\n")
         .append("<h1>").append(esc(name)).append("</h1>\n<dl class=\"meta\">\n");
     meta(h, "Config", exp.path("file"));
-    meta(h, "Seed", exp.path("seed"));
+    // an identifier, not a quantity: "2026", never "2,026"
+    h.append("<div><dt>Seed</dt><dd>").append(Html.plain(exp.path("seed"))).append("</dd></div>\n");
     JsonNode dur = exp.path("durationSeconds");
     h.append("<div><dt>Duration</dt><dd>").append(value(dur)).append(dur.isNumber() ? " s" : "")
         .append("</dd></div>\n");
     meta(h, "Started", exp.path("startedAt"));
     meta(h, "VMs", exp.path("vmCount"));
+    host(h, host);
     h.append("</dl>\n</header>\n");
+  }
+
+  /** What the fleet cost the host; results.json has null for what it could not measure. */
+  private static void host(StringBuilder h, JsonNode host) {
+    if (!host.isObject()) {
+      return;
+    }
+    JsonNode boot = host.path("bootSeconds");
+    if (boot.isNumber()) {
+      h.append("<div><dt>Boot</dt><dd>").append(Html.seconds(boot.asDouble())).append("</dd></div>\n");
+    }
+    JsonNode heap = host.path("heapPerVmBytes");
+    // a negative figure (results.json of older runs) is a failed measurement, not a cost
+    h.append("<div><dt>Heap per VM</dt><dd>")
+        .append(heap.isNumber() && heap.asDouble() >= 0 ? Html.bytes(heap.asDouble())
+            : "<span class=\"muted\" title=\"no collection ran, or the heap did not grow while the VMs "
+                + "booted\">unknown</span>")
+        .append("</dd></div>\n");
   }
 
   private static void meta(StringBuilder h, String label, JsonNode v) {
@@ -203,15 +218,21 @@ public final class ReportWriter {
   private static void charts(StringBuilder h, JsonNode faults) {
     h.append("<section>\n<h2>Over time</h2>\n");
     faultLegend(h, faults);
-    chart(h, "chart-throughput", "Throughput (frames delivered per second)");
-    chart(h, "chart-loss", "Loss (frames dropped per second, loss %)");
-    chart(h, "chart-rtt", "Ping round-trip time (ms, per second)");
+    chart(h, "chart-throughput", "Throughput (frames delivered per second)", "");
+    chart(h, "chart-loss", "Loss (frames dropped per second, loss %)", "");
+    chart(h, "chart-rtt", "Ping round-trip time (ms, per second, logarithmic scale)",
+        "Each labelled gridline is ten times the one below: a steady state under a millisecond, a "
+            + "fault's added delay and the first second's spike (ARP resolution, warm-up) all stay "
+            + "readable, where a linear axis scaled to the spike draws the rest as zero.");
     h.append("</section>\n");
   }
 
-  private static void chart(StringBuilder h, String id, String title) {
-    h.append("<figure class=\"chart-box\"><figcaption>").append(title)
-        .append("</figcaption><div class=\"chart\" id=\"").append(id)
+  private static void chart(StringBuilder h, String id, String title, String note) {
+    h.append("<figure class=\"chart-box\"><figcaption>").append(title);
+    if (!note.isEmpty()) {
+      h.append("<span class=\"chart-note\">").append(esc(note)).append("</span>");
+    }
+    h.append("</figcaption><div class=\"chart\" id=\"").append(id)
         .append("\"><noscript>charts need JavaScript</noscript></div></figure>\n");
   }
 
@@ -231,7 +252,9 @@ public final class ReportWriter {
             .append(" \u2192 ").append(esc(f.path("target").asText("?"))).append("</li>\n");
       }
     }
-    h.append("</ul>\n<p class=\"muted small\">Shaded bands mark fault activations.</p>\n");
+    h.append("</ul>\n<p class=\"muted small\">Above each chart, every fault activation is a bar in ")
+        .append("its colour, faults that overlap in lanes of their own; dashed lines mark where it ")
+        .append("starts and ends.</p>\n");
   }
 
   static int faultIndex(JsonNode f, int position) {
@@ -242,77 +265,90 @@ public final class ReportWriter {
     return "<span class=\"swatch f" + Math.floorMod(index, FAULT_COLOURS) + "\"></span>";
   }
 
-  private static void workloads(StringBuilder h, JsonNode workloads) {
-    h.append("<section>\n<h2>Workloads</h2>\n");
-    List<JsonNode> pings = new ArrayList<>();
-    List<JsonNode> others = new ArrayList<>();
+  /** A banner: every judged workload passed, or which did not (results.json has them all). */
+  private static void verdict(StringBuilder h, JsonNode workloads) {
+    List<JsonNode> failed = new ArrayList<>();
+    int judged = 0;
     for (JsonNode w : workloads) {
-      ("ping".equals(w.path("kind").asText()) ? pings : others).add(w);
+      judged += w.path("success").isBoolean() ? 1 : 0;
+      if (!failedClass(w).isEmpty()) {
+        failed.add(w);
+      }
     }
-    if (pings.isEmpty() && others.isEmpty()) {
-      h.append("<p class=\"empty\">no data</p>\n</section>\n");
+    if (failed.isEmpty()) {
+      if (judged > 0) {
+        h.append("<section class=\"banner ok\" id=\"workload-verdict\">Every workload started and met ")
+            .append("its pass criteria.</section>\n");
+      }
       return;
     }
-    if (!pings.isEmpty()) {
-      h.append("<table id=\"pings\">\n<thead><tr><th>VM</th><th>Workload</th><th>Result</th>")
-          .append("<th class=\"num\">Sent</th><th class=\"num\">Received</th><th class=\"num\">Loss %</th>");
-      for (String p : RTT) {
-        h.append("<th class=\"num\">RTT ").append(p).append(" ms</th>");
-      }
-      h.append("</tr></thead>\n<tbody>\n");
-      int shown = 0;
-      for (JsonNode w : pings) {
-        if (shown >= MAX_ROWS && failedClass(w).isEmpty()) {
-          continue;
-        }
-        shown++;
-        h.append("<tr").append(failedClass(w)).append('>');
-        td(h, w.path("vm"));
-        td(h, w.path("workload"));
-        h.append("<td>").append(result(w.path("success"))).append("</td>");
-        num(h, w.path("transmitted"));
-        num(h, w.path("received"));
-        num(h, w.path("lossPercent"));
-        for (String p : RTT) {
-          num(h, w.path("rttMillis").path(p));
-        }
-        h.append("</tr>\n");
-      }
-      h.append("</tbody>\n</table>\n");
-      omitted(h, pings.size() - shown, "pings");
+    h.append("<section class=\"banner error\" id=\"workload-verdict\">\n<strong>")
+        .append(Html.decimal(failed.size())).append(" of ").append(Html.decimal(judged))
+        .append(" workloads failed</strong>\n<ul>\n");
+    for (JsonNode w : failed.subList(0, Math.min(10, failed.size()))) {
+      h.append("<li>").append(value(w.path("vm"))).append(": ").append(value(w.path("workload")))
+          .append(": ").append("not-started".equals(w.path("state").asText()) ? "did not start"
+              : "criteria not met").append("</li>\n");
     }
-    if (!others.isEmpty()) {
-      h.append("<table id=\"other-workloads\">\n<thead><tr><th>VM</th><th>Workload</th><th>Kind</th>")
-          .append("<th>Result</th><th>Details</th></tr></thead>\n<tbody>\n");
-      int shown = 0;
-      for (JsonNode w : others) {
-        if (shown >= MAX_ROWS && failedClass(w).isEmpty()) {
-          continue;
-        }
-        shown++;
-        h.append("<tr").append(failedClass(w)).append('>');
-        td(h, w.path("vm"));
-        td(h, w.path("workload"));
-        td(h, w.path("kind"));
-        h.append("<td>").append(result(w.path("success"))).append("</td><td>")
-            .append(details(w, PING_FIELDS)).append("</td></tr>\n");
+    h.append("</ul>\n</section>\n");
+    omitted(h, failed.size() - Math.min(10, failed.size()), "failed workloads");
+  }
+
+  /**
+   * Each judged workload's criteria, one row per expectation with what was measured; a workload
+   * that did not start is a row of its own. Failed rows are always shown.
+   */
+  private static void criteria(StringBuilder h, JsonNode workloads) {
+    List<String[]> rows = new ArrayList<>(); // vm, workload, boot, expectation, measured, result, failed?
+    for (JsonNode w : workloads) {
+      if (!w.path("success").isBoolean()) {
+        continue; // not judged (a boot a crash ended)
       }
-      h.append("</tbody>\n</table>\n");
-      omitted(h, others.size() - shown, "workloads");
+      String[] head = {value(w.path("vm")), value(w.path("workload")), value(w.path("boot"))};
+      if ("not-started".equals(w.path("state").asText())) {
+        rows.add(row(head, "it starts", "did not start" + (w.path("reason").isTextual()
+            ? " (" + esc(w.path("reason").asText()) + ")" : ""), false));
+        continue;
+      }
+      JsonNode list = w.path("expectations");
+      if (!list.isArray() || list.size() == 0) {
+        rows.add(row(head, w.path("note").isTextual() ? esc(w.path("note").asText()) : "it starts",
+            value(w.path("state")), w.path("success").asBoolean()));
+      }
+      for (JsonNode e : list) {
+        String measured = e.path("value").isNumber() ? Html.number(e.path("value"))
+            + esc(e.path("unit").asText("")) : NONE;
+        rows.add(row(head, esc(e.path("expect").asText()) + (e.path("default").asBoolean(false)
+            ? " <span class=\"muted small\">(default)</span>" : ""), measured, e.path("pass").asBoolean()));
+      }
     }
+    if (rows.isEmpty()) {
+      return;
+    }
+    h.append("<section>\n<h2>Pass criteria</h2>\n<table id=\"criteria\">\n<thead><tr><th>VM</th>")
+        .append("<th>Workload</th><th class=\"num\">Boot</th><th>Expectation</th>")
+        .append("<th class=\"num\">Measured</th><th>Result</th></tr></thead>\n<tbody>\n");
+    int shown = 0;
+    for (String[] r : rows) {
+      boolean bad = r[6] != null;
+      if (shown >= MAX_ROWS && !bad) {
+        continue;
+      }
+      shown++;
+      h.append(bad ? "<tr class=\"failed\">" : "<tr>").append("<td>").append(r[0]).append("</td><td>")
+          .append(r[1]).append("</td><td class=\"num\">").append(r[2]).append("</td><td>").append(r[3])
+          .append("</td><td class=\"num\">").append(r[4]).append("</td><td>").append(r[5])
+          .append("</td></tr>\n");
+    }
+    h.append("</tbody>\n</table>\n");
+    omitted(h, rows.size() - shown, "expectations");
     h.append("</section>\n");
   }
 
-  private static String failedClass(JsonNode w) {
-    return w.path("success").isBoolean() && !w.path("success").booleanValue() ? " class=\"failed\"" : "";
-  }
-
-  private static String result(JsonNode success) {
-    if (!success.isBoolean()) {
-      return NONE;
-    }
-    return success.booleanValue()
-        ? "<span class=\"badge ok\">ok</span>" : "<span class=\"badge bad\">failed</span>";
+  private static String[] row(String[] head, String expectation, String measured, boolean pass) {
+    return new String[] {head[0], head[1], head[2], expectation, measured,
+        pass ? "<span class=\"badge ok\">pass</span>" : "<span class=\"badge bad\">fail</span>",
+        pass ? null : "failed"};
   }
 
   /** Fields beyond the known ones, as key path = value pairs. */
@@ -444,6 +480,9 @@ public final class ReportWriter {
       h.append("<p class=\"empty\">no data</p>\n</section>\n");
       return;
     }
+    // a VM has some 150 counters, most of them 0: listed, 200 VMs made megabytes of zeros
+    h.append("<p class=\"muted small\">Counters that are zero are left out, and so are the VMs' ")
+        .append("workloads (see Workloads); results.json has them all.</p>\n");
     int position = 0;
     for (JsonNode vm : vms) {
       if (position == MAX_ROWS) {
@@ -456,6 +495,10 @@ public final class ReportWriter {
           .append("<table class=\"counters\"><tbody>\n");
       Map<String, JsonNode> counters = KeyPaths.flatten(vm);
       counters.remove("vm");
+      counters.keySet().removeIf(k -> k.startsWith("guest.workloads"));
+      int zeros = counters.size();
+      counters.values().removeIf(v -> v.isNumber() && v.doubleValue() == 0);
+      zeros -= counters.size();
       if (counters.isEmpty()) {
         h.append("<tr><td class=\"empty\">no counters</td></tr>\n");
       }
@@ -463,16 +506,21 @@ public final class ReportWriter {
         h.append("<tr><th>").append(esc(c.getKey())).append("</th><td class=\"num\">")
             .append(value(c.getValue())).append("</td></tr>\n");
       }
-      h.append("</tbody></table>\n</details>\n");
+      h.append("</tbody></table>\n");
+      if (zeros > 0) {
+        h.append("<p class=\"muted small zeros\">").append(Html.count(zeros))
+            .append(zeros == 1 ? " counter" : " counters").append(" at zero</p>\n");
+      }
+      h.append("</details>\n");
     }
     h.append("</section>\n");
   }
 
   private static void td(StringBuilder h, JsonNode v) {
-    h.append("<td>").append(value(v)).append("</td>");
+    Cells.td(h, v);
   }
 
   private static void num(StringBuilder h, JsonNode v) {
-    h.append("<td class=\"num\">").append(value(v)).append("</td>");
+    Cells.num(h, v);
   }
 }

@@ -43,28 +43,96 @@
   }
 
   var css = getComputedStyle(document.documentElement);
-  function faultColour(f, position) {
-    var index = typeof f.index === 'number' ? f.index : position;
+  function faultColour(index) {
     var c = css.getPropertyValue('--fault-' + (((index % 8) + 8) % 8)).trim();
     return c || '#e8590c';
   }
 
-  // Drawn under the series (drawClear runs before axes and paths): one band per activation.
-  function shadeFaults(u) {
-    if (!faults.length) { return; }
-    var ctx = u.ctx, b = u.bbox;
+  // Fault activations as bars in lanes above the plot, so overlapping faults stay apart (shaded
+  // bands over the plot blended into one grey). A configured fault keeps one lane for all its
+  // activations; it takes the first lane where none of them overlaps another fault's. Past
+  // MAX_LANES, faults share the last lane (the legend and the faults table list them all).
+  var LANE = 13, LANE_GAP = 2, LANES_BELOW = 5, MAX_LANES = 8;
+  var groups = [];
+  faults.forEach(function (f, position) {
+    var index = typeof f.index === 'number' ? f.index : position;
+    var g = null;
+    groups.forEach(function (x) { if (x.index === index) { g = x; } });
+    if (!g) {
+      g = { index: index, colour: faultColour(index), spans: [],
+        label: String(f.kind || 'fault') + (f.target ? ' \u2192 ' + f.target : '') };
+      groups.push(g);
+    }
+    g.spans.push([f.start, num(f.end) === null ? xEnd : Math.max(f.end, f.start)]);
+  });
+  function overlaps(a, b) {
+    return a.some(function (p) { return b.some(function (q) { return p[0] < q[1] && q[0] < p[1]; }); });
+  }
+  var lanes = [];
+  groups.forEach(function (g) {
+    var l = 0;
+    while (l < lanes.length && l < MAX_LANES - 1 && overlaps(lanes[l], g.spans)) { l++; }
+    if (l === lanes.length) { lanes.push([]); }
+    lanes[l] = lanes[l].concat(g.spans);
+    g.lane = l;
+  });
+  var lanesHeight = lanes.length ? lanes.length * (LANE + LANE_GAP) + LANES_BELOW : 0;
+
+  function xPixels(u, span) {
+    var b = u.bbox;
+    var x0 = Math.max(u.valToPos(span[0], 'x', true), b.left);
+    var x1 = Math.min(u.valToPos(span[1], 'x', true), b.left + b.width);
+    return x1 >= x0 ? [x0, Math.max(x1 - x0, 2 * devicePixelRatio)] : null;
+  }
+
+  // dashed lines where activations start and end, drawn last: drawn first, the gridlines covered
+  // those on whole seconds
+  function faultEdges(u) {
+    var ctx = u.ctx, b = u.bbox, dpr = devicePixelRatio;
     ctx.save();
-    faults.forEach(function (f, position) {
-      var end = num(f.end) === null ? xEnd : f.end;
-      var x0 = Math.max(u.valToPos(f.start, 'x', true), b.left);
-      var x1 = Math.min(u.valToPos(end, 'x', true), b.left + b.width);
-      if (!(x1 >= x0)) { return; }
-      var w = Math.max(x1 - x0, 2);
-      ctx.fillStyle = faultColour(f, position);
-      ctx.globalAlpha = 0.13;
-      ctx.fillRect(x0, b.top, w, b.height);
-      ctx.globalAlpha = 0.55;
-      ctx.fillRect(x0, b.top, Math.max(1, devicePixelRatio), b.height);
+    ctx.lineWidth = dpr;
+    ctx.setLineDash([4 * dpr, 3 * dpr]);
+    ctx.globalAlpha = 0.8;
+    groups.forEach(function (g) {
+      ctx.strokeStyle = g.colour;
+      g.spans.forEach(function (span) {
+        var px = xPixels(u, span);
+        if (!px) { return; }
+        [px[0], px[0] + px[1]].forEach(function (x) {
+          ctx.beginPath();
+          ctx.moveTo(Math.round(x) + 0.5, b.top);
+          ctx.lineTo(Math.round(x) + 0.5, b.top + b.height);
+          ctx.stroke();
+        });
+      });
+    });
+    ctx.restore();
+  }
+
+  // in the room the padding leaves above the plot: one bar per activation, labelled where it fits
+  function faultLanes(u) {
+    var ctx = u.ctx, b = u.bbox, dpr = devicePixelRatio;
+    var top = b.top - lanesHeight * dpr;
+    ctx.save();
+    ctx.font = '600 ' + Math.round(10 * dpr) + 'px system-ui, sans-serif';
+    ctx.textBaseline = 'middle';
+    groups.forEach(function (g) {
+      var y = top + g.lane * (LANE + LANE_GAP) * dpr, h = LANE * dpr;
+      g.spans.forEach(function (span) {
+        var px = xPixels(u, span);
+        if (!px) { return; }
+        ctx.fillStyle = g.colour;
+        ctx.fillRect(px[0], y, px[1], h);
+        if (px[1] > 24 * dpr) {
+          ctx.save();
+          ctx.beginPath();
+          ctx.rect(px[0], y, px[1], h);
+          ctx.clip();
+          ctx.fillStyle = '#fff';
+          ctx.fillText(g.label, px[0] + 4 * dpr, y + h / 2);
+          ctx.restore();
+        }
+      });
     });
     ctx.restore();
   }
@@ -91,16 +159,28 @@
     }
     var opts = {
       width: Math.max(el.clientWidth, 300),
-      height: 240,
+      height: 240 + lanesHeight,
+      padding: [lanesHeight ? lanesHeight + 8 : null, null, null, null],
       scales: Object.assign({
         x: { time: false, range: function (u, min, max) { return [0, Math.max(xEnd, max, 1)]; } }
       }, scales || {}),
       series: [{ label: 'second' }].concat(seriesOpts),
       axes: [{ label: 'seconds since start', stroke: '#65758b', grid: { stroke: '#eef1f5' } }].concat(axes),
       cursor: { drag: { x: true, y: false } },
-      hooks: { drawClear: [shadeFaults], draw: [markDrawn(id)] }
+      hooks: { draw: [faultEdges, faultLanes, describe(el), markDrawn(id)] }
     };
+    el.dataset.faultLanes = String(lanes.length);
     charts.push({ el: el, plot: new uPlot(opts, [xs].concat(cols), el) });
+  }
+
+  // what the y axis spans, for headless checks: "log" or "linear", and its range
+  function describe(el) {
+    return function (u) {
+      var y = u.scales[u.series[1].scale || 'y'];
+      el.dataset.yScale = y.distr === 3 ? 'log' : 'linear';
+      el.dataset.yMin = String(y.min);
+      el.dataset.yMax = String(y.max);
+    };
   }
 
   function axis(label, extra) {
@@ -128,19 +208,40 @@
      axis('loss %', { scale: '%', side: 1, grid: { show: false } })],
     { drops: { range: fromZero }, '%': { range: fromZero } });
 
+  // RTTs on a log axis: the first second's replies wait for ARP and a cold JIT (seconds, where
+  // the steady state is a fraction of a millisecond); linear, that spike flattened the rest to 0.
+  // A log axis has no 0: a reply faster than busybox's resolution (1 us) is drawn at 1 us.
+  var RTT_FLOOR = 0.001;
+  function positive(values) {
+    return column(values).map(function (v) { return v === null ? null : Math.max(v, RTT_FLOOR); });
+  }
+  // the 1-2-5 step at or below (dir -1) or at or above (dir 1) v, for round gridline labels
+  function step125(v, dir) {
+    var e = Math.floor(Math.log10(v)), p = Math.pow(10, e), m = v / p;
+    var steps = dir < 0 ? [5, 2, 1] : [1, 2, 5, 10];
+    for (var i = 0; i < steps.length; i++) {
+      if (dir < 0 ? m >= steps[i] - 1e-9 : m <= steps[i] + 1e-9) { return steps[i] * p; }
+    }
+    return p;
+  }
+  function logRange(u, min, max) {
+    if (!(min > 0) || !(max > 0)) { return [RTT_FLOOR, 1]; }
+    return [step125(min / 1.25, -1), step125(max * 1.25, 1)];
+  }
+
   chart('chart-rtt',
     [{ label: 'p50 ms', stroke: '#1b7f3b', width: 2, spanGaps: false },
-     { label: 'p99 ms', stroke: '#e8590c', width: 2, spanGaps: false },
+     { label: 'p99 ms', stroke: '#1f2933', width: 2, spanGaps: false },
      { label: 'max ms', stroke: '#9aa5b1', width: 1, dash: [4, 4], spanGaps: false }],
-    [column(rtt.p50), column(rtt.p99), column(rtt.max)],
-    [axis('ms'), spacer],
-    { y: { range: fromZero } });
+    [positive(rtt.p50), positive(rtt.p99), positive(rtt.max)],
+    [axis('ms (log)', { grid: { stroke: '#f1f3f6' } }), spacer],
+    { y: { distr: 3, log: 10, range: logRange } });
 
   var pending = 0;
   window.addEventListener('resize', function () {
     cancelAnimationFrame(pending);
     pending = requestAnimationFrame(function () {
-      charts.forEach(function (c) { c.plot.setSize({ width: Math.max(c.el.clientWidth, 300), height: 240 }); });
+      charts.forEach(function (c) { c.plot.setSize({ width: Math.max(c.el.clientWidth, 300), height: 240 + lanesHeight }); });
     });
   });
 })();

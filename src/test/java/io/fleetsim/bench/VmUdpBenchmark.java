@@ -14,7 +14,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * Not a test: UDP datagrams per second between two simulated VMs in this JVM. VM a runs
- * {@code udp-send 10.0.0.2:5001 rate=R size=S duration=D}, VM b {@code udp-sink 5001}. The rate
+ * {@code udp-send 10.0.0.2:5001 rate=R/s size=SB duration=D}, VM b {@code udp-sink 5001}. The rate
  * defaults to 10,000,000/s, far above what the link carries: udp-send then waits for the
  * stack's back-pressure (ring full) instead of dropping, so the figure is what the whole path
  * (guest, e1000, netdev, TCP, and back up) sustains. Link ({@code --link}): {@code tcp} (b
@@ -97,7 +97,7 @@ public final class VmUdpBenchmark {
       ActorRef<Vm.Command> b = bench.start("b", BenchVms.mac(2), atB,
           bench.guest("10.0.0.2/24", "udp-sink " + SINK_PORT), consoleB);
       bench.awaitReady("b");
-      String send = "udp-send 10.0.0.2:" + SINK_PORT + " rate=" + rate + " size=" + size
+      String send = "udp-send 10.0.0.2:" + SINK_PORT + " rate=" + rate + "/s size=" + size + "B"
           + " duration=" + duration.toMillis() + "ms";
       ActorRef<Vm.Command> a = bench.start("a", BenchVms.mac(1), atA,
           bench.guest("10.0.0.1/24", send), consoleA);

@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.fleetsim.fault.LossFault;
+import io.fleetsim.guest.workload.PingWorkload;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -28,5 +35,35 @@ class ExamplesTest {
         throw new AssertionError(file + ": " + ex.getMessage());
       }
     }
+  }
+
+  /** Its comments (and README): each VM pings its neighbour; 1% loss on half of them for 20 s. */
+  @Test
+  void fleet1000PingsNeighboursWithLossOnHalf() throws Exception {
+    Experiment e = ExperimentLoader.load(Path.of("examples/fleet-1000.conf"));
+    assertEquals(1000, e.vmCount());
+    Set<String> targets = new HashSet<>();
+    for (Experiment.Fleet fleet : e.fleets().values()) {
+      assertEquals(new Experiment.ToNetwork("dc"), fleet.attachment());
+      List<Experiment.Vm> vms = fleet.vms();
+      for (int i = 0; i < vms.size(); i++) {
+        Experiment.Vm vm = vms.get(i);
+        Experiment.Vm next = vms.get((i + 1) % vms.size());
+        assertEquals(List.of(new PingWorkload(next.ip().get().address(), OptionalLong.of(55),
+            Duration.ofSeconds(1), PingWorkload.DEFAULT_SIZE)), vm.workloads(), vm.name());
+        targets.add(next.ip().get().address().toString());
+      }
+    }
+    assertEquals(1000, targets.size(), "every VM is pinged by one other");
+    // the address ranges its comments give
+    assertEquals("10.1.1.244", e.fleets().get("steady").vms().get(499).ip().get().address().toString());
+    assertEquals("10.1.1.245", e.fleets().get("lossy").vms().get(0).ip().get().address().toString());
+    assertEquals("10.1.3.232", e.fleets().get("lossy").vms().get(499).ip().get().address().toString());
+    assertEquals(1, e.faults().size());
+    Experiment.Fault loss = e.faults().get(0);
+    assertEquals(LossFault.random(0.01), loss.fault());
+    assertEquals(Duration.ofSeconds(20), loss.at());
+    assertEquals(Optional.of(Duration.ofSeconds(20)), loss.duration());
+    assertEquals(500, e.fleets().get(loss.target().get()).vms().size(), "half of the VMs");
   }
 }

@@ -126,7 +126,8 @@ class ExperimentLoaderTest {
         + " { at = 1s, every = banana, kind = loss, target = lan, probability = 0.1 } ]\n");
     assertEquals(3, errors.size(), errors.toString());
     assertEquals("faults[0].at", errors.get(0).path());
-    assertEquals("faults[1].for", errors.get(1).path());
+    assertEquals("faults[1]", errors.get(1).path());
+    assertTrue(errors.get(1).message().contains("at 10s + for 15s ends at 25s"), errors.get(1).message());
     assertEquals("faults[2].every", errors.get(2).path());
   }
 

@@ -54,9 +54,10 @@ class FaultValidationTest {
         "{ at = 1s, kind = corrupt, target = web-2, probability = 0.5 }",
         "{ at = 1s, kind = rate, target = web-2, rate = 10Mbit }",
         "{ at = 1s, kind = restart, target = pinger }",
-        "{ at = 1s, kind = resume, target = web }");
+        "{ at = 1s, kind = resume, target = web }",
+        "{ at = 0s, kind = pause, target = web }");
     List<Experiment.Fault> f = e.faults();
-    assertEquals(9, f.size());
+    assertEquals(10, f.size());
     assertEquals(new LatencyFault(Duration.ofMillis(50), Duration.ZERO,
         LatencyFault.Distribution.NORMAL), f.get(0).fault());
     assertEquals(Direction.IN, f.get(0).direction());
@@ -96,7 +97,7 @@ class FaultValidationTest {
         "{ at = 1s, kind = reorder, target = web-1, probability = 0.1, gap = 0s }",
         "{ at = 1s, kind = corrupt, target = web-1, probability = 0.1, bits = 0 }",
         "{ at = 1s, kind = rate, target = web-1, rate = fast }",
-        "{ at = 1s, kind = rate, target = web-1, rate = 1Mbit, queue = 0 }",
+        "{ at = 1s, kind = rate, target = web-1, rate = 1Mbit, queue = 0B }",
         "{ at = 1s, kind = latency, target = web-1, delay = 1ms, direction = sideways }"));
     Map<String, String> expected = new java.util.LinkedHashMap<>();
     expected.put("faults[0].jitter", "-1ms");

@@ -179,7 +179,12 @@ class FaultStageTest {
     assertEquals(10_000_000, RateLimitFault.parseRate("rate", "10Mbit"));
     assertEquals(1_500_000_000, RateLimitFault.parseRate("rate", "1.5 Gbit"));
     assertEquals(64_000, RateLimitFault.parseRate("rate", "64kbps"));
-    assertEquals(1200, RateLimitFault.parseRate("rate", "1200"));
+    assertEquals(1200, RateLimitFault.parseRate("rate", "1200bit"));
+    // a bare number could mean bits, bytes or packets: the unit is required
+    assertEquals("1200 has no unit; write it with one, e.g. 1200bit or 1200kbit (bits per second)",
+        assertThrows(FaultParameterException.class, () -> RateLimitFault.parseRate("rate", "1200"))
+            .getMessage());
+    assertThrows(FaultParameterException.class, () -> RateLimitFault.parseRate("rate", "10M"));
     FaultParameterException e = assertThrows(FaultParameterException.class,
         () -> RateLimitFault.parseRate("rate", "10 MB/s"));
     assertEquals("rate", e.key());

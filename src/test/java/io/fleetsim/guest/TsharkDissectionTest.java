@@ -48,11 +48,11 @@ class TsharkDissectionTest {
     TestHost[] p = TestHost.pair(clock);
     p[0].link.sent().clear();
     p[1].link.sent().clear();
-    CompletableFuture<?> ping = Workloads.parse("ping 10.0.0.2 count=1 size=1472")
+    CompletableFuture<?> ping = Workloads.parse("ping 10.0.0.2 count=1 size=1472B")
         .start(p[0].stack).result().toCompletableFuture();
     assertTrue(clock.runUntil(ping::isDone, 60_000_000_000L));
     Workloads.parse("echo 7").start(p[1].stack);
-    CompletableFuture<?> send = Workloads.parse("udp-send 10.0.0.2:7 count=1 size=1472")
+    CompletableFuture<?> send = Workloads.parse("udp-send 10.0.0.2:7 count=1 size=1472B")
         .start(p[0].stack).result().toCompletableFuture();
     assertTrue(clock.runUntil(send::isDone, 60_000_000_000L));
     clock.runForMillis(10);

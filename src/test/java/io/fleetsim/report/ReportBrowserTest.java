@@ -100,6 +100,107 @@ public class ReportBrowserTest {
     }
   }
 
+  @Test
+  void overlappingFaultsEachKeepTheirOwnColour() throws Exception {
+    // lossy-wan: three faults on site-a for the whole run, a link-down inside them
+    Path wan = dir.resolve("wan.html");
+    ReportWriter.write(ReportFixture.wan(), wan);
+    Path png = dir.resolve("wan.png");
+    Chromium.screenshot(wan, png);
+    BufferedImage image = ImageIO.read(png.toFile());
+    List<Integer> colours = faultColours();
+    for (int f = 0; f < 4; f++) {
+      int pixels = 0;
+      for (int y = 0; y < image.getHeight(); y++) {
+        for (int x = 0; x < image.getWidth(); x++) {
+          pixels += near(image.getRGB(x, y), colours.get(f)) ? 1 : 0;
+        }
+      }
+      // bars 13 px high over the run (the link-down over 5 of 45 s), in three charts; shaded
+      // bands over each other blend into colours none of the faults has
+      assertTrue(pixels > 1000, "fault " + f + " drawn in its colour: " + pixels + " pixels");
+    }
+    Element body = Jsoup.parse(Chromium.dumpDom(wan).stdout()).body();
+    for (Element chart : body.select(".chart")) {
+      assertEquals("4", chart.attr("data-fault-lanes"), "a lane per overlapping fault: " + chart.id());
+    }
+  }
+
+  /** The --fault-N colours of report.css, in order. */
+  private static List<Integer> faultColours() throws IOException {
+    String css;
+    try (java.io.InputStream in = ReportBrowserTest.class.getResourceAsStream("/io/fleetsim/report/report.css")) {
+      css = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("--fault-(\\d+): #([0-9a-f]{6});").matcher(css);
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    while (m.find()) {
+      assertEquals(out.size(), Integer.parseInt(m.group(1)));
+      out.add(Integer.parseInt(m.group(2), 16));
+    }
+    assertEquals(ReportWriter.FAULT_COLOURS, out.size());
+    return out;
+  }
+
+  @Test
+  void theRttAxisKeepsTheSteadyStateReadableUnderTheFirstSecondsSpike() throws Exception {
+    Element rtt = Jsoup.parse(Chromium.dumpDom(report).stdout()).body().getElementById("chart-rtt");
+    assertNotNull(rtt);
+    boolean log = rtt.attr("data-y-scale").equals("log");
+    double min = Double.parseDouble(rtt.attr("data-y-min"));
+    double max = Double.parseDouble(rtt.attr("data-y-max"));
+    // where a value is drawn, as a share of the plot's height from its bottom
+    java.util.function.DoubleUnaryOperator height = v -> log
+        ? (Math.log(v) - Math.log(min)) / (Math.log(max) - Math.log(min)) : (v - min) / (max - min);
+    assertTrue(max >= ReportFixture.SPIKE_MS, "the spike is drawn, not cut off: axis up to " + max);
+    double steady = height.applyAsDouble(ReportFixture.STEADY_P99_MS);
+    double fault = height.applyAsDouble(ReportFixture.FAULT_P99_MS);
+    assertTrue(steady > 0.1, "steady state above the floor: at " + steady + " of the height");
+    assertTrue(fault - steady > 0.25, "the fault's delay stands out of the steady state: " + steady + " -> " + fault);
+  }
+
+  /**
+   * Marks every cell of the Workloads tables with how many lines its text takes, once laid out:
+   * {@code data-lines} on each {@code td}, from the line boxes of its text.
+   */
+  private static final String LINE_PROBE = """
+      <script>(function () {
+        var section = [].filter.call(document.querySelectorAll('section'), function (s) {
+          var h = s.querySelector('h2'); return h && h.textContent === 'Workloads'; })[0];
+        section.querySelectorAll('tbody td').forEach(function (td) {
+          var tops = [], walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT), t;
+          while ((t = walk.nextNode())) {
+            var r = document.createRange(); r.selectNodeContents(t);
+            [].forEach.call(r.getClientRects(), function (c) { if (c.width > 0) { tops.push(c.top); } });
+          }
+          tops.sort(function (a, b) { return a - b; });
+          var lines = tops.length ? 1 : 0;
+          for (var i = 1; i < tops.length; i++) { if (tops[i] - tops[i - 1] > 8) { lines++; } }
+          td.dataset.lines = String(lines);
+        });
+      })();</script>
+      """;
+
+  @Test
+  void workloadCellsBreakOnlyBetweenWords() throws Exception {
+    String html = ReportWriter.render(ReportFixture.wan());
+    int end = html.lastIndexOf("</body>");
+    Path probed = dir.resolve("wan-probed.html");
+    Files.writeString(probed, html.substring(0, end) + LINE_PROBE + html.substring(end));
+    Element body = Jsoup.parse(Chromium.dumpDom(probed).stdout()).body();
+    assertEquals("", body.attr("data-errors"), "page errors");
+    org.jsoup.select.Elements cells = body.select("td[data-lines]");
+    assertTrue(cells.size() >= 12, "cells measured: " + cells.size());
+    for (Element td : cells) {
+      if (td.selectFirst("details") != null) {
+        continue; // a list of senders, collapsed
+      }
+      int words = td.text().isBlank() ? 0 : td.text().trim().split("\\s+").length;
+      assertTrue(Integer.parseInt(td.attr("data-lines")) <= words,
+          "'" + td.text() + "' takes " + td.attr("data-lines") + " lines for " + words + " words");
+    }
+  }
+
   /** A screenshot of the page is not blank and shows the throughput chart's line. */
   public static void assertScreenshotShowsCharts(Path report, Path png) throws Exception {
     Chromium.Run run = Chromium.screenshot(report, png);

@@ -125,7 +125,109 @@ class ReportWriterTest {
     Elements vms = doc.select("details.vm");
     assertEquals(2, vms.size());
     List<String> keys = vms.get(0).select("th").eachText();
-    assertEquals(List.of("nic.framesIn", "nic.framesOut", "nic.drops.rxOverrun", "queues[0]", "queues[1]"), keys);
+    // nic.drops.rxOverrun is 0: left out, and counted
+    assertEquals(List.of("nic.framesIn", "nic.framesOut", "queues[0]", "queues[1]"), keys);
+    assertEquals("1 counter at zero", vms.get(0).selectFirst("p.zeros").text());
+  }
+
+  @Test
+  void eachWorkloadKindHasColumnsInHumanUnits() {
+    Document doc = Jsoup.parse(ReportWriter.render(ReportFixture.wan()));
+    Element send = doc.selectFirst("table#udp-send");
+    assertNotNull(send, "a udp-send table");
+    assertEquals(List.of("VM", "Workload", "Result", "To", "Sent", "Refused", "Delayed", "Time", "Rate"),
+        send.select("thead th").eachText());
+    assertEquals(List.of("site-a-1", "udp-send 192.168.10.4:5001 rate=300 size=1200 duration=40s", "ok",
+        "192.168.10.4:5001", "11,867", "0", "1", "40.0 s", "296.7/s"), send.selectFirst("tbody tr").children().eachText());
+
+    Element sink = doc.selectFirst("table#udp-sink");
+    assertNotNull(sink, "a udp-sink table");
+    Element row = sink.selectFirst("tbody tr");
+    assertTrue(row.hasClass("failed"));
+    assertEquals(List.of("server", "udp-sink 5001", "failed", "5001", "20,209", "23.1 MiB", "3,529", "14.866 %", "0",
+        "2", "0"), row.children().subList(0, 11).stream().map(Element::text).toList());
+    Element senders = row.child(11).selectFirst("details");
+    assertNotNull(senders, "senders listed per sender");
+    assertEquals("2 senders", senders.selectFirst("summary").text());
+    assertEquals(List.of("192.168.10.1:49152 10,100 received, 1,767 lost (14.89 %)",
+        "192.168.10.2:49152 10,109 received, 1,762 lost (14.843 %), 2 out of order"), senders.select("li").eachText());
+
+    Element echo = doc.selectFirst("table#echo");
+    assertNotNull(echo, "an echo table");
+    assertEquals(List.of("gateway", "echo 7", "ok", "7", "120", "7.5 KiB", "0"),
+        echo.selectFirst("tbody tr").children().eachText());
+
+    // no results.json key paths anywhere in the workload tables
+    String workloads = doc.select("section:has(h2:containsOwn(Workloads))").text();
+    for (String raw : List.of("result.", "elapsedNanos", "achievedRate", "senders[", "highestSequence")) {
+      assertFalse(workloads.contains(raw), raw + " in: " + workloads);
+    }
+  }
+
+  @Test
+  void theSeedIsWrittenAsAnIdentifier() {
+    Document doc = Jsoup.parse(ReportWriter.render(ReportFixture.wan()));
+    assertEquals("2026", meta(doc, "Seed"));
+  }
+
+  @Test
+  void heapPerVmIsAFigureOrUnknownNeverNegative() {
+    com.fasterxml.jackson.databind.node.ObjectNode r = ReportFixture.wan();
+    // results.json of a run that measured the heap shrinking while the VMs booted
+    assertEquals("unknown", meta(Jsoup.parse(ReportWriter.render(r)), "Heap per VM"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) r.get("host")).putNull("heapPerVmBytes");
+    assertEquals("unknown", meta(Jsoup.parse(ReportWriter.render(r)), "Heap per VM"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) r.get("host")).put("heapPerVmBytes", 3208996);
+    assertEquals("3.1 MiB", meta(Jsoup.parse(ReportWriter.render(r)), "Heap per VM"));
+  }
+
+  /** The header's value for {@code label}; fails when the header has none. */
+  private static String meta(Document doc, String label) {
+    for (Element div : doc.select("dl.meta > div")) {
+      if (div.selectFirst("dt").text().equals(label)) {
+        return div.selectFirst("dd").text();
+      }
+    }
+    throw new AssertionError("no " + label + " in the header: " + doc.select("dl.meta").text());
+  }
+
+  @Test
+  void aFleetSummaryComesBeforeThePerVmAndPerLinkDetail() {
+    String html = ReportWriter.render(ReportFixture.bigFleet(500));
+    Document doc = Jsoup.parse(html);
+    Element table = doc.selectFirst("table#fleet-summary");
+    assertNotNull(table, "a per-fleet summary");
+    Elements rows = table.select("tbody tr");
+    assertEquals(2, rows.size());
+    // 500 pingers: 27,500 pings, 50 of them answered 50 times of 55; RTT over all replies
+    assertEquals(List.of("node", "500", "500 done", "500 ok", "27,500", "27,250", "0.909 %", "1.439", "4.351",
+        "217.471", "1680.383", "28,000", "27,500", "1,000"), rows.get(0).children().eachText());
+    assertEquals(List.of("peer", "500", "\u2014", "\u2014", "\u2014", "\u2014", "\u2014", "\u2014", "\u2014",
+        "\u2014", "\u2014", "28,000", "28,500", "0"), rows.get(1).children().eachText());
+    int summary = html.indexOf("id=\"fleet-summary\"");
+    assertTrue(summary < html.indexOf("id=\"pings\""), "before the workload rows");
+    assertTrue(summary < html.indexOf("id=\"links\""), "before the link rows");
+    assertTrue(summary < html.indexOf("class=\"vm\""), "before the VM counters");
+  }
+
+  @Test
+  void aFailedWorkloadMarksItsFleet() {
+    com.fasterxml.jackson.databind.node.ObjectNode r = ReportFixture.bigFleet(3);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) r.get("workloads").get(1)).put("success", false);
+    Element node = Jsoup.parse(ReportWriter.render(r)).selectFirst("table#fleet-summary tbody tr");
+    assertTrue(node.hasClass("failed"), node.outerHtml());
+    assertEquals("2 ok 1 failed", node.child(3).text());
+  }
+
+  @Test
+  void aThousandVmReportStaysSmall() {
+    String html = ReportWriter.render(ReportFixture.bigFleet(500));
+    // 1,000 VMs of 130 counters each made 2 MB of zeros at 200 VMs shown
+    assertTrue(html.length() < 1_000_000, "report of " + html.length() + " characters");
+    Element first = Jsoup.parse(html).selectFirst("details.vm");
+    assertTrue(first.select("th").eachText().contains("nics[0].e1000.COUNTER7"));
+    assertFalse(first.select("th").eachText().contains("nics[0].e1000.COUNTER8"), "zero counters left out");
+    assertEquals("112 counters at zero", first.selectFirst("p.zeros").text());
   }
 
   @Test

@@ -173,7 +173,7 @@ class VmBackPressureTest {
   }
 
   private static String udpSend(int count) {
-    return "udp-send 10.0.0.1:5000 rate=" + (long) OFFERED + " size=" + SIZE + " count=" + count;
+    return "udp-send 10.0.0.1:5000 rate=" + (long) OFFERED + "/s size=" + SIZE + "B count=" + count;
   }
 
   /** Sum of the "drops" column of /proc/net/udp over the sockets bound to {@code group:port}. */

@@ -59,9 +59,14 @@ final class Conductor {
   // per running activation: what to undo at its end
   private final Map<Timeline.Activation, List<Runnable>> undo = new LinkedHashMap<>();
   private final Map<Timeline.Activation, Integer> activatedIndex = new LinkedHashMap<>();
+  // per running crash or pause: the VMs it still holds down (a restart, a resume takes one over)
+  private final Map<Timeline.Activation, Set<FleetVm>> crashes = new LinkedHashMap<>();
+  private final Map<Timeline.Activation, Set<FleetVm>> pauses = new LinkedHashMap<>();
   private final List<Timeline.Activation> timeline = new ArrayList<>();
   private long order;
   private long start;
+  private boolean over;
+  private double endOfRun = Double.MAX_VALUE;
 
   Conductor(Experiment experiment, Wiring wiring, ActorSystem<Void> system,
       ExperimentRun.Machine machine, ActorRef<VmEvent> events, PingRtts rtts,
@@ -145,14 +150,19 @@ final class Conductor {
       }
     }
     Duration ran = Duration.ofNanos(Math.min(System.nanoTime() - start, total));
+    endOfRun = ran.toNanos() / 1e9;
     if (early) {
       progress.say("stopped early at " + ran.toSeconds() + " s");
     }
     return new Record(samples, activated, ran);
   }
 
-  /** Takes every fault off (the end of the run): held frames go on, carriers come up, VMs run. */
+  /**
+   * Takes every fault off (the end of the run): held frames go on, carriers come up, paused VMs
+   * run. A crashed VM stays down: a fresh boot now would only add a boot that never ran.
+   */
   void removeAllFaults() {
+    over = true;
     for (Timeline.Activation a : new ArrayList<>(undo.keySet())) {
       end(a);
     }
@@ -192,6 +202,7 @@ final class Conductor {
   private void begin(Timeline.Activation a) {
     Experiment.Fault f = a.fault();
     List<Runnable> undoes = new ArrayList<>();
+    List<FleetVm> takenOver = new ArrayList<>(); // by a restart or resume, from a crash or pause
     Fault fault = f.fault();
     if (fault instanceof Fault.LinkFault link) {
       long seed = seed(a);
@@ -215,22 +226,26 @@ final class Conductor {
         undoes.add(() -> link.faults().remove(id));
       }
     } else if (fault instanceof Fault.Crash) {
-      for (FleetVm vm : vmsOf(targetName(f))) {
-        crash(vm);
-        undoes.add(() -> reboot(vm));
-      }
+      Set<FleetVm> down = new java.util.LinkedHashSet<>(vmsOf(targetName(f)));
+      down.forEach(this::crash);
+      crashes.put(a, down);
+      undoes.add(() -> down.forEach(this::reboot));
     } else if (fault instanceof Fault.Restart) {
       for (FleetVm vm : vmsOf(targetName(f))) {
         crash(vm);
         at(now() + SECOND / 5, () -> reboot(vm));
+        takenOver.add(vm);
       }
     } else if (fault instanceof Fault.Pause) {
-      for (FleetVm vm : vmsOf(targetName(f))) {
-        vm.pause();
-        undoes.add(vm::resume);
-      }
+      Set<FleetVm> held = new java.util.LinkedHashSet<>(vmsOf(targetName(f)));
+      held.forEach(FleetVm::pause);
+      pauses.put(a, held);
+      undoes.add(() -> held.forEach(FleetVm::resume));
     } else if (fault instanceof Fault.Resume) {
-      vmsOf(targetName(f)).forEach(FleetVm::resume);
+      for (FleetVm vm : vmsOf(targetName(f))) {
+        vm.resume();
+        takenOver.add(vm);
+      }
     } else if (fault instanceof Fault.Disconnect) {
       for (ExternalPort port : externalPortsOf(targetName(f))) {
         port.faults().disconnect();
@@ -247,9 +262,31 @@ final class Conductor {
     if (!undoes.isEmpty() || a.end().isPresent()) {
       undo.put(a, undoes);
     }
+    for (FleetVm vm : takenOver) {
+      takeOver(fault instanceof Fault.Restart ? crashes : pauses, vm, now);
+    }
+  }
+
+  /**
+   * A restart (resume) of {@code vm} at {@code now} ends what a running crash (pause) meant for
+   * it; one that no longer holds any VM ends then, in the timeline and the active count.
+   */
+  private void takeOver(Map<Timeline.Activation, Set<FleetVm>> holds, FleetVm vm, double now) {
+    for (Timeline.Activation a : new ArrayList<>(holds.keySet())) {
+      Set<FleetVm> held = holds.get(a);
+      if (held.remove(vm) && held.isEmpty()) {
+        end(a, now);
+      }
+    }
   }
 
   private void end(Timeline.Activation a) {
+    end(a, seconds());
+  }
+
+  private void end(Timeline.Activation a, double at) {
+    crashes.remove(a);
+    pauses.remove(a);
     List<Runnable> undoes = undo.remove(a);
     if (undoes == null) {
       return;
@@ -257,9 +294,11 @@ final class Conductor {
     undoes.forEach(Runnable::run);
     Integer i = activatedIndex.get(a);
     Activated was = activated.get(i);
+    // what is still on at the end ends with the run, not when it is taken off after the drain
+    double end = Math.min(at, endOfRun);
     activated.set(i, new Activated(was.index(), was.kind(), was.target(), was.description(),
-        was.start(), seconds()));
-    progress.say(String.format("%6.1f s  fault off: %s", seconds(), was.description()));
+        was.start(), end));
+    progress.say(String.format("%6.1f s  fault off: %s", at, was.description()));
   }
 
   private static String describe(Experiment.Fault f) {
@@ -292,7 +331,7 @@ final class Conductor {
   }
 
   private void reboot(FleetVm vm) {
-    if (vm.state() == FleetVm.State.CRASHED) {
+    if (vm.state() == FleetVm.State.CRASHED && !over) {
       vm.boot(system, machine.netdev(), machine.vm().nic(), events);
     }
   }

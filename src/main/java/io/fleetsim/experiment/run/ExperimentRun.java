@@ -49,7 +49,10 @@ public final class ExperimentRun {
   public record Tick(Duration elapsed, Duration total, long framesPerSecond, long dropsPerSecond,
       List<String> activeFaults, int vmsRunning, int vmCount) {}
 
-  /** Where the results went and whether every link's frames balanced. */
+  /**
+   * Where the results went, whether every link's frames balanced, and each workload that did not
+   * start or did not meet its criteria (one line each).
+   */
   public record Outcome(Path folder, boolean accountingOk, List<String> accountingErrors,
       List<String> failedWorkloads) {}
 
@@ -101,13 +104,13 @@ public final class ExperimentRun {
     long t0 = System.nanoTime();
     ConsoleLog consoleLog = new ConsoleLog(folder.resolve("console.log"), t0);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.<Void>empty(), "fleetsim", machine.actorConfig());
-    PingRtts rtts = new PingRtts();
+    PingRtts rtts = new PingRtts(experiment);
     Map<String, Object> host = new java.util.LinkedHashMap<>();
-    long heapBefore = usedHeapAfterGc();
+    java.util.OptionalLong heapBefore = HeapUse.afterGc();
     Wiring wiring = new Wiring(experiment, machine, system, folder, progress::say);
     try {
       wiring.build(vm -> line -> {
-        rtts.line(line);
+        rtts.line(vm, line);
         consoleLog.line(vm, line);
       });
       LinkedBlockingQueue<VmEvent> events = new LinkedBlockingQueue<>();
@@ -128,10 +131,11 @@ public final class ExperimentRun {
       startedUp = true;
       // what a fleet costs: start-up time, and heap per VM once booted (bench/fleet reports them)
       host.put("bootSeconds", (System.nanoTime() - t0) / 1e9);
-      long heapAfter = usedHeapAfterGc();
-      host.put("heapBeforeBytes", heapBefore);
-      host.put("heapAfterBootBytes", heapAfter);
-      host.put("heapPerVmBytes", wiring.vms.isEmpty() ? 0 : (heapAfter - heapBefore) / wiring.vms.size());
+      java.util.OptionalLong heapAfter = HeapUse.afterGc();
+      // null where unknown: no collection ran, or the heap shrank (see HeapUse)
+      host.put("heapBeforeBytes", HeapUse.orNull(heapBefore));
+      host.put("heapAfterBootBytes", HeapUse.orNull(heapAfter));
+      host.put("heapPerVmBytes", HeapUse.orNull(HeapUse.perVm(heapBefore, heapAfter, wiring.vms.size())));
       host.put("availableProcessors", Runtime.getRuntime().availableProcessors());
       Conductor.Record record = conductor.play();
       progress.say("stopping workloads, draining links");
@@ -139,10 +143,13 @@ public final class ExperimentRun {
       conductor.removeAllFaults();
       drain(wiring);
       Map<String, Map<String, Object>> reports = reports(wiring, system);
+      Map<String, List<FleetVm.Boot>> boots = new java.util.LinkedHashMap<>();
+      wiring.vms.values().forEach(vm -> boots.put(vm.name(), vm.boots(reports.get(vm.name()))));
       for (PcapWriter capture : wiring.captures) {
         capture.close();
       }
-      Results results = new Results(experiment, file, started, wiring, record, reports, host);
+      Results results = new Results(experiment, file, started, wiring, record, reports, boots, host,
+          rtts);
       Outcome outcome = results.write(folder);
       return outcome;
     } finally {
@@ -156,12 +163,6 @@ public final class ExperimentRun {
       consoleLog.close(); // after the VMs: the last lines they print are kept
       consoleLog.failure().ifPresent(why -> progress.say("warning: console.log: " + why));
     }
-  }
-
-  private static long usedHeapAfterGc() {
-    System.gc();
-    Runtime r = Runtime.getRuntime();
-    return r.totalMemory() - r.freeMemory();
   }
 
   /**

@@ -6,8 +6,12 @@ import io.fleetsim.nic.e1000.E1000Nic;
 import io.fleetsim.vm.Vm;
 import io.fleetsim.vm.VmEvent;
 import io.fleetsim.vm.VmSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -23,12 +27,22 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 final class FleetVm {
   enum State { RUNNING, PAUSED, CRASHED }
 
+  /**
+   * One life of the VM and its report: {@code crashed} when a crash ended it (the report is what
+   * it had at the crash), else the running VM's at the end of the run.
+   */
+  record Boot(int number, boolean crashed, Map<String, Object> report) {}
+
+  private static final java.time.Duration REPORT_TIMEOUT = java.time.Duration.ofSeconds(30);
+
   private final String name;
   private final String fleet;
   private final VmSpec spec;
   private final Supplier<GuestSystem> guest;
   private final NicTap tap;
   private final Consumer<String> console;
+  private final List<CompletableFuture<Map<String, Object>>> crashedBoots = new ArrayList<>();
+  private ActorSystem<?> system;
   private ActorRef<Vm.Command> ref;
   private int lives;
   private State state = State.CRASHED;
@@ -72,6 +86,7 @@ final class FleetVm {
   void boot(ActorSystem<?> system, NetdevSettings netdev, E1000Nic.Settings nic,
       ActorRef<VmEvent> events) {
     lives++;
+    this.system = system;
     ref = system.systemActorOf(Vm.create(spec, guest.get(), netdev, nic, console, events),
         "vm-" + name + "-" + lives, Props.empty());
     state = State.RUNNING;
@@ -82,6 +97,10 @@ final class FleetVm {
 
   void crash() {
     if (state != State.CRASHED) {
+      // asked just before the plug is pulled (one mailbox, in order): the workloads' tallies at
+      // the crash, which the next boot's fresh guest would otherwise replace
+      crashedBoots.add(AskPattern.ask(ref, Vm.GetReport::new, REPORT_TIMEOUT, system.scheduler())
+          .toCompletableFuture());
       ref.tell(Vm.Crash.INSTANCE);
       state = State.CRASHED;
     }
@@ -119,6 +138,30 @@ final class FleetVm {
       resume(); // a frozen guest cannot print its statistics
     }
     return AskPattern.ask(ref, Vm.Shutdown::new, timeout, system.scheduler());
+  }
+
+  /**
+   * Every boot, first to last: those a crash ended, then the running one with {@code current}
+   * (its report at the end of the run), unless the VM is crashed now.
+   */
+  List<Boot> boots(Map<String, Object> current) {
+    if (lives == 0) {
+      return List.of(new Boot(1, false, Map.of("vm", name))); // stopped before it booted
+    }
+    List<Boot> out = new ArrayList<>();
+    for (CompletableFuture<Map<String, Object>> ended : crashedBoots) {
+      Map<String, Object> report;
+      try {
+        report = ended.get(REPORT_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        report = Map.of("vm", name, "error", "no report at the crash: " + e);
+      }
+      out.add(new Boot(out.size() + 1, true, report));
+    }
+    if (state != State.CRASHED) {
+      out.add(new Boot(out.size() + 1, false, current));
+    }
+    return out;
   }
 
   /** The running VM's report; empty for a crashed one, or one never booted (a stop came first). */

@@ -1,5 +1,8 @@
 package io.fleetsim.experiment.run;
 
+import io.fleetsim.experiment.Experiment;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -7,17 +10,30 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Round-trip times of every ping reply in the experiment, read off the guests' busybox reply
- * lines ("64 bytes from 10.0.0.2: seq=3 ttl=64 time=0.321 ms"), for the per-second RTT series.
- * A {@link Recorder}: VMs record from their own threads, the sampler takes one interval a second.
+ * lines ("64 bytes from 10.0.0.2: seq=3 ttl=64 time=0.321 ms"): per second for the RTT series,
+ * and per fleet over the whole run for the report's fleet summary (percentiles of the replies
+ * themselves: percentiles of per-VM percentiles would mean nothing). {@link Recorder}s: VMs
+ * record from their own threads, the sampler takes one interval a second.
  */
 final class PingRtts {
   private static final Pattern REPLY = Pattern.compile("bytes from \\S+: seq=\\d+ ttl=\\d+ time=(\\d+)\\.(\\d{3}) ms");
 
   private final Recorder recorder = new Recorder(3);
   private Histogram interval;
+  /** Lookups only (by VM name, then by fleet name): nothing iterates these. */
+  private final Map<String, String> fleetOfVm = new HashMap<>();
+  private final Map<String, Recorder> perFleet = new HashMap<>();
+  private final Map<String, Histogram> fleetTotals = new HashMap<>();
 
-  /** Looks at one console line; records the RTT if it is a ping reply. */
-  void line(String line) {
+  PingRtts(Experiment experiment) {
+    for (Experiment.Fleet fleet : experiment.fleets().values()) {
+      perFleet.put(fleet.name(), new Recorder(3));
+      fleet.vms().forEach(vm -> fleetOfVm.put(vm.name(), fleet.name()));
+    }
+  }
+
+  /** Looks at one console line of {@code vm}; records the RTT if it is a ping reply. */
+  void line(String vm, String line) {
     if (line.indexOf("bytes from ") < 0) {
       return;
     }
@@ -25,6 +41,10 @@ final class PingRtts {
     if (m.find()) {
       long micros = Long.parseLong(m.group(1)) * 1000 + Long.parseLong(m.group(2));
       recorder.recordValue(micros);
+      String fleet = fleetOfVm.get(vm);
+      if (fleet != null) {
+        perFleet.get(fleet).recordValue(micros);
+      }
     }
   }
 
@@ -32,5 +52,15 @@ final class PingRtts {
   Histogram takeInterval() {
     interval = recorder.getIntervalHistogram(interval);
     return interval;
+  }
+
+  /** Every reply a fleet's VMs received so far, in microseconds; empty for an unknown fleet. */
+  synchronized Histogram fleet(String name) {
+    Recorder r = perFleet.get(name);
+    Histogram total = fleetTotals.computeIfAbsent(name, n -> new Histogram(3));
+    if (r != null) {
+      total.add(r.getIntervalHistogram());
+    }
+    return total.copy();
   }
 }

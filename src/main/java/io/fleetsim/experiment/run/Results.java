@@ -8,6 +8,7 @@ import io.fleetsim.experiment.Experiment;
 import io.fleetsim.fabric.PortStats;
 import io.fleetsim.guest.workload.PingResult;
 import io.fleetsim.guest.workload.RttStats;
+import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.guest.workload.WorkloadResult;
 import io.fleetsim.report.ReportWriter;
 import java.io.IOException;
@@ -33,11 +34,16 @@ final class Results {
   private final Wiring wiring;
   private final Conductor.Record record;
   private final Map<String, Map<String, Object>> reports;
+  private final Map<String, List<FleetVm.Boot>> boots;
   private final Map<String, Object> host;
+  private final PingRtts rtts;
 
   Results(Experiment experiment, Optional<Path> file, Instant started, Wiring wiring,
-      Conductor.Record record, Map<String, Map<String, Object>> reports, Map<String, Object> host) {
+      Conductor.Record record, Map<String, Map<String, Object>> reports,
+      Map<String, List<FleetVm.Boot>> boots, Map<String, Object> host, PingRtts rtts) {
     this.host = host;
+    this.boots = boots;
+    this.rtts = rtts;
     this.experiment = experiment;
     this.file = file;
     this.started = started;
@@ -60,6 +66,7 @@ final class Results {
     root.set("host", JSON.valueToTree(host));
     series(root.putObject("series"));
     root.set("faults", JSON.valueToTree(record.faults()));
+    fleets(root.putArray("fleets"));
     List<String> failed = new ArrayList<>();
     workloads(root.putArray("workloads"), failed);
     List<String> errors = new ArrayList<>();
@@ -105,40 +112,88 @@ final class Results {
     }
   }
 
-  /** One entry per workload run; those that did not succeed are added to {@code failed}. */
-  @SuppressWarnings("unchecked")
-  private void workloads(ArrayNode out, List<String> failed) {
-    for (Map.Entry<String, Map<String, Object>> vm : reports.entrySet()) {
-      Object guest = vm.getValue().get("guest");
-      if (!(guest instanceof Map)) {
-        continue;
+  /**
+   * Per fleet: its VMs, and percentiles over every ping reply they received (the report's fleet
+   * summary; a fleet of 1,000 has no single row to read them from).
+   */
+  private void fleets(ArrayNode out) {
+    for (Experiment.Fleet fleet : experiment.fleets().values()) {
+      ObjectNode o = out.addObject();
+      o.put("name", fleet.name());
+      o.put("vmCount", fleet.vms().size());
+      ArrayNode names = o.putArray("vms");
+      fleet.vms().forEach(vm -> names.add(vm.name()));
+      Histogram micros = rtts.fleet(fleet.name());
+      if (micros.getTotalCount() > 0) {
+        ObjectNode r = o.putObject("rttMillis");
+        r.put("replies", micros.getTotalCount());
+        r.put("min", micros.getMinValue() / 1000.0);
+        r.put("p50", micros.getValueAtPercentile(50) / 1000.0);
+        r.put("p90", micros.getValueAtPercentile(90) / 1000.0);
+        r.put("p99", micros.getValueAtPercentile(99) / 1000.0);
+        r.put("max", micros.getMaxValue() / 1000.0);
       }
-      for (Map<String, Object> run : (List<Map<String, Object>>) ((Map<String, Object>) guest).get("workloads")) {
-        ObjectNode w = out.addObject();
-        w.put("vm", vm.getKey());
-        w.put("workload", String.valueOf(run.get("workload")));
-        w.put("done", Boolean.TRUE.equals(run.get("done")));
-        Object result = run.get("result");
-        if (result instanceof WorkloadResult r) {
-          w.put("kind", r.getClass().getSimpleName().replace("Result", "").toLowerCase(java.util.Locale.ROOT));
-          w.put("success", r.success());
-          w.put("summary", r.summary());
-          if (!r.success()) {
-            failed.add(vm.getKey() + ": " + r.summary());
-          }
-          if (r instanceof PingResult ping) {
-            w.put("transmitted", ping.transmitted());
-            w.put("received", ping.received());
-            w.put("duplicates", ping.duplicates());
-            w.put("lossPercent", ping.transmitted() == 0 ? 0.0
-                : round(100.0 * (ping.transmitted() - ping.received()) / ping.transmitted()));
-            ping.rtt().ifPresent(rtt -> rttMillis(w.putObject("rttMillis"), rtt));
-          } else {
-            w.set("result", JSON.valueToTree(r));
+    }
+  }
+
+  /**
+   * One entry per declared workload (the experiment's, {next}/{prev} filled in) per boot of its
+   * VM, with its state: not-started, running (when its VM did not answer the stop), done, or
+   * crashed (its boot ended by a crash). The VM's last boot is judged ({@link WorkloadVerdict});
+   * what did not pass goes to {@code failed}, one line each.
+   */
+  private void workloads(ArrayNode out, List<String> failed) {
+    for (Experiment.Fleet fleet : experiment.fleets().values()) {
+      for (Experiment.Vm vm : fleet.vms()) {
+        List<FleetVm.Boot> lives = boots.getOrDefault(vm.name(), List.of());
+        for (FleetVm.Boot boot : lives) {
+          boolean last = boot.number() == lives.size();
+          for (int i = 0; i < vm.workloads().size(); i++) {
+            Workload declared = vm.workloads().get(i);
+            List<Map<String, Object>> runs = runsOf(boot.report(), i);
+            if (runs.isEmpty()) {
+              WorkloadVerdict.notStarted(out.addObject(), vm.name(), declared, i, boot, last,
+                  failed);
+            }
+            for (Map<String, Object> run : runs) {
+              ObjectNode w = WorkloadVerdict.started(out.addObject(), vm.name(), declared, i, boot,
+                  last, run, fleet.criteria().get(i), failed);
+              Object result = WorkloadVerdict.resultOf(run);
+              if (result instanceof PingResult ping) {
+                pingFields(w, ping);
+              } else if (result instanceof WorkloadResult r) {
+                w.set("result", JSON.valueToTree(r));
+              }
+            }
           }
         }
       }
     }
+  }
+
+  /** The runs of declared workload {@code index} in one boot's report (one per NIC it ran on). */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> runsOf(Map<String, Object> report, int index) {
+    Object guest = report == null ? null : report.get("guest");
+    if (!(guest instanceof Map)) {
+      return List.of();
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map<String, Object> run : (List<Map<String, Object>>) ((Map<String, Object>) guest).get("workloads")) {
+      if (Integer.valueOf(index).equals(run.get("index"))) {
+        out.add(run);
+      }
+    }
+    return out;
+  }
+
+  private static void pingFields(ObjectNode w, PingResult ping) {
+    w.put("transmitted", ping.transmitted());
+    w.put("received", ping.received());
+    w.put("duplicates", ping.duplicates());
+    w.put("lossPercent", ping.transmitted() == 0 ? 0.0
+        : round(100.0 * (ping.transmitted() - ping.received()) / ping.transmitted()));
+    ping.rtt().ifPresent(rtt -> rttMillis(w.putObject("rttMillis"), rtt));
   }
 
   private static void rttMillis(ObjectNode o, RttStats rtt) {
@@ -200,7 +255,7 @@ final class Results {
     return out;
   }
 
-  private static double round(double v) {
+  static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
   }
 

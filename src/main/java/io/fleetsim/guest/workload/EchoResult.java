@@ -7,8 +7,8 @@ package io.fleetsim.guest.workload;
 public record EchoResult(int port, long echoed, long bytes, long dropped)
     implements WorkloadResult {
   @Override
-  public boolean success() {
-    return dropped == 0;
+  public String kind() {
+    return EchoWorkload.KIND;
   }
 
   @Override

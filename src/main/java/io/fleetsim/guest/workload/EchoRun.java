@@ -48,9 +48,14 @@ final class EchoRun implements WorkloadRun {
     }
     done = true;
     socket.close();
-    EchoResult r = new EchoResult(port, echoed, bytes, dropped);
+    EchoResult r = snapshot();
     stack.env().print(r.summary());
     result.complete(r);
+  }
+
+  @Override
+  public EchoResult snapshot() {
+    return new EchoResult(port, echoed, bytes, dropped);
   }
 
   @Override

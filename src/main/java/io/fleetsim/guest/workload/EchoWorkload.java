@@ -4,13 +4,20 @@ import io.fleetsim.guest.NetStack;
 
 /**
  * {@code echo PORT}: a UDP echo server (RFC 862) sending every datagram back to its source.
- * Runs until stopped. Success: every reply was accepted by the stack.
+ * Runs until stopped. Default criterion ({@link Criteria}): it echoed at least one datagram.
  */
 public record EchoWorkload(int port) implements Workload {
   public EchoWorkload {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port must be 1-65535");
     }
+  }
+
+  public static final String KIND = "echo";
+
+  @Override
+  public String kind() {
+    return KIND;
   }
 
   @Override

@@ -134,7 +134,7 @@ final class PingRun implements WorkloadRun {
       timer.cancel();
     }
     socket.close();
-    long loss = transmitted == 0 ? 0 : (transmitted - received) * 100 / transmitted;
+    long loss = lossPercent();
     env.print("--- " + spec.host() + " ping statistics ---");
     env.print(transmitted + " packets transmitted, " + received + " packets received, "
         + (duplicates > 0 ? duplicates + " duplicates, " : "") + loss + "% packet loss");
@@ -143,8 +143,18 @@ final class PingRun implements WorkloadRun {
       env.print("round-trip min/avg/max = " + millis3(minMicros) + "/" + millis3(avg) + "/"
           + millis3(maxMicros) + " ms");
     }
-    result.complete(new PingResult(spec.host(), transmitted, received, duplicates, loss,
-        received > 0 ? Optional.of(RttStats.of(rtts)) : Optional.empty(), unreachable));
+    result.complete(snapshot());
+  }
+
+  private long lossPercent() {
+    return transmitted == 0 ? 0 : (transmitted - received) * 100 / transmitted;
+  }
+
+  /** So far, requests still awaiting their reply count as lost. */
+  @Override
+  public PingResult snapshot() {
+    return new PingResult(spec.host(), transmitted, received, duplicates, lossPercent(),
+        received > 0 ? Optional.of(RttStats.of(rtts)) : Optional.empty(), unreachable);
   }
 
   /** busybox's "%u.%03u" of a microsecond count. */

@@ -7,12 +7,12 @@ import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * {@code ping HOST [count=N] [interval=DURATION] [size=BYTES]}, after busybox ping: without
+ * {@code ping HOST [count=N] [interval=DURATION] [size=SIZE]}, after busybox ping: without
  * {@code count} it runs until stopped (like busybox without {@code -c}) and prints its
  * statistics then; interval 1s and 56 data bytes by default. After the last request it waits
  * for outstanding replies: up to 10 s if none came yet, else twice the longest round trip (at
- * least 1 s), and ends early once every request was answered. Success: at least one reply
- * (busybox exits 0 then).
+ * least 1 s), and ends early once every request was answered. Default criterion ({@link
+ * Criteria}): at least one reply (busybox exits 0 then).
  */
 public record PingWorkload(Ipv4Address host, OptionalLong count, Duration interval, int size)
     implements Workload {
@@ -32,10 +32,17 @@ public record PingWorkload(Ipv4Address host, OptionalLong count, Duration interv
     }
   }
 
+  public static final String KIND = "ping";
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
   @Override
   public String describe() {
     return "ping " + host + (count.isPresent() ? " count=" + count.getAsLong() : "")
-        + " interval=" + Durations.format(interval) + " size=" + size;
+        + " interval=" + Durations.format(interval) + " size=" + size + "B";
   }
 
   @Override

@@ -3,8 +3,10 @@ package io.fleetsim.guest.workload;
 import io.fleetsim.guest.Ipv4Address;
 
 /**
- * What udp-sink saw from one sender (address and source port).
+ * What udp-sink saw from one udp-send stream: a sender (address and source port) in one run;
+ * a sender that rebooted and sends again from the same address and port is its next stream.
  *
+ * @param stream 1 for the first stream from this address and port, 2 for the next, ...
  * @param received distinct sequence numbers that arrived
  * @param lost numbers up to the highest seen that never arrived (the sender starts at 0, so a
  *     sink started late counts the sender's first datagrams as lost; datagrams lost after the
@@ -12,5 +14,5 @@ import io.fleetsim.guest.Ipv4Address;
  * @param duplicates arrivals of a number already seen
  * @param outOfOrder arrivals below the highest number seen so far
  */
-public record SenderStats(Ipv4Address address, int port, long received, long lost,
+public record SenderStats(Ipv4Address address, int port, int stream, long received, long lost,
     long duplicates, long outOfOrder, long highestSequence, long bytes) {}

@@ -9,12 +9,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The words of one spec after its kind: positional arguments first, then {@code key=value}
  * options from a fixed set. Every complaint names the word at fault and repeats the usage.
  */
 final class SpecReader {
+  private static final Pattern BARE = Pattern.compile("\\d+(\\.\\d*)?");
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,9})(B|KiB)");
   private final String kind;
   private final String usage;
   private final List<String> positional = new ArrayList<>();
@@ -81,17 +85,23 @@ final class SpecReader {
     return OptionalLong.of(n);
   }
 
+  /** A size with its unit, B or KiB ({@code 1200B}, {@code 1KiB}), in bytes. */
   int size(String key, int defaultValue, int min, int max) {
     String v = options.get(key);
     if (v == null) {
       return defaultValue;
     }
-    long n = whole(key + "=", v);
+    noUnit(key, v, "B", "B");
+    Matcher m = SIZE.matcher(v);
+    if (!m.matches()) {
+      throw error(key + "='" + v + "' is not a size (like 1200B or 1KiB)");
+    }
+    long n = Long.parseLong(m.group(1)) * (m.group(2).equals("KiB") ? 1024 : 1);
     if (n < min) {
-      throw error(key + "=" + v + " is less than " + min);
+      throw error(key + "=" + v + " is less than " + min + "B");
     }
     if (n > max) {
-      throw error(key + "=" + v + " is more than " + max + " (one unfragmented packet)");
+      throw error(key + "=" + v + " is more than " + max + "B (one unfragmented packet)");
     }
     return (int) n;
   }
@@ -101,6 +111,7 @@ final class SpecReader {
     if (v == null) {
       return Optional.empty();
     }
+    noUnit(key, v, "s", "ms");
     Duration d = Durations.parse(v).orElseThrow(
         () -> error(key + "='" + v + "' is not a duration (like 1s, 200ms, 0.5s)"));
     if (d.isZero()) {
@@ -109,21 +120,32 @@ final class SpecReader {
     return Optional.of(d);
   }
 
+  /** Datagrams per second, written {@code 300/s}. */
   Optional<Double> rate(String key) {
     String v = options.get(key);
     if (v == null) {
       return Optional.empty();
     }
-    double r;
-    try {
-      r = Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw error(key + "='" + v + "' is not a number");
+    noUnit(key, v, "/s", "/s");
+    if (!v.endsWith("/s") || !v.substring(0, v.length() - 2).matches("\\d+(\\.\\d+)?")) {
+      throw error(key + "='" + v + "' is not a rate in datagrams per second (like 300/s)");
     }
-    if (!(r > 0) || r > 10_000_000 || !v.matches("\\d+(\\.\\d+)?")) {
-      throw error(key + "=" + v + " must be a number above 0 and at most 10000000");
+    double r = Double.parseDouble(v.substring(0, v.length() - 2));
+    if (!(r > 0) || r > 10_000_000) {
+      throw error(key + "=" + v + " must be above 0/s and at most 10000000/s");
     }
     return Optional.of(r);
+  }
+
+  /**
+   * A bare number where a unit belongs: said so, with the value written both ways, since a
+   * reader might take 20 for seconds, milliseconds, bits or bytes.
+   */
+  private void noUnit(String key, String v, String unit, String otherUnit) {
+    if (BARE.matcher(v).matches()) {
+      throw error(key + "=" + v + " has no unit; write it with one, e.g. " + key + "=" + v + unit
+          + (unit.equals(otherUnit) ? "" : " or " + key + "=" + v + otherUnit));
+    }
   }
 
   private long whole(String name, String text) {

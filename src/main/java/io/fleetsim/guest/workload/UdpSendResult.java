@@ -13,8 +13,8 @@ public record UdpSendResult(Ipv4Address host, int port, long sent, long dropped,
     long elapsedNanos, double achievedRate) implements WorkloadResult {
 
   @Override
-  public boolean success() {
-    return sent > 0 && dropped == 0;
+  public String kind() {
+    return UdpSendWorkload.KIND;
   }
 
   @Override

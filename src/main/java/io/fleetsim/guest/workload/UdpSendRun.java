@@ -69,7 +69,7 @@ final class UdpSendRun implements WorkloadRun {
         stack.whenCanSend(spec.host(), this::resume);
         return;
       }
-      byte[] payload = SequencePayload.encode(attempts, now, spec.size());
+      byte[] payload = SequencePayload.encode(attempts, start, spec.size());
       attempts++;
       SendStatus status = socket.send(spec.host(), spec.port(), payload);
       if (status.accepted()) {
@@ -114,11 +114,16 @@ final class UdpSendRun implements WorkloadRun {
       end.cancel();
     }
     socket.close();
-    long elapsed = stack.nanoTime() - start;
-    UdpSendResult r = new UdpSendResult(spec.host(), spec.port(), sent, dropped, delayed, elapsed,
-        elapsed > 0 ? sent * 1e9 / elapsed : 0);
+    UdpSendResult r = snapshot();
     stack.env().print(r.summary());
     result.complete(r);
+  }
+
+  @Override
+  public UdpSendResult snapshot() {
+    long elapsed = stack.nanoTime() - start;
+    return new UdpSendResult(spec.host(), spec.port(), sent, dropped, delayed, elapsed,
+        elapsed > 0 ? sent * 1e9 / elapsed : 0);
   }
 
   @Override

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * {@code udp-send HOST:PORT [rate=PPS] [size=BYTES] [duration=DURATION] [count=N]}: datagrams
+ * {@code udp-send HOST:PORT [rate=N/s] [size=SIZE] [duration=DURATION] [count=N]}: datagrams
  * of {@code size} payload bytes (default 64, at least 20) carrying a {@link SequencePayload},
  * paced at {@code rate} per second (default 100). It ends after {@code count} datagrams or
  * {@code duration}, whichever comes first, and runs until stopped with neither.
@@ -16,7 +16,7 @@ import java.util.OptionalLong;
  * <p>Back-pressure: before each datagram it asks {@link NetStack#canSend}; when the link's ring
  * is full or the next hop is being resolved it waits for {@link NetStack#whenCanSend} instead of
  * dropping, counts the datagram as delayed and then resumes the pace from that moment (no burst
- * to catch up, so the rate is a ceiling). Success: something was sent and nothing dropped.
+ * to catch up, so the rate is a ceiling). Default criterion ({@link Criteria}): something was sent.
  */
 public record UdpSendWorkload(Ipv4Address host, int port, double rate, int size,
     Optional<Duration> duration, OptionalLong count) implements Workload {
@@ -37,9 +37,16 @@ public record UdpSendWorkload(Ipv4Address host, int port, double rate, int size,
     }
   }
 
+  public static final String KIND = "udp-send";
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
   @Override
   public String describe() {
-    return "udp-send " + host + ":" + port + " rate=" + rateText(rate) + " size=" + size
+    return "udp-send " + host + ":" + port + " rate=" + rateText(rate) + "/s size=" + size + "B"
         + duration.map(d -> " duration=" + Durations.format(d)).orElse("")
         + (count.isPresent() ? " count=" + count.getAsLong() : "");
   }

@@ -13,17 +13,21 @@ import java.util.concurrent.CompletionStage;
 
 /** One udp-sink run; prints its summary when stopped. */
 final class UdpSinkRun implements WorkloadRun {
-  private record Sender(Ipv4Address address, int port) {}
+  /** One udp-send run as heard: a rebooted sender has the same address and port, not the same stream. */
+  private record Stream(Ipv4Address address, int port, long id) {}
 
   private static final class Tally {
     final SequenceTracker tracker = new SequenceTracker();
     long bytes;
+    int number;
   }
 
   private final int port;
   private final NetStack stack;
   private final UdpSocket socket;
-  private final Map<Sender, Tally> senders = new LinkedHashMap<>();
+  private final Map<Stream, Tally> streams = new LinkedHashMap<>();
+  /** Per address and port, how many streams came from it so far (streams are numbered from 1). */
+  private final Map<Stream, Integer> streamsFrom = new LinkedHashMap<>();
   private final CompletableFuture<WorkloadResult> result = new CompletableFuture<>();
   private long datagrams;
   private long bytes;
@@ -44,18 +48,24 @@ final class UdpSinkRun implements WorkloadRun {
       foreign++;
       return;
     }
-    Tally t = senders.computeIfAbsent(new Sender(d.source(), d.sourcePort()), s -> new Tally());
+    Tally t = streams.computeIfAbsent(
+        new Stream(d.source(), d.sourcePort(), SequencePayload.stream(d.payload())), s -> {
+          Tally fresh = new Tally();
+          fresh.number = streamsFrom.merge(new Stream(s.address(), s.port(), 0), 1, Integer::sum);
+          return fresh;
+        });
     t.tracker.record(seq);
     t.bytes += d.payload().length;
   }
 
   /** The tallies so far, without stopping. */
-  UdpSinkResult snapshot() {
+  @Override
+  public UdpSinkResult snapshot() {
     List<SenderStats> stats = new ArrayList<>();
-    for (Map.Entry<Sender, Tally> e : senders.entrySet()) {
+    for (Map.Entry<Stream, Tally> e : streams.entrySet()) {
       SequenceTracker tr = e.getValue().tracker;
-      stats.add(new SenderStats(e.getKey().address(), e.getKey().port(), tr.unique(), tr.lost(),
-          tr.duplicates(), tr.outOfOrder(), tr.highest(), e.getValue().bytes));
+      stats.add(new SenderStats(e.getKey().address(), e.getKey().port(), e.getValue().number,
+          tr.unique(), tr.lost(), tr.duplicates(), tr.outOfOrder(), tr.highest(), e.getValue().bytes));
     }
     return new UdpSinkResult(port, datagrams, bytes, foreign, stats);
   }

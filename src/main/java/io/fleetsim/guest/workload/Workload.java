@@ -12,6 +12,9 @@ public sealed interface Workload
   /** The canonical spec with every default spelled out, e.g. {@code ping 10.0.2.2 count=5 ...}. */
   String describe();
 
+  /** The spec's first word: ping, udp-send, udp-sink or echo. */
+  String kind();
+
   boolean finite();
 
   /** Starts on the VM thread; the stack should be configured (by hand or by DHCP) first. */

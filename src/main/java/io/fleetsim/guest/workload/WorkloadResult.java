@@ -2,8 +2,13 @@ package io.fleetsim.guest.workload;
 
 /** What a run achieved. */
 public sealed interface WorkloadResult permits PingResult, UdpSendResult, UdpSinkResult, EchoResult {
-  /** The verdict each workload documents (ping: at least one reply, like busybox's exit 0). */
-  boolean success();
+  /** The kind of workload that produced it (ping, udp-send, udp-sink, echo). */
+  String kind();
+
+  /** Whether the kind's default criterion holds ({@link Criteria#DEFAULTS}). */
+  default boolean success() {
+    return Criteria.defaultFor(kind()).holds(this);
+  }
 
   /** One line for reports. */
   String summary();

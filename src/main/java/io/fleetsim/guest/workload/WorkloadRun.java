@@ -7,6 +7,9 @@ public interface WorkloadRun {
   /** Completes on the VM thread when the workload ends by itself or is stopped. */
   CompletionStage<WorkloadResult> result();
 
+  /** What it achieved so far (the result, once done), without stopping it. */
+  WorkloadResult snapshot();
+
   /** Ends the run now (ping prints its statistics); idempotent. */
   void stop();
 

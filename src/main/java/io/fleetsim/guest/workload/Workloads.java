@@ -13,19 +13,21 @@ import java.util.TreeSet;
  * Parses workload specs, words separated by spaces:
  *
  * <pre>
- * ping HOST [count=N] [interval=DURATION] [size=BYTES]
- * udp-send HOST:PORT [rate=PPS] [size=BYTES] [duration=DURATION] [count=N]
+ * ping HOST [count=N] [interval=DURATION] [size=SIZE]
+ * udp-send HOST:PORT [rate=N/s] [size=SIZE] [duration=DURATION] [count=N]
  * udp-sink PORT
  * echo PORT
  * </pre>
  *
- * Durations: a decimal number with ns, us, ms, s, m or h ({@code 1s}, {@code 200ms}, {@code
- * 0.5s}). Errors are {@link WorkloadSyntaxException}s naming the bad word and the usage.
+ * Quantities carry their unit, so none is guessed: durations are a decimal number with ns, us,
+ * ms, s, m or h ({@code 1s}, {@code 200ms}, {@code 0.5s}); sizes are payload bytes with B or KiB
+ * ({@code 56B}, {@code 1KiB}); a rate is datagrams per second ({@code 300/s}). Counts are plain
+ * numbers. Errors are {@link WorkloadSyntaxException}s naming the bad word and the usage.
  */
 public final class Workloads {
-  public static final String PING_USAGE = "ping HOST [count=N] [interval=DURATION] [size=BYTES]";
+  public static final String PING_USAGE = "ping HOST [count=N] [interval=DURATION] [size=SIZE]";
   public static final String UDP_SEND_USAGE =
-      "udp-send HOST:PORT [rate=PPS] [size=BYTES] [duration=DURATION] [count=N]";
+      "udp-send HOST:PORT [rate=N/s] [size=SIZE] [duration=DURATION] [count=N]";
   public static final String UDP_SINK_USAGE = "udp-sink PORT";
   public static final String ECHO_USAGE = "echo PORT";
   private static final String KINDS = "ping, udp-send, udp-sink, echo";

@@ -27,7 +27,7 @@ class DeterminismTest {
         duration = 5s
         networks { lan { type = switch } }
         vms {
-          a { network = lan, ip = "10.0.0.1/24", arp = static, workloads = ["udp-send 10.0.0.2:9000 count=3000 rate=1500 size=200"] }
+          a { network = lan, ip = "10.0.0.1/24", arp = static, workloads = ["udp-send 10.0.0.2:9000 count=3000 rate=1500/s size=200B"] }
           b { network = lan, ip = "10.0.0.2/24", arp = static, workloads = ["udp-sink 9000"] }
         }
         faults = [

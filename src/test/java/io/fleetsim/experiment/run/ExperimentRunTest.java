@@ -153,6 +153,10 @@ class ExperimentRunTest {
     assertEquals(8, ping.get("received").asLong(), ping.toString());
     double max = ping.at("/rttMillis/max").asDouble();
     assertTrue(max >= 1000.0 && max < 3000.0, "answers held for the 1.5 s pause, then released: " + ping);
+    // the timeline: the pause lasted until the resume, not to the end of the run
+    JsonNode pause = ran.results().at("/faults/0");
+    assertEquals("pause", pause.path("kind").asText());
+    assertEquals(3.5, pause.path("end").asDouble(), 0.2, pause.toString());
   }
 
   @Test

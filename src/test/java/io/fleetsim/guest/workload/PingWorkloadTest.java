@@ -63,7 +63,7 @@ class PingWorkloadTest {
     Wire.connect(c, a.link, b.link, TestHost.MICROS_100)
         .dropBtoA(f -> f.length > 34 && f[23] == 1 && f[34] == 0 && (echoes[0]++ % 2 == 1));
     a.env.lines().clear();
-    PingResult r = await(c, Workloads.parse("ping 10.0.0.2 count=4 interval=200ms size=100")
+    PingResult r = await(c, Workloads.parse("ping 10.0.0.2 count=4 interval=200ms size=100B")
         .start(a.stack));
     assertEquals(4, r.transmitted());
     assertEquals(2, r.received());
