@@ -111,6 +111,15 @@ public final class FaultChain {
     return counters.added.sum();
   }
 
+  /**
+   * Frames a stage let through later than they arrived (latency, reorder, rate): each counted
+   * once, however many stages delayed it. Not part of the balance: a delayed frame is held until
+   * it leaves, then counted out like any other.
+   */
+  public long delayed() {
+    return counters.delayed.sum();
+  }
+
   /** Frames held right now by all running links. */
   public long held() {
     return counters.held.sum();
@@ -143,6 +152,7 @@ public final class FaultChain {
     final LongAdder framesOut = new LongAdder();
     final LongAdder added = new LongAdder();
     final LongAdder held = new LongAdder();
+    final LongAdder delayed = new LongAdder();
     final ConcurrentHashMap<String, LongAdder> drops = new ConcurrentHashMap<>();
 
     void frameIn() {
@@ -159,6 +169,10 @@ public final class FaultChain {
 
     void held(int delta) {
       held.add(delta);
+    }
+
+    void delayed() {
+      delayed.increment();
     }
 
     void drop(String cause) {

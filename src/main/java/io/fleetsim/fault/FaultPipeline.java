@@ -111,6 +111,9 @@ final class FaultPipeline {
     if (index == stages.size()) {
       held.add(new Held(frame, at, seq++, delays));
       counters.held(1);
+      if (delays != null) {
+        counters.delayed();
+      }
       return;
     }
     Active active = stages.get(index);

@@ -5,6 +5,7 @@ import io.fleetsim.fabric.PortCounters;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.SharedKillSwitch;
@@ -20,11 +21,14 @@ import org.apache.pekko.util.ByteString;
  */
 public final class FaultyPort implements Port {
   private static final AtomicLong IDS = new AtomicLong();
+  /** Frames lost as they crossed into or out of a network port's chain while its link closed. */
+  public static final String CAUSE_LINK_CLOSED = "link-closed";
   private final Port inner;
   private final FaultChain fromWire;
   private final FaultChain toWire;
   private final Set<SharedKillSwitch> live = ConcurrentHashMap.newKeySet();
-  private final boolean severable;
+  // a network port's own books (null on a VM's port: the NIC and the fabric port count those)
+  private final Books books;
 
   public FaultyPort(Port inner) {
     this(inner, FaultChain.DEFAULT_MAX_HELD);
@@ -34,11 +38,36 @@ public final class FaultyPort implements Port {
     this(inner, maxHeld, false);
   }
 
-  private FaultyPort(Port inner, int maxHeld, boolean severable) {
+  private FaultyPort(Port inner, int maxHeld, boolean networkPort) {
     this.inner = inner;
-    this.severable = severable;
+    this.books = networkPort ? new Books() : null;
     this.fromWire = new FaultChain(maxHeld);
     this.toWire = new FaultChain(maxHeld);
+  }
+
+  /**
+   * What crossed one chain of a network port, counted at its edges apart from the chain: frames
+   * that came to its entry, frames that left it, and frames lost on a link that closed as they
+   * crossed an edge (booked as {@link #CAUSE_LINK_CLOSED}). For every direction:
+   * {@code entered + chain.framesAdded() = left + chain's drops + linkClosed + chain.held()}.
+   */
+  public record Crossing(long entered, long left, long linkClosed) {}
+
+  /** The edges of both chains of a network port, and its gate for the end of a run. */
+  private static final class Books {
+    final ChainEdge wireIn = new ChainEdge("wire-in");
+    final ChainEdge portIn = new ChainEdge("port-in");
+    final ChainEdge portOut = new ChainEdge("port-out");
+    final ChainEdge wireOut = new ChainEdge("wire-out");
+    volatile boolean closed;
+    final LongAdder afterClose = new LongAdder();
+
+    static Crossing crossing(ChainEdge entry, ChainEdge exit) {
+      // read while frames move, the edges can disagree by the frames in between: close the
+      // books first and let the links go quiet
+      return new Crossing(entry.passed() + entry.closedOn(), exit.passed(),
+          entry.closedOn() + exit.closedOn());
+    }
   }
 
   /** Frames the wire sends into the port. */
@@ -85,15 +114,57 @@ public final class FaultyPort implements Port {
     return inner.counters();
   }
 
-  /** A faulty port whose links {@link #disconnect()} can cut (a network's socket port). */
-  public static FaultyPort severable(Port inner) {
+  /**
+   * A network's socket port (its far end a QEMU VM, another program, another network): its links
+   * {@link #disconnect()} can cut, and its chains are counted at their edges ({@link
+   * #fromWireCrossing()}, {@link #toWireCrossing()}) so their books can be checked though the far
+   * end is outside fleetsim.
+   */
+  public static FaultyPort networkPort(Port inner) {
     return new FaultyPort(inner, FaultChain.DEFAULT_MAX_HELD, true);
+  }
+
+  /** What crossed the chain from the wire into the port; only for a {@link #networkPort}. */
+  public Crossing fromWireCrossing() {
+    return Books.crossing(books().wireIn, books().portIn);
+  }
+
+  /** What crossed the chain from the port to the wire; only for a {@link #networkPort}. */
+  public Crossing toWireCrossing() {
+    return Books.crossing(books().portOut, books().wireOut);
+  }
+
+  /** Frames lost on closing links as they crossed an edge; 0 for a VM's port, which has none. */
+  public long linkClosed() {
+    return books == null ? 0
+        : books.wireIn.closedOn() + books.portIn.closedOn() + books.portOut.closedOn() + books.wireOut.closedOn();
+  }
+
+  /**
+   * The run is over: from now on frames from the wire are read and ignored (counted by {@link
+   * #framesAfterClose()}), so that the books can be closed while the far end keeps sending.
+   * Frames already past the gate go on as before. Only for a {@link #networkPort}.
+   */
+  public void closeBooks() {
+    books().closed = true;
+  }
+
+  /** Frames from the wire ignored after {@link #closeBooks()}. */
+  public long framesAfterClose() {
+    return books().afterClose.sum();
+  }
+
+  private Books books() {
+    if (books == null) {
+      throw new IllegalStateException(inner.name() + " is not a network port: its NIC and fabric port count it");
+    }
+    return books;
   }
 
   /**
    * Cuts the current link as a TCP reset would: the netdev sees its connection fail and closes it
    * (a listen port then waits for the next peer). Faults stay; the next link gets them. Only a
-   * {@link #severable} port has links to cut.
+   * {@link #networkPort} has links to cut.
    */
   public void disconnect() {
     for (SharedKillSwitch link : live) {
@@ -103,13 +174,25 @@ public final class FaultyPort implements Port {
 
   @Override
   public Flow<ByteString, ByteString, NotUsed> link() {
-    Flow<ByteString, ByteString, NotUsed> faulty =
-        BidiFlow.fromFlows(fromWire.flow(), toWire.flow()).join(inner.link());
-    if (!severable) {
-      return faulty; // no kill switch on the frame path of links nobody disconnects
+    if (books == null) {
+      // a VM's port: no kill switch, no edges on a frame path nobody disconnects
+      return BidiFlow.fromFlows(fromWire.flow(), toWire.flow()).join(inner.link());
     }
+    Books b = books;
+    Flow<ByteString, ByteString, NotUsed> faulty = BidiFlow.fromFlows(
+            b.wireIn.flow().via(fromWire.flow()).via(b.portIn.flow()),
+            b.portOut.flow().via(toWire.flow()).via(b.wireOut.flow()))
+        .join(inner.link());
     SharedKillSwitch cut = KillSwitches.shared("disconnect-" + inner.name());
-    return Flow.<ByteString>create().via(cut.flow())
+    return Flow.<ByteString>create()
+        .filter(frame -> {
+          if (b.closed) {
+            b.afterClose.increment();
+            return false;
+          }
+          return true;
+        })
+        .via(cut.flow())
         .via(faulty)
         .via(cut.flow())
         .watchTermination((notUsed, done) -> {

@@ -74,7 +74,7 @@ public final class ReportWriter {
     header(h, exp, r.path("host"), name);
     accounting(h, r.path("accounting"));
     verdict(h, r.path("workloads"));
-    summary(h, r.path("series"), r.path("workloads"));
+    summary(h, r.path("series"), r.path("totals"), r.path("workloads"));
     FleetSummary.render(h, r);
     charts(h, r.path("faults"));
     WorkloadTables.render(h, r.path("workloads"));
@@ -179,10 +179,11 @@ public final class ReportWriter {
     }
   }
 
-  private static void summary(StringBuilder h, JsonNode series, JsonNode workloads) {
-    double frames = sum(series.path("framesPerSecond"));
-    double bytes = sum(series.path("bytesPerSecond"));
-    double drops = sum(series.path("dropsPerSecond"));
+  private static void summary(StringBuilder h, JsonNode series, JsonNode totals, JsonNode workloads) {
+    // the run's totals (boot and drain included, every port's books) where results have them
+    double frames = total(totals, "framesDelivered", series, "framesPerSecond");
+    double bytes = total(totals, "bytesDelivered", series, "bytesPerSecond");
+    double drops = total(totals, "framesDropped", series, "dropsPerSecond");
     long tx = 0;
     long rx = 0;
     for (JsonNode w : workloads) {
@@ -198,6 +199,10 @@ public final class ReportWriter {
     tile(h, "Loss", frames + drops > 0 ? Html.decimal(drops / (frames + drops) * 100) + " %" : NONE);
     tile(h, "Pings answered", tx > 0 ? rx + " / " + tx : NONE);
     h.append("</section>\n");
+  }
+
+  private static double total(JsonNode totals, String key, JsonNode series, String perSecond) {
+    return totals.path(key).isNumber() ? totals.path(key).doubleValue() : sum(series.path(perSecond));
   }
 
   private static void tile(StringBuilder h, String label, String text) {

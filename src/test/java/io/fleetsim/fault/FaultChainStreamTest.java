@@ -69,6 +69,7 @@ class FaultChainStreamTest {
     long elapsed = System.nanoTime() - start;
     assertEquals(seqs(frames(100)), seqs(out));
     assertTrue(elapsed >= 200_000_000L, "took " + elapsed + " ns");
+    assertEquals(100, chain.delayed(), "each frame counted once as delayed");
     assertAccounted(chain);
   }
 
@@ -79,6 +80,7 @@ class FaultChainStreamTest {
     List<ByteString> out = Source.from(frames(1000)).via(chain.flow()).runWith(Sink.seq(), system)
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
     assertEquals(1000 - out.size(), chain.drops().get(LossFault.CAUSE));
+    assertEquals(0, chain.delayed(), "loss delays nothing");
     assertAccounted(chain);
   }
 

@@ -436,12 +436,16 @@ final class Conductor {
     return t;
   }
 
-  /** A port's frames and bytes delivered and frames lost (port and fault drops) into {@code t}. */
+  /**
+   * A port's frames and bytes delivered and frames lost (the fabric port's drops, the fault
+   * chains' and, on a network port, those of links that closed under a frame) into {@code t}.
+   */
   private static void add(FaultyPort port, long[] t) {
     PortCounters c = port.counters(); // the fabric port's own
     t[0] += c.framesOutSoFar();
     t[1] += c.bytesOutSoFar();
-    t[2] += c.droppedSoFar(DropCause.NO_PEER) + port.fromWire().dropped() + port.toWire().dropped();
+    t[2] += c.droppedSoFar(DropCause.NO_PEER) + port.fromWire().dropped() + port.toWire().dropped()
+        + port.linkClosed();
   }
 
 }

@@ -28,8 +28,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * One run of an experiment, start to results folder. The steps: open the results folder and
  * captures, wire the world ({@link Wiring}), boot every VM and wait for them, play the timeline
- * ({@link Conductor}) until the duration is up (or {@link #stop()}), stop the workloads, let the
- * links drain, then write results.json and report.html ({@link Results}).
+ * ({@link Conductor}) until the duration is up (or {@link #stop()}), stop the workloads, stop
+ * taking frames from the network ports' far ends, let the links drain, then write results.json
+ * and report.html ({@link Results}).
  */
 public final class ExperimentRun {
 
@@ -141,7 +142,16 @@ public final class ExperimentRun {
       progress.say("stopping workloads, draining links");
       stopWorkloads(wiring, system);
       conductor.removeAllFaults();
-      drain(wiring);
+      // what is on its way arrives (between two ports of this run too); but a far end may keep
+      // sending (a QEMU guest does): then stop taking its frames, so that every link and port
+      // goes quiet and its books can be read whole
+      if (wiring.externalPorts.isEmpty()) {
+        drain(wiring, DRAIN);
+      } else {
+        drain(wiring, SETTLE);
+        wiring.externalPorts.forEach(p -> p.faults().closeBooks());
+        drain(wiring, DRAIN);
+      }
       Map<String, Map<String, Object>> reports = reports(wiring, system);
       Map<String, List<FleetVm.Boot>> boots = new java.util.LinkedHashMap<>();
       wiring.vms.values().forEach(vm -> boots.put(vm.name(), vm.boots(reports.get(vm.name()))));
@@ -219,9 +229,16 @@ public final class ExperimentRun {
     }
   }
 
-  /** Waits (at most 10 s) until no link's counters move for half a second and nothing is held. */
-  private static void drain(Wiring wiring) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+  /** How long the links may take to drain at the end, and to settle before the ports close. */
+  private static final Duration DRAIN = Duration.ofSeconds(10);
+  private static final Duration SETTLE = Duration.ofSeconds(2);
+
+  /**
+   * Waits (at most {@code limit}) until no link's or network port's counters move for half a
+   * second and nothing is held.
+   */
+  private static void drain(Wiring wiring, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
     long last = -1;
     long stableSince = System.nanoTime();
     while (System.nanoTime() < deadline) {
@@ -230,6 +247,10 @@ public final class ExperimentRun {
       for (Link link : wiring.links) {
         sum += link.motion();
         held += link.held();
+      }
+      for (ExternalPort port : wiring.externalPorts) {
+        sum += port.motion();
+        held += port.held();
       }
       if (sum != last || held > 0) {
         last = sum;

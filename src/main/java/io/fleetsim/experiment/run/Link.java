@@ -2,16 +2,14 @@ package io.fleetsim.experiment.run;
 
 import io.fleetsim.fabric.FabricPort;
 import io.fleetsim.fabric.PortStats;
-import io.fleetsim.fault.FaultChain;
 import io.fleetsim.fault.FaultyPort;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * An in-process link: one VM's NIC to a port of a network (or multicast bus), with a fault chain
  * in each direction. "Out" is what the VM sends, "in" what it receives. Each direction is
  * counted at both ends by different code (the NIC's tap, the fabric port) with the chain's drops
- * in between, which is what {@link #account} checks.
+ * in between: its {@link FrameBooks}, which {@link Results} checks.
  */
 final class Link {
   private final String name;
@@ -56,8 +54,8 @@ final class Link {
    * as a real NIC's rings are. Called once the old link has ended; booked as {@code vm-crash}.
    */
   void bookCrashLoss() {
-    lostOut += Math.max(0, imbalance(out()));
-    lostIn += Math.max(0, imbalance(in()));
+    lostOut += Math.max(0, out().imbalance());
+    lostIn += Math.max(0, in().imbalance());
   }
 
   /** A number that changes whenever a frame moves on this link (for waiting until it is quiet). */
@@ -70,40 +68,13 @@ final class Link {
     return faults.fromWire().held() + faults.toWire().held();
   }
 
-  Direction out() {
-    return new Direction("out", vm.tap().sent(), portStats().framesIn(), faults.fromWire(), lostOut);
+  FrameBooks out() {
+    return FrameBooks.around("out", vm.tap().sent(), portStats().framesIn(), faults.fromWire(),
+        lostOut > 0 ? Map.of("vm-crash", lostOut) : Map.of());
   }
 
-  Direction in() {
-    return new Direction("in", portStats().framesOut(), vm.tap().received(), faults.toWire(), lostIn);
-  }
-
-  private static long imbalance(Direction d) {
-    return d.sent() + d.added() - d.delivered() - d.droppedTotal() - d.held();
-  }
-
-  /** One direction's books: sent + duplicated = delivered + dropped (by cause) + held. */
-  record Direction(String name, long sent, long delivered, long added, long held,
-      Map<String, Long> dropped) {
-    Direction(String name, long sent, long delivered, FaultChain chain, long lostInCrash) {
-      this(name, sent, delivered, chain.framesAdded(), chain.held(), drops(chain, lostInCrash));
-    }
-
-    private static Map<String, Long> drops(FaultChain chain, long lostInCrash) {
-      Map<String, Long> d = new TreeMap<>(chain.drops());
-      d.values().removeIf(n -> n == 0);
-      if (lostInCrash > 0) {
-        d.put("vm-crash", lostInCrash);
-      }
-      return d;
-    }
-
-    long droppedTotal() {
-      return dropped.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    long imbalance() {
-      return Link.imbalance(this);
-    }
+  FrameBooks in() {
+    return FrameBooks.around("in", portStats().framesOut(), vm.tap().received(), faults.toWire(),
+        lostIn > 0 ? Map.of("vm-crash", lostIn) : Map.of());
   }
 }

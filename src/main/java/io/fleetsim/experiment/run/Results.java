@@ -23,7 +23,8 @@ import org.HdrHistogram.Histogram;
 /**
  * results.json (and report.html from it): the experiment, the per-second series, the fault
  * timeline as it happened, per-workload results, per-link frame accounting, per-VM counters.
- * The accounting check lives here: every direction of every in-process link must balance.
+ * The accounting check lives here: every direction of every VM's link and of every network port
+ * must balance.
  */
 final class Results {
   static final ObjectMapper JSON = io.fleetsim.report.Json.MAPPER;
@@ -65,6 +66,7 @@ final class Results {
     e.put("fleetsimVersion", version());
     root.set("host", JSON.valueToTree(host));
     series(root.putObject("series"));
+    totals(root.putObject("totals"));
     root.set("faults", JSON.valueToTree(record.faults()));
     fleets(root.putArray("fleets"));
     List<String> failed = new ArrayList<>();
@@ -205,28 +207,18 @@ final class Results {
     o.put("max", rtt.maxNanos() / 1e6);
   }
 
-  /** Per link direction: sent + duplicated = delivered + dropped + held, else an error. */
+  /**
+   * Per direction of every VM's link and every network port: sent + duplicated = delivered +
+   * dropped + held, else an error; and each one's fabric port drops (no-peer and the like).
+   */
   private void links(ArrayNode out, List<String> errors) {
     for (Link link : wiring.links) {
-      for (Link.Direction d : List.of(link.out(), link.in())) {
+      for (FrameBooks d : List.of(link.out(), link.in())) {
         ObjectNode o = out.addObject();
         o.put("name", link.name() + " " + d.name());
         o.put("vm", link.vm().name());
         o.put("network", link.network());
-        o.put("direction", d.name());
-        o.put("sent", d.sent());
-        o.put("duplicated", d.added());
-        o.put("delivered", d.delivered());
-        o.put("held", d.held());
-        o.set("dropped", JSON.valueToTree(d.dropped()));
-        long imbalance = d.imbalance();
-        o.put("balanced", imbalance == 0);
-        if (imbalance != 0) {
-          o.put("imbalance", imbalance);
-          errors.add(link.name() + " " + d.name() + ": sent " + d.sent() + " + duplicated " + d.added()
-              + " != delivered " + d.delivered() + " + dropped " + d.droppedTotal() + " + held " + d.held()
-              + " (" + (imbalance > 0 ? imbalance + " frames unaccounted for" : -imbalance + " frames too many") + ")");
-        }
+        books(o, d, link.name(), errors);
       }
       PortStats port = link.portStats();
       if (port.dropped() > 0) {
@@ -238,15 +230,83 @@ final class Results {
       }
     }
     for (ExternalPort port : wiring.externalPorts) {
+      for (FrameBooks d : List.of(port.out(), port.in())) {
+        ObjectNode o = out.addObject();
+        o.put("name", port.id() + " " + d.name());
+        o.put("port", port.id());
+        o.put("network", port.network());
+        books(o, d, port.id(), errors);
+        o.put("checked", ExternalPort.CHECKED);
+        o.put("notChecked", ExternalPort.NOT_CHECKED);
+      }
       PortStats s = port.stats();
       ObjectNode o = out.addObject();
       o.put("name", port.id() + " (QEMU port)");
       o.put("network", port.network());
+      // the fabric's own counts of this port, and what it dropped before or after the chains
       o.put("framesIn", s.framesIn());
       o.put("framesOut", s.framesOut());
       o.set("dropped", JSON.valueToTree(nonZero(s.drops())));
-      o.put("balanced", true); // its far end is outside fleetsim: nothing to check it against
+      if (port.faults().framesAfterClose() > 0) {
+        o.put("ignoredAfterEnd", port.faults().framesAfterClose());
+      }
     }
+  }
+
+  /** One direction's books into {@code o}; an imbalance is also an error naming {@code what}. */
+  private static void books(ObjectNode o, FrameBooks d, String what, List<String> errors) {
+    o.put("direction", d.name());
+    o.put("sent", d.sent());
+    o.put("duplicated", d.added());
+    o.put("delivered", d.delivered());
+    o.put("held", d.held());
+    o.put("delayed", d.delayed());
+    o.set("dropped", JSON.valueToTree(d.droppedByCause()));
+    long imbalance = d.imbalance();
+    o.put("balanced", imbalance == 0);
+    if (imbalance != 0) {
+      o.put("imbalance", imbalance);
+      errors.add(what + " " + d.name() + ": sent " + d.sent() + " + duplicated " + d.added()
+          + " != delivered " + d.delivered() + " + dropped " + d.droppedTotal() + " + held " + d.held()
+          + " (" + (imbalance > 0 ? imbalance + " frames unaccounted for" : -imbalance + " frames too many") + ")");
+    }
+  }
+
+  /**
+   * The headline: every frame delivered and every frame lost in the whole run (boot and drain
+   * included, which the per-second series leave out), on VMs' links and network ports alike. A
+   * frame for a port with no peer is not counted as lost, as in the series.
+   */
+  private void totals(ObjectNode t) {
+    long frames = 0;
+    long bytes = 0;
+    Map<String, Long> byCause = new java.util.TreeMap<>();
+    List<PortStats> fabricPorts = new ArrayList<>();
+    for (Link link : wiring.links) {
+      for (FrameBooks d : List.of(link.out(), link.in())) {
+        d.dropped().forEach((cause, n) -> byCause.merge(cause, n, Long::sum));
+      }
+      fabricPorts.add(link.portStats());
+    }
+    for (ExternalPort port : wiring.externalPorts) {
+      for (FrameBooks d : List.of(port.out(), port.in())) {
+        d.dropped().forEach((cause, n) -> byCause.merge(cause, n, Long::sum));
+      }
+      fabricPorts.add(port.stats());
+    }
+    for (PortStats s : fabricPorts) {
+      frames += s.framesOut();
+      bytes += s.bytesOut();
+      s.drops().forEach((cause, n) -> {
+        if (n > 0 && !cause.equals(io.fleetsim.fabric.DropCause.NO_PEER.label())) {
+          byCause.merge(cause, n, Long::sum);
+        }
+      });
+    }
+    t.put("framesDelivered", frames);
+    t.put("bytesDelivered", bytes);
+    t.put("framesDropped", byCause.values().stream().mapToLong(Long::longValue).sum());
+    t.set("droppedByCause", JSON.valueToTree(byCause));
   }
 
   private static Map<String, Long> nonZero(Map<String, Long> drops) {

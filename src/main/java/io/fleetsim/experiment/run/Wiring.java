@@ -208,7 +208,7 @@ final class Wiring {
   private void startExternal(String network, NetdevSpec spec, Map<String, List<FrameTap>> taps)
       throws RunException {
     FabricPort port = attach(network, spec.id());
-    FaultyPort faults = FaultyPort.severable(port);
+    FaultyPort faults = FaultyPort.networkPort(port);
     CompletableFuture<NetdevStatus> status = new CompletableFuture<>();
     ActorRef<NetdevStatus> replyTo = system.systemActorOf(Behaviors.<NetdevStatus>receiveMessage(s -> {
       status.complete(s);

@@ -38,16 +38,20 @@ class AttachmentTest {
   }
 
   /** Datagrams the member hears within {@code millis}. */
-  private static int heard(MulticastSocket member, long millis) throws Exception {
+  /**
+   * Datagrams the outside member hears while the run lasts: listening follows the run itself (a
+   * fixed window missed everything when a loaded machine took longer than it to boot the VMs).
+   */
+  private static int heard(MulticastSocket member, CompletableFuture<?> run) throws Exception {
     int n = 0;
-    long end = System.nanoTime() + millis * 1_000_000;
     byte[] buffer = new byte[2048];
-    while (System.nanoTime() < end) {
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // a hung run fails below
+    while (!run.isDone() && System.nanoTime() < giveUp) {
       try {
         member.receive(new DatagramPacket(buffer, buffer.length));
         n++;
       } catch (SocketTimeoutException e) {
-        // quiet for a moment; keep listening until the end
+        // quiet for a moment; keep listening until the run ends
       }
     }
     return n;
@@ -70,7 +74,7 @@ class AttachmentTest {
     try (MulticastSocket outside = member(port)) {
       CompletableFuture<RunHarness.Ran> run = RunHarness.start(busExperiment(port, false), dir,
           Collections.synchronizedList(new ArrayList<>()));
-      int heard = heard(outside, 3000);
+      int heard = heard(outside, run);
       RunHarness.Ran ran = run.get(60, TimeUnit.SECONDS);
       assertEquals(6, ran.workload("a", 0).get("received").asLong(), "a and b talk over the bus");
       assertEquals(0, heard, "without bridge nothing reaches the real group");
@@ -85,7 +89,7 @@ class AttachmentTest {
     try (MulticastSocket outside = member(port)) {
       CompletableFuture<RunHarness.Ran> run = RunHarness.start(busExperiment(port, true), dir,
           Collections.synchronizedList(new ArrayList<>()));
-      int heard = heard(outside, 3000);
+      int heard = heard(outside, run);
       RunHarness.Ran ran = run.get(60, TimeUnit.SECONDS);
       assertEquals(6, ran.workload("a", 0).get("received").asLong());
       // every echo request and reply crosses the bus, and the bridge puts each on the group

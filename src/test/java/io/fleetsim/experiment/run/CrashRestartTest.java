@@ -34,7 +34,7 @@ class CrashRestartTest {
         networks { lan { type = switch } }
         vms {
           a { network = lan, ip = "10.0.0.1/24", arp = static,
-              workloads = ["udp-send 10.0.0.2:9000 rate=100", "ping 10.0.0.2 interval=200ms"] }
+              workloads = ["udp-send 10.0.0.2:9000 rate=100/s", "ping 10.0.0.2 interval=200ms"] }
           b { network = lan, ip = "10.0.0.2/24", arp = static, workloads = ["udp-sink 9000"] }
         }
         faults = [

@@ -75,9 +75,10 @@ class ExperimentRunTest {
         "{ at = 0s, kind = latency, target = b, delay = 50ms }"), dir);
     JsonNode rtt = ran.workload("a", 0).get("rttMillis");
     // request in to b and reply out of b: 100 ms added; the scheduler's 1 ms tick and the guests
-    // add a little on top
+    // add a little on top (in real time a loaded host adds more: the bound only tells "once each
+    // way" from a delay applied twice, 200 ms)
     assertTrue(rtt.get("min").asDouble() >= 100.0, "min RTT " + rtt);
-    assertTrue(rtt.get("p50").asDouble() < 130.0, "p50 RTT " + rtt);
+    assertTrue(rtt.get("p50").asDouble() < 190.0, "p50 RTT " + rtt);
     assertTrue(ran.outcome().accountingOk(), ran.results().at("/accounting").toString());
   }
 

@@ -64,6 +64,38 @@ class ExternalPortTest {
     RunHarness.Ran ran = run.get(60, TimeUnit.SECONDS);
     JsonNode ext = ran.link("ext (QEMU port)");
     assertTrue(ext.get("framesOut").asLong() >= 2, ext.toString());
+    // both peers' links closed under the port: its books still balance
+    assertTrue(ran.link("ext in").get("balanced").asBoolean(), ran.link("ext in").toString());
+    assertTrue(ran.outcome().accountingOk(), ran.results().at("/accounting").toString());
+  }
+
+  @Test
+  void lossOnARealQemusPortIsBookedOnThePortsRowsAndChecked() throws Exception {
+    Qemu.require();
+    int port = Ports.free();
+    List<String> said = Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<RunHarness.Ran> run = RunHarness.start("""
+        name = lossy-join
+        duration = 8s
+        networks { lan { type = switch, ports = ["socket,id=qemu1,listen=127.0.0.1:%d"] } }
+        vms { sim { network = lan, ip = "10.0.2.15/24", workloads = ["ping 10.0.2.2 count=40 interval=100ms"] } }
+        faults = [ { at = 0s, kind = loss, target = qemu1, probability = 0.5 } ]
+        """.formatted(port), dir, said);
+    RunHarness.awaitSaid(run, said, "netdev qemu1 (lan): listening", Duration.ofSeconds(30));
+    try (Qemu qemu = Qemu.withSlirp("socket,id=n0,connect=127.0.0.1:" + port)) {
+      RunHarness.Ran ran = run.get(90, TimeUnit.SECONDS);
+      JsonNode ping = ran.workload("sim", 0);
+      long lostOut = ran.link("qemu1 out").at("/dropped/fault-loss").asLong();
+      long lostIn = ran.link("qemu1 in").at("/dropped/fault-loss").asLong();
+      assertTrue(ping.get("received").asLong() < ping.get("transmitted").asLong(), ping.toString());
+      assertTrue(lostOut > 0 && lostIn > 0, "QEMU's replies and the requests to it lost, and booked: "
+          + ran.results().get("links"));
+      assertTrue(ran.link("qemu1 out").get("balanced").asBoolean());
+      assertTrue(ran.link("qemu1 in").get("balanced").asBoolean());
+      assertEquals(lostOut + lostIn, ran.results().at("/totals/framesDropped").asLong(),
+          ran.results().at("/totals").toString());
+      assertTrue(ran.outcome().accountingOk(), ran.results().at("/accounting").toString());
+    }
   }
 
   @Test

@@ -50,7 +50,7 @@ class WorkloadCriteriaTest {
     for (String vm : List.of("d-1", "d-2")) {
       JsonNode w = only(ran, vm);
       assertEquals("not-started", w.path("state").asText(), w.toString());
-      assertEquals("ping 10.0.0.1 count=3 interval=1s size=56", w.path("workload").asText());
+      assertEquals("ping 10.0.0.1 count=3 interval=1s size=56B", w.path("workload").asText());
       assertEquals("ping", w.path("kind").asText());
       assertFalse(w.path("success").asBoolean(true), w.toString());
       assertTrue(w.path("reason").asText().contains("no DHCP lease"), w.toString());
@@ -58,8 +58,8 @@ class WorkloadCriteriaTest {
     // the fleet's {next} filled in per VM, each listed with its own target
     JsonNode first = only(ran, "ring-1");
     JsonNode second = only(ran, "ring-2");
-    assertEquals("ping 10.0.0.12 count=2 interval=200ms size=56", first.path("workload").asText());
-    assertEquals("ping 10.0.0.11 count=2 interval=200ms size=56", second.path("workload").asText());
+    assertEquals("ping 10.0.0.12 count=2 interval=200ms size=56B", first.path("workload").asText());
+    assertEquals("ping 10.0.0.11 count=2 interval=200ms size=56B", second.path("workload").asText());
     for (JsonNode w : List.of(first, second)) {
       assertEquals("done", w.path("state").asText(), w.toString());
       assertTrue(w.path("success").asBoolean(), w.toString());
@@ -126,7 +126,7 @@ class WorkloadCriteriaTest {
         networks { lan { type = switch } }
         vms {
           a { network = lan, ip = "10.0.0.1/24", arp = static,
-              workloads = ["udp-send 10.0.0.2:9000 rate=200 count=200", "ping 10.0.0.3 count=3 interval=200ms"] }
+              workloads = ["udp-send 10.0.0.2:9000 rate=200/s count=200", "ping 10.0.0.3 count=3 interval=200ms"] }
           b { network = lan, ip = "10.0.0.2/24", arp = static, workloads = ["udp-sink 9000"] }
           c { network = lan, ip = "10.0.0.3/24", arp = static }
         }
@@ -147,7 +147,7 @@ class WorkloadCriteriaTest {
     assertEquals(0, ping.path("received").asLong(), ping.toString());
     assertEquals("received >= 1", ping.at("/expectations/0/expect").asText());
     assertFalse(ping.path("success").asBoolean(true), "no reply at all: " + ping);
-    assertEquals(List.of("a: ping 10.0.0.3 count=3 interval=200ms size=56: received >= 1 not met: measured 0"),
+    assertEquals(List.of("a: ping 10.0.0.3 count=3 interval=200ms size=56B: received >= 1 not met: measured 0"),
         ran.outcome().failedWorkloads());
   }
 }

@@ -167,13 +167,13 @@ class UdpSendSinkTest {
   void aRebootedSenderIsANewStreamNotARepeat() {
     TestHost[] p = TestHost.pair(clock);
     WorkloadRun sink = Workloads.parse("udp-sink 9000").start(p[1].stack);
-    await(clock, Workloads.parse("udp-send 10.0.0.2:9000 rate=1000 count=100").start(p[0].stack));
+    await(clock, Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=100").start(p[0].stack));
     clock.runForMillis(100);
     // the sender reboots: a fresh stack on the same NIC and address, numbering from 0 again from
     // the same first ephemeral port
     NetStack rebooted = new NetStack(p[0].env, p[0].link);
     rebooted.configure(Ipv4Address.parse("10.0.0.1"), 24, Optional.empty());
-    await(clock, Workloads.parse("udp-send 10.0.0.2:9000 rate=1000 count=60").start(rebooted));
+    await(clock, Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=60").start(rebooted));
     clock.runForMillis(10);
     sink.stop();
     UdpSinkResult k = (UdpSinkResult) await(clock, sink);
