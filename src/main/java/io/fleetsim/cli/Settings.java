@@ -60,7 +60,6 @@ public record Settings(Config config, NetdevSettings netdev, FabricSettings fabr
             Math.toIntExact(vm.getBytes("e1000.tx-buffer")), vm.getInt("e1000.poll-budget"),
             vm.getInt("e1000.interrupt-throttle")),
         new E1000Nic.Settings(vm.getInt("nic.ingress-batch-frames"),
-            vm.getInt("nic.transmit-queue-frames")),
-        vm.getDuration("dhcp-timeout"));
+            vm.getInt("nic.transmit-queue-frames")));
   }
 }

@@ -93,12 +93,14 @@ record VmSetup(VmSpec spec, GuestSystem guest, List<PcapWriter> captures, boolea
     io.fleetsim.vm.VmDefaults vm = settings.vm();
     VmSpec spec;
     try {
-      spec = new VmSpec(name, vm.memoryBytes(), mhz, vm.costs(), vm.burst().toNanos(), vm.driver(), nics);
+      // no experiment seed here: the first MAC (set by the user to tell VMs apart) and the name
+      spec = new VmSpec(name, vm.memoryBytes(), mhz, vm.costs(), vm.burst().toNanos(), vm.driver(),
+          nics, VmSpec.seed(nics.get(0).mac().bits(), name));
     } catch (IllegalArgumentException e) {
       captures.forEach(PcapWriter::close);
       throw new UsageError(e.getMessage());
     }
-    return new VmSetup(spec, new GuestSystem(interfaces, workloads, vm.dhcpTimeout()), captures,
+    return new VmSetup(spec, new GuestSystem(interfaces, workloads), captures,
         workloads.stream().anyMatch(Workload::finite));
   }
 

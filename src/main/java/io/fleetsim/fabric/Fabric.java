@@ -35,8 +35,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   record FramesIn(int port, long generation, List<ByteString> frames, ActorRef<Ack> ack)
       implements Command {}
 
-  record EgressReady(int port, long generation, ActorRef<List<ByteString>> egress)
-      implements Command {}
+  record EgressReady(int port, long generation, PortEgress.Handle egress) implements Command {}
 
   record EgressAck(int port, long generation) implements Command {}
 
@@ -56,7 +55,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     // handed over whole as the next batch, then replaced: no per-frame copy on the way out
     ArrayList<ByteString> queue = new ArrayList<>();
     long generation = -1; // the link whose egress is attached, -1 for none
-    ActorRef<List<ByteString>> egress;
+    PortEgress.Handle egress;
     boolean egressBusy;
     // an ingress batch that is waiting for room: acked once every port it waits on has drained
     ActorRef<Ack> parkedAck;
@@ -223,6 +222,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       port.parkedAck = null; // that ingress is gone; nobody to ack (its waiter entries go stale)
     }
     if (port.generation == e.generation()) {
+      // what the link's egress held it counts itself when it stops; this is what it never got
       port.counters.drop(DropCause.PEER_LOST, port.queue.size());
       port.queue.clear();
       port.egress = null;
@@ -261,19 +261,19 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     }
   }
 
-  /** Hands everything queued for a port to its link, as one batch, if the link is free. */
+  /**
+   * Hands everything queued for a port to its link, as one batch, if the link is free. The
+   * link's egress counts the frames from here on (out as it emits them, or peer-lost).
+   */
   private void flush(PortState port) {
     if (port.egressBusy || !port.attached() || port.queue.isEmpty()) {
       return;
     }
     List<ByteString> batch = port.queue;
-    for (ByteString frame : batch) {
-      port.counters.frameOut(frame.size());
-    }
     // The next queue starts at the size this one needed, capped: steady traffic does not regrow
     // it batch after batch, and a burst (a broadcast storm on a big hub) leaves no big array.
     port.queue = new ArrayList<>(Math.min(batch.size(), SHRINK_AFTER_FRAMES));
     port.egressBusy = true;
-    port.egress.tell(batch);
+    port.egress.offer(batch);
   }
 }

@@ -11,13 +11,13 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSink;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.apache.pekko.util.ByteString;
 
 /**
- * A port of a {@link Fabric}. Each {@link #link()} materialization is one peer: its ingress
- * batches frames into the fabric under the fabric's acks, its egress takes the fabric's batches
- * under acks of its own, and its termination tells the fabric the peer is gone.
+ * A port of a {@link Fabric}. Each {@link #link(OutCount)} materialization is one peer: its
+ * ingress batches frames into the fabric under the fabric's acks, its egress ({@link PortEgress})
+ * takes the fabric's batches under acks of its own and accounts for every frame in them, and its
+ * termination tells the fabric the peer is gone.
  */
 public final class FabricPort implements Port {
   private final String name;
@@ -66,7 +66,7 @@ public final class FabricPort implements Port {
   }
 
   @Override
-  public Flow<ByteString, ByteString, NotUsed> link() {
+  public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
     long generation = generations.incrementAndGet();
 
     Sink<ByteString, NotUsed> ingress = FrameBatches.of(settings.ingressBatchFrames())
@@ -78,16 +78,12 @@ public final class FabricPort implements Port {
             new Fabric.LinkEnded(index, generation),
             failure -> new Fabric.LinkEnded(index, generation)));
 
-    Source<ByteString, NotUsed> egress = ActorSource.<List<ByteString>, Fabric.Command>actorRefWithBackpressure(
-            fabric,
-            new Fabric.EgressAck(index, generation),
-            batch -> java.util.Optional.empty(),
-            batch -> java.util.Optional.empty())
-        .mapMaterializedValue(ref -> {
-          fabric.tell(new Fabric.EgressReady(index, generation, ref));
+    Source<ByteString, NotUsed> egress = Source.fromGraph(new PortEgress(counters, outCount,
+            () -> fabric.tell(new Fabric.EgressAck(index, generation))))
+        .mapMaterializedValue(handle -> {
+          fabric.tell(new Fabric.EgressReady(index, generation, handle));
           return NotUsed.getInstance();
-        })
-        .<ByteString>mapConcat(batch -> batch);
+        });
 
     return Flow.fromSinkAndSourceCoupled(ingress, egress)
         .watchTermination((notUsed, done) -> {
@@ -95,8 +91,6 @@ public final class FabricPort implements Port {
           return NotUsed.getInstance();
         });
   }
-
-
 
   @Override
   public String toString() {

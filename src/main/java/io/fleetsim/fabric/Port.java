@@ -5,16 +5,35 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Where a netdev plugs its wire into a fabric. The netdev materializes {@link #link()} once per
- * connected peer (a TCP connection, a bound datagram socket): frames from the wire go in, frames
- * for the wire come out, with demand flowing both ways. While no link is materialized the port
- * has no peer, and frames sent towards it are dropped and counted as {@link DropCause#NO_PEER}.
+ * Where a netdev plugs its wire into a fabric. The netdev materializes {@link #link(OutCount)}
+ * once per connected peer (a TCP connection, a bound datagram socket): frames from the wire go in,
+ * frames for the wire come out, with demand flowing both ways. While no link is materialized the
+ * port has no peer, and frames sent towards it are dropped and counted as {@link DropCause#NO_PEER}.
+ *
+ * <p>Every frame for the wire is counted once: out, or dropped by one cause. Frames the port still
+ * holds when a link ends (queued, or inside the link) are {@link DropCause#PEER_LOST}.
  */
 public interface Port {
+  /** Who counts a frame out of the port. */
+  enum OutCount {
+    /** The port, as its link hands the frame over (to a NIC in the same process, say). */
+    PORT,
+    /**
+     * The link's consumer, once it has written the frame to its socket: a netdev, which also
+     * counts as {@link DropCause#PEER_LOST} the frames it took but could not write.
+     */
+    WRITER
+  }
+
   String name();
 
   PortCounters counters();
 
+  /** {@link #link(OutCount)} for a consumer that does not count: the port counts frames out. */
+  default Flow<ByteString, ByteString, NotUsed> link() {
+    return link(OutCount.PORT);
+  }
+
   /** A fresh link for the next peer. At most one may be running at a time. */
-  Flow<ByteString, ByteString, NotUsed> link();
+  Flow<ByteString, ByteString, NotUsed> link(OutCount outCount);
 }

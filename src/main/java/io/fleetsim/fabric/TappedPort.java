@@ -35,9 +35,9 @@ public final class TappedPort implements Port {
   }
 
   @Override
-  public Flow<ByteString, ByteString, NotUsed> link() {
+  public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
     return BidiFlow.fromFlows(tap(FrameTap.Direction.FROM_WIRE), tap(FrameTap.Direction.TO_WIRE))
-        .join(inner.link());
+        .join(inner.link(outCount));
   }
 
   private Flow<ByteString, ByteString, NotUsed> tap(FrameTap.Direction direction) {

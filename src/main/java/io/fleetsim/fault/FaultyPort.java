@@ -15,9 +15,10 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * A port whose frames pass a fault chain each way, between the wire (the netdev or NIC that
- * materialises {@link #link()}) and the port itself. Like {@link io.fleetsim.fabric.TappedPort}
- * it works for any port. The port's own counters see frames after the faults on the way in and
- * before them on the way out.
+ * materialises {@link #link(OutCount)}) and the port itself. Like {@link io.fleetsim.fabric.TappedPort}
+ * it works for any port. The port's own counters see frames after the faults on the way in; on
+ * the way out before them when the port counts (a NIC in this process), after them when a netdev
+ * counts what it writes to its socket ({@link Port.OutCount#WRITER}).
  */
 public final class FaultyPort implements Port {
   private static final AtomicLong IDS = new AtomicLong();
@@ -173,16 +174,17 @@ public final class FaultyPort implements Port {
   }
 
   @Override
-  public Flow<ByteString, ByteString, NotUsed> link() {
+  public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
+    // with OutCount.WRITER the port's frames out are those written after the chain acted
     if (books == null) {
       // a VM's port: no kill switch, no edges on a frame path nobody disconnects
-      return BidiFlow.fromFlows(fromWire.flow(), toWire.flow()).join(inner.link());
+      return BidiFlow.fromFlows(fromWire.flow(), toWire.flow()).join(inner.link(outCount));
     }
     Books b = books;
     Flow<ByteString, ByteString, NotUsed> faulty = BidiFlow.fromFlows(
             b.wireIn.flow().via(fromWire.flow()).via(b.portIn.flow()),
             b.portOut.flow().via(toWire.flow()).via(b.wireOut.flow()))
-        .join(inner.link());
+        .join(inner.link(outCount));
     SharedKillSwitch cut = KillSwitches.shared("disconnect-" + inner.name());
     return Flow.<ByteString>create()
         .filter(frame -> {

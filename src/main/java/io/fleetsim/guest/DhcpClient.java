@@ -1,5 +1,6 @@
 package io.fleetsim.guest;
 
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * A DHCP client (RFC 2131): DISCOVER, the first OFFER, REQUEST, ACK; retransmission with
- * exponential backoff (4 s doubling to 64 s, +-1 s); renewal at T1 (unicast to the server),
- * rebinding at T2 (broadcast), expiry at the end of the lease. It asks for broadcast replies
- * and accepts them broadcast or unicast to our MAC (QEMU's slirp always broadcasts).
+ * A DHCP client (RFC 2131): DISCOVER, the first acceptable OFFER, REQUEST, ACK; retransmission
+ * with exponential backoff (4 s doubling to 64 s, +-1 s from the VM's seeded generator), for as
+ * long as the VM runs: no answer to the REQUESTs or a NAK means DISCOVER again. Renewal at T1
+ * (unicast to the server), rebinding at T2 (broadcast), expiry at the end of the lease. It asks
+ * for broadcast replies and accepts them broadcast or unicast to our MAC (QEMU's slirp always
+ * broadcasts). An OFFER or ACK with a malformed option or an address no host may use is refused
+ * and counted under its reason ({@code rxDropDhcp*}); the first refusal of each reason is printed.
  */
 final class DhcpClient {
   static final long FIRST_RETRANSMIT_NANOS = 4_000_000_000L;
@@ -24,10 +28,15 @@ final class DhcpClient {
   static final int MAX_REQUESTS = 4;
   /** RFC 2131 4.4.5: retransmit while renewing no more often than every 60 seconds. */
   static final long MIN_RENEW_RETRANSMIT_NANOS = 60_000_000_000L;
+  /** A client still without its first lease after this long says so once, and keeps asking. */
+  static final long NOTICE_NANOS = 60_000_000_000L;
   /** Shorter leases are stretched to this, so a silly server cannot make us renew in a loop. */
   static final long MIN_LEASE_SECONDS = 60;
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
   private static final byte[] PARAMETERS = {1, 3, 6, 15, 51, 54, 58, 59};
+
+  /** Why a reply was refused: its counter and a phrase for the console. */
+  private record Refusal(StackCounter counter, String why) {}
 
   enum State { IDLE, SELECTING, REQUESTING, BOUND, RENEWING, REBINDING }
 
@@ -47,6 +56,7 @@ final class DhcpClient {
   private final Host host;
   private final SplittableRandom random;
   private final CompletableFuture<DhcpLease> firstLease = new CompletableFuture<>();
+  private final EnumSet<StackCounter> refusalsPrinted = EnumSet.noneOf(StackCounter.class);
 
   private State state = State.IDLE;
   private int xid;
@@ -60,8 +70,8 @@ final class DhcpClient {
   private GuestEnv.Cancellable retransmit;
   private GuestEnv.Cancellable deadline;
 
-  DhcpClient(Udp udp, Ipv4Layer ip, Timers timers, long mac, StackCounters counters,
-      Consumer<String> console, Host host) {
+  DhcpClient(Udp udp, Ipv4Layer ip, Timers timers, SplittableRandom random, long mac,
+      StackCounters counters, Consumer<String> console, Host host) {
     this.udp = udp;
     this.ip = ip;
     this.timers = timers;
@@ -69,7 +79,7 @@ final class DhcpClient {
     this.counters = counters;
     this.console = console;
     this.host = host;
-    this.random = new SplittableRandom(mac * 0x9E37_79B9_7F4A_7C15L ^ timers.now());
+    this.random = random;
   }
 
   /** Starts the client once; every call returns the first lease. */
@@ -77,6 +87,12 @@ final class DhcpClient {
     if (state == State.IDLE) {
       udp.bindInternal(DhcpMessage.CLIENT_PORT, this::deliver);
       discover(0);
+      timers.after(NOTICE_NANOS, () -> {
+        if (!firstLease.isDone()) {
+          console.accept("dhcp: no lease after " + NOTICE_NANOS / NANOS_PER_SECOND
+              + " s; still asking");
+        }
+      });
     }
     return firstLease.minimalCompletionStage();
   }
@@ -212,10 +228,16 @@ final class DhcpClient {
     try {
       m = DhcpMessage.parse(f, off, u.payloadLength());
     } catch (Malformed e) {
-      return e.counter();
+      return e.counter() == StackCounter.RX_DROP_DHCP_BAD_OPTION
+          ? refuse("reply", h, new Refusal(e.counter(), e.getMessage())) : e.counter();
     }
     if (m.op() != DhcpMessage.BOOTREPLY || m.clientMac() != mac) {
       return StackCounter.RX_DROP_NOT_FOR_US;
+    }
+    try {
+      m.checkOptions();
+    } catch (Malformed e) {
+      return refuse("reply", h, new Refusal(e.counter(), e.getMessage()));
     }
     int type = m.messageType();
     if (type == DhcpMessage.OFFER) {
@@ -236,18 +258,18 @@ final class DhcpClient {
     if (state != State.REQUESTING && state != State.RENEWING && state != State.REBINDING) {
       return StackCounter.RX_DROP_UNMATCHED;
     }
-    return type == DhcpMessage.ACK ? onAck(m) : onNak(m);
+    return type == DhcpMessage.ACK ? onAck(m, h) : onNak(m);
   }
 
   private StackCounter onOffer(DhcpMessage m, Ipv4Header h) {
-    Ipv4Address yours = new Ipv4Address(m.yourAddress());
-    if (!usable(yours)) {
-      return StackCounter.RX_DROP_BAD_ADDRESS;
+    Ipv4Address from = serverOf(m, h, server);
+    Optional<Refusal> refusal = refusal(m, from);
+    if (refusal.isPresent()) {
+      // the client keeps selecting: a good offer may still come, else the DISCOVER is repeated
+      return refuse("OFFER", h, refusal.get());
     }
-    offered = yours;
-    server = m.address(DhcpMessage.OPT_SERVER_ID)
-        .orElse(m.serverAddress() != 0 ? new Ipv4Address(m.serverAddress())
-            : new Ipv4Address(h.source()));
+    offered = new Ipv4Address(m.yourAddress());
+    server = from;
     state = State.REQUESTING;
     attempts = 0;
     sendRequest();
@@ -255,18 +277,19 @@ final class DhcpClient {
     return StackCounter.RX_DELIVERED;
   }
 
-  private StackCounter onAck(DhcpMessage m) {
-    Ipv4Address yours = new Ipv4Address(m.yourAddress());
-    if (!usable(yours)) {
-      return StackCounter.RX_DROP_BAD_ADDRESS;
+  private StackCounter onAck(DhcpMessage m, Ipv4Header h) {
+    Ipv4Address from = m.address(DhcpMessage.OPT_SERVER_ID).orElse(server);
+    Optional<Refusal> refusal = refusal(m, from);
+    if (refusal.isPresent()) {
+      // as if it never came: the REQUEST is retransmitted, and in the end DISCOVER again
+      return refuse("ACK", h, refusal.get());
     }
-    int prefix = m.unsigned32(DhcpMessage.OPT_SUBNET_MASK).isPresent()
-        ? Ipv4Address.prefixOf((int) m.unsigned32(DhcpMessage.OPT_SUBNET_MASK).getAsLong())
-            .filter(p -> p > 0).orElse(classful(yours))
-        : classful(yours);
+    Ipv4Address yours = new Ipv4Address(m.yourAddress());
+    int prefix = prefixOf(m, yours);
     Optional<Ipv4Address> router = Optional.empty();
     for (Ipv4Address r : m.addresses(DhcpMessage.OPT_ROUTER)) {
-      if (usable(r) && !r.equals(yours) && r.inSubnet(yours, prefix)) {
+      // RFC 2132 lists routers in order of preference: take the first we can reach
+      if (hostAddress(r) && !r.equals(yours) && r.inSubnet(yours, prefix)) {
         router = Optional.of(r);
         break;
       }
@@ -285,12 +308,62 @@ final class DhcpClient {
         t2 = leaseSeconds * 7 / 8;
       }
     }
-    Ipv4Address from = m.address(DhcpMessage.OPT_SERVER_ID).orElse(server);
     List<Ipv4Address> dns = m.addresses(DhcpMessage.OPT_DNS);
     DhcpLease granted = new DhcpLease(yours, prefix, from, router, dns, leaseSeconds, t1, t2,
         timers.now());
     bind(granted);
     return StackCounter.RX_DELIVERED;
+  }
+
+  /** The server identifier (option 54), else siaddr, else the reply's IP source. */
+  private static Ipv4Address serverOf(DhcpMessage m, Ipv4Header h, Ipv4Address fallback) {
+    if (m.address(DhcpMessage.OPT_SERVER_ID).isPresent()) {
+      return m.address(DhcpMessage.OPT_SERVER_ID).get();
+    }
+    if (m.serverAddress() != 0) {
+      return new Ipv4Address(m.serverAddress());
+    }
+    return h.source() != 0 ? new Ipv4Address(h.source()) : fallback;
+  }
+
+  /**
+   * Why the lease in an OFFER or ACK cannot be used, if it cannot: the address must be a unicast
+   * host address (RFC 1122 3.2.1.3), not the server's, with a contiguous mask, and neither the
+   * network nor the broadcast address of its subnet (RFC 950; /31 and /32 have neither, RFC 3021).
+   */
+  private static Optional<Refusal> refusal(DhcpMessage m, Ipv4Address server) {
+    Ipv4Address yours = new Ipv4Address(m.yourAddress());
+    if (!hostAddress(yours)) {
+      return Optional.of(new Refusal(StackCounter.RX_DROP_DHCP_BAD_ADDRESS,
+          "address " + yours + " is " + kind(yours)));
+    }
+    if (server != null && !hostAddress(server)) {
+      return Optional.of(new Refusal(StackCounter.RX_DROP_DHCP_BAD_ADDRESS,
+          "server identifier " + server + " is " + kind(server)));
+    }
+    if (yours.equals(server)) {
+      return Optional.of(new Refusal(StackCounter.RX_DROP_DHCP_SERVER_ADDRESS,
+          "address " + yours + " is the server's own"));
+    }
+    OptionalLong mask = m.unsigned32(DhcpMessage.OPT_SUBNET_MASK);
+    if (mask.isPresent()) {
+      Optional<Integer> prefix = Ipv4Address.prefixOf((int) mask.getAsLong());
+      if (prefix.isEmpty() || prefix.get() == 0) {
+        return Optional.of(new Refusal(StackCounter.RX_DROP_DHCP_BAD_MASK,
+            "subnet mask " + new Ipv4Address((int) mask.getAsLong())
+                + (prefix.isEmpty() ? " is not contiguous" : " leaves no network")));
+      }
+    }
+    int prefix = prefixOf(m, yours);
+    if (prefix <= 30) {
+      int host = yours.bits() & ~Ipv4Address.mask(prefix);
+      if (host == 0 || host == ~Ipv4Address.mask(prefix)) {
+        return Optional.of(new Refusal(StackCounter.RX_DROP_DHCP_SUBNET_ADDRESS,
+            "address " + yours + " is the " + (host == 0 ? "network" : "broadcast")
+                + " address of /" + prefix));
+      }
+    }
+    return Optional.empty();
   }
 
   private StackCounter onNak(DhcpMessage m) {
@@ -305,6 +378,15 @@ final class DhcpClient {
     }
     discover(FIRST_RETRANSMIT_NANOS / 4);
     return StackCounter.RX_DELIVERED;
+  }
+
+  /** Counts the refusal under its reason; prints the first of each reason. */
+  private StackCounter refuse(String what, Ipv4Header h, Refusal refusal) {
+    if (refusalsPrinted.add(refusal.counter())) {
+      console.accept("dhcp: refused " + what + " from " + new Ipv4Address(h.source()) + ": "
+          + refusal.why() + " (further refusals for this reason are only counted)");
+    }
+    return refusal.counter();
   }
 
   private void bind(DhcpLease granted) {
@@ -363,9 +445,31 @@ final class DhcpClient {
     }
   }
 
-  /** A unicast host address: not 0.0.0.0, broadcast, multicast or class E. */
-  private static boolean usable(Ipv4Address a) {
-    return !a.isAny() && !a.isBroadcast() && !a.isMulticast() && (a.bits() >>> 28) != 0xF;
+  /** A unicast host address: not in 0/8 ("this network"), 127/8, 224/4 or 240/4. */
+  private static boolean hostAddress(Ipv4Address a) {
+    int first = a.octet(0);
+    return first != 0 && first != 127 && first < 224;
+  }
+
+  private static String kind(Ipv4Address a) {
+    int first = a.octet(0);
+    if (first == 0) {
+      return "in 0.0.0.0/8 (this network)";
+    }
+    if (first == 127) {
+      return "loopback";
+    }
+    if (a.isBroadcast()) {
+      return "the limited broadcast address";
+    }
+    return a.isMulticast() ? "multicast" : "reserved (240.0.0.0/4)";
+  }
+
+  /** The prefix of the (checked) subnet mask option, else the address's class. */
+  private static int prefixOf(DhcpMessage m, Ipv4Address yours) {
+    OptionalLong mask = m.unsigned32(DhcpMessage.OPT_SUBNET_MASK);
+    return mask.isPresent() ? Ipv4Address.prefixOf((int) mask.getAsLong()).orElseThrow()
+        : classful(yours);
   }
 
   private static int classful(Ipv4Address a) {

@@ -11,7 +11,9 @@ import java.util.OptionalLong;
 
 /**
  * A DHCP message (RFC 2131 layout, RFC 2132 options) for Ethernet clients. Options are kept as
- * raw bytes by code in the order met; a code seen twice is concatenated (RFC 3396).
+ * raw bytes by code in the order met; a code seen twice is concatenated (RFC 3396), and with
+ * option 52 (overload) the {@code file} then {@code sname} fields hold options too.
+ * {@link #checkOptions} applies RFC 2132's length rules to the options a client reads.
  */
 record DhcpMessage(int op, int xid, int secs, int flags, int clientAddress, int yourAddress,
     int serverAddress, long clientMac, Map<Integer, byte[]> options) {
@@ -39,6 +41,7 @@ record DhcpMessage(int op, int xid, int secs, int flags, int clientAddress, int 
   static final int OPT_DNS = 6;
   static final int OPT_REQUESTED_ADDRESS = 50;
   static final int OPT_LEASE_TIME = 51;
+  static final int OPT_OVERLOAD = 52;
   static final int OPT_MESSAGE_TYPE = 53;
   static final int OPT_SERVER_ID = 54;
   static final int OPT_PARAMETER_LIST = 55;
@@ -47,6 +50,11 @@ record DhcpMessage(int op, int xid, int secs, int flags, int clientAddress, int 
   static final int OPT_REBINDING_TIME = 59;
   static final int OPT_CLIENT_ID = 61;
   static final int OPT_END = 255;
+
+  private static final int SNAME = 44;
+  private static final int SNAME_LENGTH = 64;
+  private static final int FILE = 108;
+  private static final int FILE_LENGTH = 128;
 
   DhcpMessage {
     options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
@@ -63,19 +71,41 @@ record DhcpMessage(int op, int xid, int secs, int flags, int clientAddress, int 
       throw new Malformed(StackCounter.RX_DROP_BAD_HEADER, "BOOTP without the DHCP cookie");
     }
     Map<Integer, byte[]> options = new LinkedHashMap<>();
-    int end = off + len;
-    int i = off + FIXED + 4;
+    readOptions(b, off + FIXED + 4, off + len, "options", options);
+    byte[] overload = options.get(OPT_OVERLOAD);
+    if (overload != null) {
+      if (overload.length != 1 || overload[0] < 1 || overload[0] > 3) {
+        throw new Malformed(StackCounter.RX_DROP_DHCP_BAD_OPTION,
+            "DHCP option 52 (overload) must be 1 byte 1-3");
+      }
+      // RFC 3396 section 7: the options field, then file, then sname
+      if ((overload[0] & 1) != 0) {
+        readOptions(b, off + FILE, off + FILE + FILE_LENGTH, "file field", options);
+      }
+      if ((overload[0] & 2) != 0) {
+        readOptions(b, off + SNAME, off + SNAME + SNAME_LENGTH, "sname field", options);
+      }
+    }
+    return new DhcpMessage(Bytes.u8(b, off), Bytes.i32(b, off + 4), Bytes.u16(b, off + 8),
+        Bytes.u16(b, off + 10), Bytes.i32(b, off + 12), Bytes.i32(b, off + 16),
+        Bytes.i32(b, off + 20), Bytes.u48(b, off + 28), options);
+  }
+
+  /** The options in {@code b[i, end)} up to END, added to {@code options}. */
+  private static void readOptions(byte[] b, int i, int end, String where,
+      Map<Integer, byte[]> options) throws Malformed {
     while (i < end) {
       int code = Bytes.u8(b, i);
       if (code == OPT_END) {
-        break;
+        return;
       }
       if (code == OPT_PAD) {
         i++;
         continue;
       }
       if (i + 1 >= end || i + 2 + Bytes.u8(b, i + 1) > end) {
-        throw new Malformed(StackCounter.RX_DROP_BAD_HEADER, "DHCP option " + code + " cut");
+        throw new Malformed(StackCounter.RX_DROP_DHCP_BAD_OPTION,
+            "DHCP option " + code + " cut at the end of the " + where);
       }
       int optionLength = Bytes.u8(b, i + 1);
       byte[] value = new byte[optionLength];
@@ -83,9 +113,44 @@ record DhcpMessage(int op, int xid, int secs, int flags, int clientAddress, int 
       options.merge(code, value, DhcpMessage::concat);
       i += 2 + optionLength;
     }
-    return new DhcpMessage(Bytes.u8(b, off), Bytes.i32(b, off + 4), Bytes.u16(b, off + 8),
-        Bytes.u16(b, off + 10), Bytes.i32(b, off + 12), Bytes.i32(b, off + 16),
-        Bytes.i32(b, off + 20), Bytes.u48(b, off + 28), options);
+  }
+
+  /**
+   * RFC 2132's rules for the options the client reads: a message breaking one is refused whole,
+   * never read as if the option were absent (a 3-byte mask is not "no mask").
+   */
+  void checkOptions() throws Malformed {
+    exactly(OPT_MESSAGE_TYPE, "message type", 1);
+    exactly(OPT_SUBNET_MASK, "subnet mask", 4);
+    addressList(OPT_ROUTER, "router");
+    addressList(OPT_DNS, "domain name server");
+    exactly(OPT_LEASE_TIME, "lease time", 4);
+    exactly(OPT_SERVER_ID, "server identifier", 4);
+    exactly(OPT_RENEWAL_TIME, "renewal (T1) time", 4);
+    exactly(OPT_REBINDING_TIME, "rebinding (T2) time", 4);
+    byte[] text = options.get(OPT_MESSAGE);
+    if (text != null && text.length == 0) {
+      throw badOption(OPT_MESSAGE, "message", "at least 1 byte", 0);
+    }
+  }
+
+  private void exactly(int code, String name, int length) throws Malformed {
+    byte[] v = options.get(code);
+    if (v != null && v.length != length) {
+      throw badOption(code, name, length + (length == 1 ? " byte" : " bytes"), v.length);
+    }
+  }
+
+  private void addressList(int code, String name) throws Malformed {
+    byte[] v = options.get(code);
+    if (v != null && (v.length == 0 || v.length % 4 != 0)) {
+      throw badOption(code, name, "a multiple of 4 bytes", v.length);
+    }
+  }
+
+  private static Malformed badOption(int code, String name, String rule, int length) {
+    return new Malformed(StackCounter.RX_DROP_DHCP_BAD_OPTION,
+        "option " + code + " (" + name + ") of " + length + " bytes, must be " + rule);
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
@@ -95,7 +160,7 @@ record DhcpMessage(int op, int xid, int secs, int flags, int clientAddress, int 
     return out;
   }
 
-  /** Option 53, or 0 when absent or malformed. */
+  /** Option 53, or 0 when absent or malformed (see {@link #checkOptions}). */
   int messageType() {
     byte[] v = options.get(OPT_MESSAGE_TYPE);
     return v != null && v.length == 1 ? v[0] & 0xFF : 0;

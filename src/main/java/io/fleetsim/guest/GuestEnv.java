@@ -1,6 +1,7 @@
 package io.fleetsim.guest;
 
 import io.fleetsim.vm.hw.Cpu;
+import java.util.SplittableRandom;
 
 /**
  * What the guest OS gets from the VM it runs in. All calls come on the VM actor's thread, and
@@ -14,6 +15,12 @@ public interface GuestEnv {
   Cancellable schedule(long delayNanos, Runnable task);
 
   Cpu cpu();
+
+  /**
+   * The machine's random numbers (DHCP transaction ids and retransmission jitter), seeded by
+   * whoever made the VM, so the same seed gives the same guest decisions. Never wall-clock seeded.
+   */
+  SplittableRandom random();
 
   /** A line of guest console output (link up, lease, ping replies). */
   void print(String line);

@@ -5,7 +5,6 @@ import io.fleetsim.guest.workload.UdpSendWorkload;
 import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.guest.workload.WorkloadResult;
 import io.fleetsim.guest.workload.WorkloadRun;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,34 +33,22 @@ public final class GuestSystem implements GuestOs {
 
   private final List<InterfaceSetup> setups;
   private final List<Workload> workloads;
-  private final Duration dhcpTimeout;
   private final List<NetStack> stacks = new ArrayList<>();
   private final List<Started> runs = new ArrayList<>();
-  private GuestEnv env;
 
   /** A started workload: {@code index} is its place in the list the guest was given. */
   private record Started(int index, Workload workload, String nic, WorkloadRun run) {}
 
-  public GuestSystem(List<InterfaceSetup> setups, List<Workload> workloads, Duration dhcpTimeout) {
+  public GuestSystem(List<InterfaceSetup> setups, List<Workload> workloads) {
     this.setups = List.copyOf(setups);
     this.workloads = List.copyOf(workloads);
-    this.dhcpTimeout = dhcpTimeout;
   }
 
   @Override
-  public void boot(GuestEnv env, List<Link> links, Consumer<Boolean> whenFinished) {
-    // once only: a lease that comes after the DHCP timeout must not report a second verdict
-    boolean[] reported = {false};
-    Consumer<Boolean> finished = success -> {
-      if (!reported[0]) {
-        reported[0] = true;
-        whenFinished.accept(success);
-      }
-    };
+  public void boot(GuestEnv env, List<Link> links, Consumer<Boolean> finished) {
     if (links.size() != setups.size()) {
       throw new IllegalArgumentException(links.size() + " NICs but " + setups.size() + " interface setups");
     }
-    this.env = env;
     List<CompletableFuture<?>> addressed = new ArrayList<>();
     for (int i = 0; i < links.size(); i++) {
       NetStack stack = new NetStack(env, links.get(i));
@@ -71,20 +58,11 @@ public final class GuestSystem implements GuestOs {
       setup.address().ifPresent(stack::configure);
       addressed.add(setup.dhcp() ? stack.dhcp().toCompletableFuture() : CompletableFuture.completedFuture(null));
     }
-    CompletableFuture<Void> ready = CompletableFuture.allOf(addressed.toArray(CompletableFuture[]::new));
-    GuestEnv.Cancellable timeout = env.schedule(dhcpTimeout.toNanos(), () -> {
-      if (!ready.isDone()) {
-        env.print("dhcp: no lease after " + dhcpTimeout.toSeconds() + " s");
-        finished.accept(false);
-      }
-    });
-    // DHCP completes inside a received frame, so this runs on the VM thread like everything else.
-    ready.thenRun(() -> {
-      timeout.cancel();
-      if (!reported[0]) {
-        startWorkloads(finished);
-      }
-    });
+    // No deadline: like a real guest, the DHCP client asks until a server answers or the VM
+    // stops, and the workloads start with the last address. DHCP completes inside a received
+    // frame, so this runs on the VM thread like everything else.
+    CompletableFuture.allOf(addressed.toArray(CompletableFuture[]::new))
+        .thenRun(() -> startWorkloads(finished));
   }
 
   private void startWorkloads(Consumer<Boolean> finished) {

@@ -21,7 +21,9 @@ import java.util.concurrent.TimeoutException;
  * <p>Console lines: {@code link up}, {@code link down}, {@code address 10.0.3.15/24 (router
  * 10.0.3.1)} on {@link #configure}, {@code lease 10.0.2.15/24 from 10.0.2.2 (router 10.0.2.2)}
  * (or {@code (no router)}) when DHCP binds, {@code lease 10.0.2.15/24 renewed from 10.0.2.2},
- * {@code lease 10.0.2.15/24 expired}, {@code dhcp: NAK from 10.0.2.2[: text]}, and {@code arp:
+ * {@code lease 10.0.2.15/24 expired}, {@code dhcp: NAK from 10.0.2.2[: text]}, {@code dhcp:
+ * refused OFFER from 10.0.2.2: address 127.0.0.1 is loopback ...} (the first of each reason),
+ * {@code dhcp: no lease after 60 s; still asking} (once), and {@code arp:
  * 10.0.2.15 is also claimed by 52:54:00:12:34:57} once per clashing MAC.
  *
  * <p>What the VM must provide: construct the stack on the VM thread; the driver then calls the
@@ -75,7 +77,8 @@ public final class NetStack {
     this.udp = new Udp(ip, timers, counters);
     ip.register(Ipv4Header.PROTOCOL_ICMP, icmp);
     ip.register(Ipv4Header.PROTOCOL_UDP, udp);
-    this.dhcp = new DhcpClient(udp, ip, timers, ownMac, counters, env::print, new LeaseHost());
+    this.dhcp = new DhcpClient(udp, ip, timers, env.random(), ownMac, counters, env::print,
+        new LeaseHost());
     link.listener(new DriverListener());
   }
 

@@ -13,7 +13,7 @@ public enum StackCounter {
   /** A length field that disagrees with the bytes present (IPv4 total length, UDP length). */
   RX_DROP_BAD_LENGTH("rxDropBadLength", Kind.RX_OUTCOME),
   RX_DROP_BAD_VERSION("rxDropBadVersion", Kind.RX_OUTCOME),
-  /** IPv4 IHL below 5; ARP for other hardware/protocol types; malformed DHCP. */
+  /** IPv4 IHL below 5; ARP for other hardware/protocol types; BOOTP not for Ethernet or DHCP. */
   RX_DROP_BAD_HEADER("rxDropBadHeader", Kind.RX_OUTCOME),
   RX_DROP_BAD_CHECKSUM("rxDropBadChecksum", Kind.RX_OUTCOME),
   /** A broadcast/multicast/zero source where a host address must be (RFC 1122 3.2.1.3). */
@@ -30,6 +30,17 @@ public enum StackCounter {
   RX_DROP_NO_PORT("rxDropNoPort", Kind.RX_OUTCOME),
   /** A reply nobody waits for: echo reply with an unknown id, DHCP with another xid. */
   RX_DROP_UNMATCHED("rxDropUnmatched", Kind.RX_OUTCOME),
+  // DHCP replies the client refused (RFC 2131/2132), one counter per reason:
+  /** An option cut short, or of a length RFC 2132 forbids (a 3-byte mask, a 5-byte router). */
+  RX_DROP_DHCP_BAD_OPTION("rxDropDhcpBadOption", Kind.RX_OUTCOME),
+  /** An offered address or server identifier that is no unicast host: 0/8, 127/8, 224/4, 240/4. */
+  RX_DROP_DHCP_BAD_ADDRESS("rxDropDhcpBadAddress", Kind.RX_OUTCOME),
+  /** A subnet mask with holes (255.0.255.0), or 0.0.0.0. */
+  RX_DROP_DHCP_BAD_MASK("rxDropDhcpBadMask", Kind.RX_OUTCOME),
+  /** The server offering its own address. */
+  RX_DROP_DHCP_SERVER_ADDRESS("rxDropDhcpServerAddress", Kind.RX_OUTCOME),
+  /** The network or broadcast address of the offered subnet (prefixes up to /30). */
+  RX_DROP_DHCP_SUBNET_ADDRESS("rxDropDhcpSubnetAddress", Kind.RX_OUTCOME),
 
   TX_FRAMES("txFrames", Kind.TX),
   TX_BYTES("txBytes", Kind.TX),

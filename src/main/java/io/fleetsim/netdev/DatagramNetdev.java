@@ -93,7 +93,7 @@ public final class DatagramNetdev {
     // The link waits for the bind: until then the fabric sees no peer on this port.
     CompletableFuture<InetSocketAddress> gate = new CompletableFuture<>();
     Flow<ByteString, ByteString, CompletionStage<NotUsed>> link =
-        Flow.completionStageFlow(gate.thenApply(bound -> port.link()));
+        Flow.completionStageFlow(gate.thenApply(bound -> port.link(Port.OutCount.WRITER)));
     Pair<Pair<CompletionStage<InetSocketAddress>, UniqueKillSwitch>, CompletionStage<Done>> mat =
         UdpTransport.flow(endpoint, options, port.counters())
             .viaMat(KillSwitches.<ByteString>single(), Keep.both())

@@ -72,8 +72,11 @@ final class DatagramStage extends AbstractGraphStageWithMaterializedValue<
     return Pair.create(new Logic(bound), bound);
   }
 
-  /** The acknowledgement Pekko's UDP layer returns for each datagram it sent. */
-  private enum SendAck implements Udp.Event { INSTANCE }
+  /**
+   * The acknowledgement Pekko's UDP layer returns for each datagram it sent: only then is the
+   * frame counted out (the port leaves that to us, {@code Port.OutCount.WRITER}).
+   */
+  private record SendAck(int bytes) implements Udp.Event {}
 
   private final class Logic extends GraphStageLogic {
     private final CompletableFuture<InetSocketAddress> bound;
@@ -144,7 +147,8 @@ final class DatagramStage extends AbstractGraphStageWithMaterializedValue<
 
     private BoxedUnit onMessage(Tuple2<ActorRef, Object> envelope) {
       Object message = envelope._2();
-      if (message == SendAck.INSTANCE) {
+      if (message instanceof SendAck ack) {
+        counters.frameOut(ack.bytes());
         onSent();
       } else if (message instanceof Udp.Received r) {
         onReceived(r.data());
@@ -211,7 +215,7 @@ final class DatagramStage extends AbstractGraphStageWithMaterializedValue<
           echoFilter.sent(frame);
         }
         sendsInFlight++;
-        socket.tell(UdpMessage.send(frame, endpoint.target(), SendAck.INSTANCE), self.ref());
+        socket.tell(UdpMessage.send(frame, endpoint.target(), new SendAck(frame.size())), self.ref());
       }
       pullIfReady();
     }

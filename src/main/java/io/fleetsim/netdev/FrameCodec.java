@@ -51,7 +51,19 @@ public final class FrameCodec {
   }
 
   static Flow<ByteString, ByteString, NotUsed> encoder(int batchBytes, LongConsumer onUnsent) {
-    return Flow.fromGraph(new FrameEncoder(batchBytes, onUnsent, () -> { }))
+    return encoder(batchBytes, new FrameEncoder.Tally() {
+      @Override
+      public void written(long frames, long bytes) {}
+
+      @Override
+      public void unsent(long frames) {
+        onUnsent.accept(frames);
+      }
+    });
+  }
+
+  static Flow<ByteString, ByteString, NotUsed> encoder(int batchBytes, FrameEncoder.Tally tally) {
+    return Flow.fromGraph(new FrameEncoder(batchBytes, tally, () -> { }))
         .mapMaterializedValue(abort -> NotUsed.notUsed());
   }
 

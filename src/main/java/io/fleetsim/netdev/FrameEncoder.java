@@ -3,7 +3,6 @@ package io.fleetsim.netdev;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongConsumer;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
@@ -23,10 +22,11 @@ import org.apache.pekko.util.ByteStringBuilder;
  * prefix and frame. One chunk per socket write instead of one write per frame is what lets a
  * stream netdev outrun QEMU's one sendmsg per frame.
  *
- * <p>{@code onUnsent} hears how many whole frames were still held when the socket side went away
- * or the stage was aborted, so they can be counted as lost. The materialized {@link Abort}
- * stops the stage from outside (thread-safe): held frames are dropped and the socket side is
- * failed, which makes Pekko TCP abort the connection.
+ * <p>The {@link Tally} hears what became of every frame taken: written, once the socket side has
+ * written the chunk and asks for the next one (the transports ask only then), or unsent, when the
+ * socket side went away or the stage was aborted with frames still held or a chunk unconfirmed.
+ * The materialized {@link Abort} stops the stage from outside (thread-safe): held frames are
+ * dropped and the socket side is failed, which aborts the connection.
  */
 final class FrameEncoder
     extends AbstractGraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>,
@@ -36,6 +36,15 @@ final class FrameEncoder
     void abort(Throwable cause);
   }
 
+  /** What became of the frames the encoder took: each is reported once, one way or the other. */
+  interface Tally {
+    /** {@code frames} frames, {@code bytes} bytes without prefixes, were written to the socket. */
+    void written(long frames, long bytes);
+
+    /** {@code frames} frames were taken but not (known to be) written: the wire went away. */
+    void unsent(long frames);
+  }
+
   /** Frames up to this size are copied into the batch; larger ones are referenced. */
   private static final int SMALL_COPY_LIMIT = 256;
 
@@ -43,15 +52,15 @@ final class FrameEncoder
   private final Outlet<ByteString> out = Outlet.create("FrameEncoder.out");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
   private final int batchBytes;
-  private final LongConsumer onUnsent;
+  private final Tally tally;
   private final Runnable onEnd;
 
-  FrameEncoder(int batchBytes, LongConsumer onUnsent, Runnable onEnd) {
+  FrameEncoder(int batchBytes, Tally tally, Runnable onEnd) {
     if (batchBytes < FrameDecoder.HEADER + 1) {
       throw new IllegalArgumentException("batchBytes must be at least 5, got " + batchBytes);
     }
     this.batchBytes = batchBytes;
-    this.onUnsent = onUnsent;
+    this.tally = tally;
     this.onEnd = onEnd;
   }
 
@@ -70,6 +79,9 @@ final class FrameEncoder
     class Logic extends GraphStageLogic {
       private final List<ByteString> pending = new ArrayList<>();
       private long pendingBytes;
+      // the chunk last pushed, until the socket side asks for the next (it has written this one)
+      private long inFlightFrames;
+      private long inFlightBytes;
       final AsyncCallback<Throwable> abort = createAsyncCallback(cause -> {
         reportUnsent();
         failStage(cause);
@@ -91,10 +103,10 @@ final class FrameEncoder
 
           @Override
           public void onUpstreamFinish() {
-            if (pending.isEmpty()) {
+            if (pending.isEmpty() && inFlightFrames == 0) {
               completeStage();
             }
-            // else: the last batch goes out on the next pull, then the stage completes
+            // else: the last batch goes out (or is confirmed) on the next pull, then we complete
           }
 
           @Override
@@ -106,11 +118,12 @@ final class FrameEncoder
         setHandler(out, new AbstractOutHandler() {
           @Override
           public void onPull() {
+            confirmWritten();
             if (!pending.isEmpty()) {
               flush();
             }
             if (isClosed(in)) {
-              if (pending.isEmpty()) {
+              if (pending.isEmpty() && inFlightFrames == 0) {
                 completeStage();
               }
             } else {
@@ -156,16 +169,29 @@ final class FrameEncoder
             wire.append(frame);
           }
         }
+        inFlightFrames = pending.size();
+        inFlightBytes = pendingBytes - (long) FrameDecoder.HEADER * pending.size();
         pending.clear();
         pendingBytes = 0;
         push(out, wire.result());
       }
 
+      private void confirmWritten() {
+        if (inFlightFrames > 0) {
+          tally.written(inFlightFrames, inFlightBytes);
+          inFlightFrames = 0;
+          inFlightBytes = 0;
+        }
+      }
+
       private void reportUnsent() {
-        if (!pending.isEmpty()) {
-          onUnsent.accept(pending.size());
-          pending.clear();
-          pendingBytes = 0;
+        long unsent = pending.size() + inFlightFrames;
+        pending.clear();
+        pendingBytes = 0;
+        inFlightFrames = 0;
+        inFlightBytes = 0;
+        if (unsent > 0) {
+          tally.unsent(unsent);
         }
       }
     }

@@ -2,7 +2,9 @@ package io.fleetsim.netdev;
 
 import io.fleetsim.qemu.SocketAddr;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -22,7 +24,8 @@ import scala.Tuple2;
 /**
  * A TCP listen socket on {@link NioLoop}: SO_REUSEADDR, a small backlog, and one accepted
  * {@link Peer} per pull. A client that arrives while the current peer is still connected waits
- * in the kernel's backlog, exactly as with QEMU's one-peer-at-a-time listen.
+ * in the kernel's backlog, exactly as with QEMU's one-peer-at-a-time listen. An empty host is
+ * QEMU's: 0.0.0.0, IPv4 only ({@code listening on 0.0.0.0:PORT}).
  */
 final class NioListener implements StreamTransport.Listener {
   private final SocketAddr.Inet addr;
@@ -85,13 +88,15 @@ final class NioListener implements StreamTransport.Listener {
         @Override
         public void preStart() {
           try {
-            channel = ServerSocketChannel.open();
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.configureBlocking(false);
             InetSocketAddress local = new InetSocketAddress(host, addr.port());
             if (local.isUnresolved()) {
               throw StartFailure.unresolved(host);
             }
+            // Java's default socket is IPv6 and binds 0.0.0.0 as [::]; QEMU binds IPv4 there
+            channel = local.getAddress() instanceof Inet4Address
+                ? ServerSocketChannel.open(StandardProtocolFamily.INET) : ServerSocketChannel.open();
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.configureBlocking(false);
             channel.bind(local, StreamTransport.BACKLOG);
             server = channel;
             bound.complete(StreamTransport.describe((InetSocketAddress) channel.getLocalAddress()));

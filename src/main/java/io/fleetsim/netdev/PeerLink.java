@@ -20,10 +20,11 @@ import org.apache.pekko.util.ByteString;
  * netdev actor that owns it (so it stops with that actor).
  *
  * <p>The port's link is materialized only once the transport is connected, so a port never
- * "has a peer" for a connection that failed. When the peer's byte stream ends (closed, reset,
- * oversize, cut mid-frame) the write side is stopped too and frames still queued for the peer
- * are counted as {@link DropCause#PEER_LOST}, as QEMU drops its queue on disconnect. The link's
- * input sees a normal completion in every case.
+ * "has a peer" for a connection that failed. Frames out of the port are counted here, once the
+ * socket has taken them ({@link Port.OutCount#WRITER}). When the peer's byte stream ends (closed,
+ * reset, oversize, cut mid-frame) the write side is stopped too and frames still queued for the
+ * peer, here or in the port, are counted once as {@link DropCause#PEER_LOST}, as QEMU drops its
+ * queue on disconnect. The link's input sees a normal completion in every case.
  */
 final class PeerLink {
   /** Stops the write side once the peer has gone: no stack, it is not an error of ours. */
@@ -94,12 +95,24 @@ final class PeerLink {
     CompletableFuture<Done> writeEnd = new CompletableFuture<>();
     Flow<ByteString, ByteString, NotUsed> fromWire = Flow.fromGraph(new FrameDecoder(
         settings.maxFrame(), FrameCodec.READ_AHEAD_BYTES, false, readEnd::complete));
+    // Frames out are what the socket took: counted here, not by the port (OutCount.WRITER).
+    FrameEncoder.Tally tally = new FrameEncoder.Tally() {
+      @Override
+      public void written(long frames, long bytes) {
+        counters.framesOut(frames, bytes);
+      }
+
+      @Override
+      public void unsent(long frames) {
+        counters.drop(DropCause.PEER_LOST, frames);
+      }
+    };
     Flow<ByteString, ByteString, FrameEncoder.Abort> toWire = Flow.fromGraph(new FrameEncoder(
-        settings.writeBatchBytes(), unsent -> counters.drop(DropCause.PEER_LOST, unsent),
-        () -> writeEnd.complete(Done.getInstance())));
+        settings.writeBatchBytes(), tally, () -> writeEnd.complete(Done.getInstance())));
     Flow<ByteString, ByteString, CompletionStage<NotUsed>> link = awaitConnection
-        ? Flow.completionStageFlow(connected.thenApply(address -> port.link()))
-        : port.link().mapMaterializedValue(m -> CompletableFuture.completedFuture(m));
+        ? Flow.completionStageFlow(connected.thenApply(address -> port.link(Port.OutCount.WRITER)))
+        : port.link(Port.OutCount.WRITER)
+            .mapMaterializedValue(m -> CompletableFuture.completedFuture(m));
 
     Pair<FrameEncoder.Abort, CompletionStage<NotUsed>> running = wire
         .joinMat(BidiFlow.fromFlowsMat(fromWire, toWire, Keep.right()), Keep.right())

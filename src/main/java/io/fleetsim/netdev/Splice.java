@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * direct buffer, walks the 4-byte length prefixes in place (to count, to enforce the frame
  * limit, and to keep a partial frame back) and writes the complete frames to the other socket.
  *
- * <p>Everything a user sees is the hub's: the same {@link PortCounters} (counted per chunk),
+ * <p>Everything a user sees is the hub's: the same {@link PortCounters} (counted per chunk; frames
+ * out once the chunk is written to the other socket, as a stream netdev counts them),
  * {@link DropCause#NO_PEER} drops while one side has no peer, {@link DropCause#PEER_LOST} for
- * frames queued for or half-read from a peer that went, an oversize length closes only that
- * connection. The netdev actors keep listening, connecting and reconnecting as ever; they hand
+ * frames queued for (not completely written) or half-read from a peer that went, an oversize
+ * length closes only that connection. The netdev actors keep listening, connecting and reconnecting as ever; they hand
  * each connected socket to their {@link End} instead of running a stream.
  *
  * <p>Back-pressure: a side is read only once everything read before has been written to the
@@ -102,7 +103,7 @@ public final class Splice {
     }
 
     @Override
-    public Flow<ByteString, ByteString, NotUsed> link() {
+    public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
       throw new UnsupportedOperationException(
           "port " + name() + " is spliced: its netdev attaches sockets, not links");
     }
@@ -185,6 +186,9 @@ public final class Splice {
     int filled;
     boolean awaitingRead; // the source socket had nothing: wait for OP_READ
     boolean awaitingWrite; // the sink socket was full: wait for OP_WRITE
+    // the frames in [0, framed): counted out once all of them are written
+    long framedFrames;
+    long framedBytes;
 
     Direction(Side source, int capacity) {
       this.source = source;
@@ -202,18 +206,31 @@ public final class Splice {
       }
     }
 
-    /** Frames in {@code [sent, framed)} not completely written (one may be half-written). */
-    long unsentFrames() {
+    /**
+     * Counts the frames of {@code [0, framed)} on {@code sink}: out if completely written, else
+     * lost (one may be half-written). Only when a peer leaves: otherwise whole chunks are counted.
+     */
+    void countPartlyWritten(PortCounters sink) {
       long frames = 0;
+      long bytes = 0;
       int p = 0;
       buffer.limit(buffer.capacity()); // absolute reads are checked against the limit
       while (p < framed) {
-        p += HEADER + buffer.getInt(p);
-        if (p > sent) {
+        int length = buffer.getInt(p);
+        p += HEADER + length;
+        if (p <= sent) {
           frames++;
+          bytes += length;
         }
       }
-      return frames;
+      if (frames > 0) {
+        sink.framesOut(frames, bytes);
+      }
+      if (framedFrames > frames) {
+        sink.drop(DropCause.PEER_LOST, framedFrames - frames);
+      }
+      framedFrames = 0;
+      framedBytes = 0;
     }
   }
 
@@ -391,7 +408,8 @@ public final class Splice {
     if (frames > 0) {
       d.source.counters.framesIn(frames, bytes);
       if (sink.current != null) {
-        sink.counters.framesOut(frames, bytes);
+        d.framedFrames = frames; // out once written (see write)
+        d.framedBytes = bytes;
       } else {
         sink.counters.drop(DropCause.NO_PEER, frames);
         d.sent = d.framed;
@@ -419,6 +437,11 @@ public final class Splice {
     d.sent += n;
     if (d.sent < d.framed) {
       d.awaitingWrite = true;
+    } else if (d.framedFrames > 0) {
+      // frames out counts what was written to the socket, as a stream netdev does
+      sink.counters.framesOut(d.framedFrames, d.framedBytes);
+      d.framedFrames = 0;
+      d.framedBytes = 0;
     }
     return n > 0;
   }
@@ -463,7 +486,7 @@ public final class Splice {
     ChannelTransport.closeQuietly(peer.channel); // also cancels its key
     Direction in = side.other.out;
     if (in.sent < in.framed) {
-      side.counters.drop(DropCause.PEER_LOST, in.unsentFrames());
+      in.countPartlyWritten(side.counters);
       in.sent = in.framed;
     }
     in.awaitingWrite = false;

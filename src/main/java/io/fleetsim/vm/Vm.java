@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -343,6 +344,8 @@ public final class Vm {
 
   /** The guest's view of its machine. */
   private final class Env implements GuestEnv {
+    private final SplittableRandom random = new SplittableRandom(spec.seed());
+
     @Override
     public long nanoTime() {
       return System.nanoTime();
@@ -369,6 +372,11 @@ public final class Vm {
     @Override
     public io.fleetsim.vm.hw.Cpu cpu() {
       return vcpu;
+    }
+
+    @Override
+    public SplittableRandom random() {
+      return random;
     }
 
     @Override

@@ -7,4 +7,4 @@ import java.time.Duration;
 
 /** What every simulated VM gets unless told otherwise ({@code fleetsim.vm} in reference.conf). */
 public record VmDefaults(long memoryBytes, double cpuMhz, Duration burst, CostTable costs,
-    E1000Driver.Config driver, E1000Nic.Settings nic, Duration dhcpTimeout) {}
+    E1000Driver.Config driver, E1000Nic.Settings nic) {}

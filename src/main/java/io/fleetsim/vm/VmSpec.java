@@ -10,9 +10,10 @@ import java.util.List;
  * @param memoryBytes guest physical memory (sparse: only touched pages cost host memory)
  * @param cpuMhz the vCPU's clock; every guest operation is charged from {@code costs}
  * @param burstNanos how much idle time the vCPU may bank and spend at once
+ * @param seed seeds the guest's random numbers ({@link io.fleetsim.guest.GuestEnv#random()})
  */
 public record VmSpec(String name, long memoryBytes, double cpuMhz, CostTable costs,
-    long burstNanos, E1000Driver.Config driver, List<NicSpec> nics) {
+    long burstNanos, E1000Driver.Config driver, List<NicSpec> nics, long seed) {
   public VmSpec {
     nics = List.copyOf(nics);
     if (nics.isEmpty()) {
@@ -24,5 +25,16 @@ public record VmSpec(String name, long memoryBytes, double cpuMhz, CostTable cos
       throw new IllegalArgumentException("VM " + name + ": memory " + memoryBytes
           + " bytes is too small for " + nics.size() + " NIC(s); needs at least " + needed);
     }
+  }
+
+  /**
+   * A VM's seed from a base seed (the experiment's) and its name: VMs of one run differ, and
+   * the same base and name give the same seed.
+   */
+  public static long seed(long base, String name) {
+    long z = base * 0x9E37_79B9_7F4A_7C15L + name.hashCode();
+    z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L; // SplitMix64's finaliser
+    z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+    return z ^ (z >>> 31);
   }
 }

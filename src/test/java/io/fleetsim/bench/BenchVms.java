@@ -58,7 +58,6 @@ final class BenchVms implements AutoCloseable {
   final E1000Nic.Settings nic;
   final NetdevSettings netdev;
   final FabricSettings fabric;
-  final Duration dhcpTimeout;
   private final LinkedBlockingQueue<VmEvent> events = new LinkedBlockingQueue<>();
   private final List<VmEvent> stashed = new ArrayList<>();
   private final ActorRef<VmEvent> eventSink;
@@ -72,7 +71,6 @@ final class BenchVms implements AutoCloseable {
     costs = vm.costs();
     driver = vm.driver();
     nic = vm.nic();
-    dhcpTimeout = vm.dhcpTimeout();
     netdev = settings.netdev();
     fabric = settings.fabric();
     Config config = settings.config();
@@ -126,15 +124,14 @@ final class BenchVms implements AutoCloseable {
     for (String w : workloads) {
       list.add(Workloads.parse(w));
     }
-    return new GuestSystem(List.of(new GuestSystem.InterfaceSetup(Optional.of(ip), false)), list,
-        dhcpTimeout);
+    return new GuestSystem(List.of(new GuestSystem.InterfaceSetup(Optional.of(ip), false)), list);
   }
 
   /** Spawns a one-NIC VM; its events arrive in this object's queue. */
   ActorRef<Vm.Command> start(String name, MacAddress mac, NicSpec.Attachment attachment,
       GuestSystem guest, Consumer<String> console) {
     VmSpec spec = new VmSpec(name, memoryBytes, cpuMhz, costs, burst.toNanos(), driver,
-        List.of(new NicSpec("n0", mac, attachment, List.of())));
+        List.of(new NicSpec("n0", mac, attachment, List.of())), VmSpec.seed(1, name));
     return system.systemActorOf(Vm.create(spec, guest, netdev, nic, console, eventSink),
         "vm-" + name, Props.empty());
   }

@@ -161,7 +161,7 @@ class FaultChainStreamTest {
       }
 
       @Override
-      public Flow<ByteString, ByteString, NotUsed> link() {
+      public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
         return Flow.create();
       }
     };

@@ -46,7 +46,7 @@ class NetworkPortBooksTest {
       }
 
       @Override
-      public Flow<ByteString, ByteString, NotUsed> link() {
+      public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
         return link.get();
       }
     };

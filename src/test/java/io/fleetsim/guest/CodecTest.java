@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,6 +182,75 @@ class CodecTest {
     assertEquals(0xFFFFFF00L, back.unsigned32(DhcpMessage.OPT_SUBNET_MASK).getAsLong());
   }
 
+  /** RFC 2132's lengths for the options the client reads: one wrong length refuses the message. */
+  @Test
+  void dhcpOptionOfAWrongLengthIsMalformedNotAbsent() throws Malformed {
+    int[][] bad = {
+        {DhcpMessage.OPT_MESSAGE_TYPE, 0}, {DhcpMessage.OPT_MESSAGE_TYPE, 2},
+        {DhcpMessage.OPT_SUBNET_MASK, 3}, {DhcpMessage.OPT_SUBNET_MASK, 8},
+        {DhcpMessage.OPT_ROUTER, 0}, {DhcpMessage.OPT_ROUTER, 5}, {DhcpMessage.OPT_DNS, 6},
+        {DhcpMessage.OPT_LEASE_TIME, 3}, {DhcpMessage.OPT_SERVER_ID, 5},
+        {DhcpMessage.OPT_RENEWAL_TIME, 2}, {DhcpMessage.OPT_REBINDING_TIME, 8},
+        {DhcpMessage.OPT_MESSAGE, 0}};
+    for (int[] option : bad) {
+      DhcpMessage m = DhcpMessage.parse(withOption(option[0], option[1]), 0, 300);
+      Malformed e = assertThrows(Malformed.class, m::checkOptions,
+          "option " + option[0] + " of " + option[1] + " bytes");
+      assertEquals(StackCounter.RX_DROP_DHCP_BAD_OPTION, e.counter());
+      assertTrue(e.getMessage().startsWith("option " + option[0] + " ("), e.getMessage());
+    }
+    int[][] good = {
+        {DhcpMessage.OPT_SUBNET_MASK, 4}, {DhcpMessage.OPT_ROUTER, 4}, {DhcpMessage.OPT_ROUTER, 12},
+        {DhcpMessage.OPT_DNS, 8}, {DhcpMessage.OPT_LEASE_TIME, 4}, {DhcpMessage.OPT_SERVER_ID, 4},
+        {DhcpMessage.OPT_MESSAGE, 1}, {15, 0}}; // option 15 (domain name) the client does not read
+    for (int[] option : good) {
+      DhcpMessage.parse(withOption(option[0], option[1]), 0, 300).checkOptions();
+    }
+  }
+
+  /** A BOOTREPLY with message type OFFER and then one option {@code code} of {@code length}. */
+  private static byte[] withOption(int code, int length) {
+    byte[] b = new byte[300];
+    b[0] = 2;
+    b[1] = 1;
+    b[2] = 6;
+    ByteBuffer.wrap(b).putInt(236, 0x63825363);
+    int i = 240;
+    if (code != DhcpMessage.OPT_MESSAGE_TYPE) {
+      b[i++] = 53;
+      b[i++] = 1;
+      b[i++] = 2;
+    }
+    b[i++] = (byte) code;
+    b[i++] = (byte) length;
+    i += length;
+    b[i] = (byte) 255;
+    return b;
+  }
+
+  /** RFC 2131 4.1 / RFC 3396: with option 52 the file field (1), sname (2) or both hold options. */
+  @Test
+  void dhcpOverloadedFileAndSnameFieldsHoldOptions() throws Malformed {
+    byte[] b = withOption(DhcpMessage.OPT_OVERLOAD, 1);
+    b[245] = 3; // the value of option 52, after 53/1/2: both fields
+    ByteBuffer.wrap(b, 108, 128).put(new byte[] {3, 4, 10, 0, 2, 2, (byte) 255}); // file: router
+    ByteBuffer.wrap(b, 44, 64).put(new byte[] {54, 4, 10, 0, 2, 9, (byte) 255}); // sname: server id
+    DhcpMessage m = DhcpMessage.parse(b, 0, 300);
+    m.checkOptions();
+    assertEquals(Optional.of(Ipv4Address.parse("10.0.2.2")), m.address(DhcpMessage.OPT_ROUTER));
+    assertEquals(Optional.of(Ipv4Address.parse("10.0.2.9")), m.address(DhcpMessage.OPT_SERVER_ID));
+
+    b[245] = 1; // the file field only: sname is a server name again
+    assertTrue(DhcpMessage.parse(b, 0, 300).address(DhcpMessage.OPT_SERVER_ID).isEmpty());
+    b[245] = 4;
+    assertEquals(StackCounter.RX_DROP_DHCP_BAD_OPTION,
+        assertThrows(Malformed.class, () -> DhcpMessage.parse(b, 0, 300)).counter());
+    b[245] = 1;
+    b[108 + 1] = 127; // the router option's length runs past the file field
+    assertEquals(StackCounter.RX_DROP_DHCP_BAD_OPTION,
+        assertThrows(Malformed.class, () -> DhcpMessage.parse(b, 0, 300)).counter());
+  }
+
   @Test
   void dhcpRejectsCutOptionsAndMissingCookie() {
     DhcpMessage m = new DhcpMessage(2, 1, 0, 0, 0, 0, 0, 1,
@@ -188,7 +258,7 @@ class CodecTest {
     byte[] b = m.encode();
     b[240 + 3] = 53; // END replaced by an option code...
     b[240 + 4] = (byte) 200; // ...whose length runs past the end
-    assertEquals(StackCounter.RX_DROP_BAD_HEADER,
+    assertEquals(StackCounter.RX_DROP_DHCP_BAD_OPTION,
         assertThrows(Malformed.class, () -> DhcpMessage.parse(b, 0, b.length)).counter());
     byte[] c = m.encode();
     c[236] = 0;

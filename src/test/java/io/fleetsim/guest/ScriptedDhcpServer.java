@@ -3,6 +3,7 @@ package io.fleetsim.guest;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,6 +42,16 @@ public final class ScriptedDhcpServer {
   public boolean nak;
   public boolean silent;
   public long latencyNanos = 50_000;
+  /** The address offered and acknowledged (yiaddr). */
+  public int offer = OFFERED;
+  /** Option 1; null sends none. */
+  public Integer mask = 0xFFFFFF00;
+  /**
+   * Raw options sent instead of the usual one of the same code (or added), in OFFERs and ACKs;
+   * with {@link #overrideAcksOnly} in ACKs only.
+   */
+  public final Map<Integer, byte[]> override = new LinkedHashMap<>();
+  public boolean overrideAcksOnly;
 
   public ScriptedDhcpServer(VirtualClock clock, FakeLink client) {
     this.clock = clock;
@@ -108,25 +119,33 @@ public final class ScriptedDhcpServer {
   private void reply(Seen request, int type) {
     ByteBuffer p = ByteBuffer.allocate(300);
     p.put((byte) 2).put((byte) 1).put((byte) 6).put((byte) 0).putInt(request.xid())
-        .putShort((short) 0).putShort((short) 0).putInt(0).putInt(type == 6 ? 0 : OFFERED)
+        .putShort((short) 0).putShort((short) 0).putInt(0).putInt(type == 6 ? 0 : offer)
         .putInt(SERVER).putInt(0);
     Frames.putMac(p, client.mac().bits());
     p.position(236);
     p.putInt(0x63825363);
-    p.put((byte) 53).put((byte) 1).put((byte) type);
-    p.put((byte) 54).put((byte) 4).putInt(SERVER);
+    Map<Integer, byte[]> options = new LinkedHashMap<>();
+    options.put(53, new byte[] {(byte) type});
+    options.put(54, ByteBuffer.allocate(4).putInt(SERVER).array());
     if (type == 6) {
-      byte[] text = "requested address not available".getBytes();
-      p.put((byte) 56).put((byte) text.length).put(text);
+      options.put(56, "requested address not available".getBytes());
     } else {
-      p.put((byte) 1).put((byte) 4).putInt(0xFFFFFF00);
-      if (router) {
-        p.put((byte) 3).put((byte) 4).putInt(SERVER);
+      if (mask != null) {
+        options.put(1, ByteBuffer.allocate(4).putInt(mask).array());
       }
-      p.put((byte) 51).put((byte) 4).putInt((int) leaseSeconds);
+      if (router) {
+        options.put(3, ByteBuffer.allocate(4).putInt(SERVER).array());
+      }
+      options.put(51, ByteBuffer.allocate(4).putInt((int) leaseSeconds).array());
+      if (type == 5 || !overrideAcksOnly) {
+        options.putAll(override);
+      }
+    }
+    for (Map.Entry<Integer, byte[]> o : options.entrySet()) {
+      p.put(o.getKey().byteValue()).put((byte) o.getValue().length).put(o.getValue());
     }
     p.put((byte) 255);
-    int ipDst = unicast && type != 6 ? OFFERED : -1;
+    int ipDst = unicast && type != 6 ? offer : -1;
     long ethDst = unicast && type != 6 ? client.mac().bits() : Frames.BROADCAST;
     byte[] frame = Frames.ipv4(ethDst, SERVER_MAC, SERVER, ipDst, 17, 64,
         Frames.udp(SERVER, ipDst, 67, 68, p.array(), true));

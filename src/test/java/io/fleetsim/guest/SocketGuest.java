@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,6 +37,7 @@ final class SocketGuest implements AutoCloseable, GuestEnv {
   });
   private final FramedClient wire;
   private final List<String> lines = new ArrayList<>();
+  private final SplittableRandom random = new SplittableRandom(1);
   private final NetStack stack;
   private volatile boolean closed;
 
@@ -99,6 +101,11 @@ final class SocketGuest implements AutoCloseable, GuestEnv {
     synchronized (lines) {
       return new ArrayList<>(lines);
     }
+  }
+
+  @Override
+  public SplittableRandom random() {
+    return random;
   }
 
   @Override

@@ -11,7 +11,12 @@ public final class TestHost {
   public final NetStack stack;
 
   public TestHost(VirtualClock clock, int macLast) {
-    this.env = new VirtualGuestEnv(clock);
+    this(clock, macLast, 1);
+  }
+
+  /** {@code seed} seeds the guest's random numbers (the VM's seed). */
+  public TestHost(VirtualClock clock, int macLast, long seed) {
+    this.env = new VirtualGuestEnv(clock, seed);
     this.link = new FakeLink(clock, FakeLink.mac(macLast));
     this.stack = new NetStack(env, link);
   }

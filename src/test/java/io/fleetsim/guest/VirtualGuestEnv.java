@@ -4,16 +4,23 @@ import io.fleetsim.vm.hw.CostTable;
 import io.fleetsim.vm.hw.Cpu;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /** A {@link GuestEnv} on a {@link VirtualClock}, recording console lines and charged cycles. */
 public final class VirtualGuestEnv implements GuestEnv {
   private final VirtualClock clock;
   private final List<String> lines = new ArrayList<>();
   private final CostTable costs = CostTable.defaults();
+  private final SplittableRandom random;
   private long cycles;
 
   public VirtualGuestEnv(VirtualClock clock) {
+    this(clock, 1);
+  }
+
+  public VirtualGuestEnv(VirtualClock clock, long seed) {
     this.clock = clock;
+    this.random = new SplittableRandom(seed);
   }
 
   @Override
@@ -42,6 +49,11 @@ public final class VirtualGuestEnv implements GuestEnv {
         return costs;
       }
     };
+  }
+
+  @Override
+  public SplittableRandom random() {
+    return random;
   }
 
   @Override

@@ -23,7 +23,7 @@ final class EchoPort implements Port {
   }
 
   @Override
-  public Flow<ByteString, ByteString, NotUsed> link() {
+  public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
     return Flow.<ByteString>create().mapMaterializedValue(m -> {
       links.incrementAndGet();
       return m;

@@ -52,7 +52,7 @@ final class ProbePort implements Port {
   }
 
   @Override
-  public Flow<ByteString, ByteString, NotUsed> link() {
+  public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
     return Flow.fromSinkAndSourceMat(TestSink.<ByteString>create(system),
             TestSource.<ByteString>create(system), Keep.both())
         .mapMaterializedValue(probes -> {

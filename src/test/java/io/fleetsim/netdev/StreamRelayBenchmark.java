@@ -49,7 +49,7 @@ public final class StreamRelayBenchmark {
     }
 
     @Override
-    public Flow<ByteString, ByteString, NotUsed> link() {
+    public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
       return Flow.fromSinkAndSourceCoupled(toOther, fromOther);
     }
   }

@@ -11,7 +11,15 @@ public final class Fleetsim extends ChildProcess {
   }
 
   public static Fleetsim start(String... args) throws IOException {
-    return new Fleetsim(command(args));
+    return new Fleetsim(command(true, args));
+  }
+
+  /**
+   * As a user's JVM runs it ({@code bin/fleetsim}): without the tests' IPv4-only stack, so Java's
+   * sockets are dual-stack IPv6 unless fleetsim asks for IPv4.
+   */
+  public static Fleetsim startDualStack(String... args) throws IOException {
+    return new Fleetsim(command(false, args));
   }
 
   /**
@@ -20,14 +28,16 @@ public final class Fleetsim extends ChildProcess {
    */
   public static Fleetsim startIn(List<String> wrapper, String... args) throws IOException {
     List<String> command = new ArrayList<>(wrapper);
-    command.addAll(command(args));
+    command.addAll(command(true, args));
     return new Fleetsim(command);
   }
 
-  private static List<String> command(String... args) {
+  private static List<String> command(boolean ipv4Only, String... args) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("-Djava.net.preferIPv4Stack=true");
+    if (ipv4Only) {
+      command.add("-Djava.net.preferIPv4Stack=true");
+    }
     // the production logging set-up (logs on stderr), not the tests' (logs to a file): tests of
     // the CLI assert on what a user sees, stack traces included
     command.add("-Dlogback.configurationFile=logback.xml");

@@ -78,7 +78,7 @@ class VmGuestTimerTest {
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     VmSpec spec = new VmSpec("t", 16 << 20, 1000, CostTable.defaults(), 2_000_000L,
         E1000Driver.Config.defaults(),
-        List.of(new NicSpec("n0", MacAddress.QEMU_DEFAULT, new NicSpec.FabricPort(port), List.of())));
+        List.of(new NicSpec("n0", MacAddress.QEMU_DEFAULT, new NicSpec.FabricPort(port), List.of())), 1);
     TimerGuest guest = new TimerGuest();
     TestProbe<VmEvent> events = testKit.createTestProbe();
     testKit.spawn(Vm.create(spec, guest, NetdevSettings.defaults(), E1000Nic.Settings.defaults(),

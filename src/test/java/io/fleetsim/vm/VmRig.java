@@ -52,12 +52,11 @@ final class VmRig implements AutoCloseable {
       runs.add(Workloads.parse(w));
     }
     GuestSystem guest = new GuestSystem(
-        List.of(new GuestSystem.InterfaceSetup(Optional.of(config), false)), runs,
-        Duration.ofSeconds(30));
+        List.of(new GuestSystem.InterfaceSetup(Optional.of(config), false)), runs);
     VmSpec spec = new VmSpec(name, 16L << 20, cpuMhz, CostTable.defaults(), 2_000_000L,
         E1000Driver.Config.defaults(),
         List.of(new NicSpec("n0", mac, new NicSpec.Netdev(QemuCommandLine.parseNetdev(netdev)),
-            List.of())));
+            List.of())), 1);
     TestProbe<VmEvent> events = kit.createTestProbe();
     List<String> console = Collections.synchronizedList(new ArrayList<>());
     ActorRef<Vm.Command> ref = kit.spawn(Vm.create(spec, guest, NetdevSettings.defaults(),

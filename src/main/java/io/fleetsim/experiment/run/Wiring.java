@@ -100,10 +100,10 @@ final class Wiring {
         }
         VmDefaults d = machine.vm();
         VmSpec spec = new VmSpec(vm.name(), d.memoryBytes(), mhz, d.costs(), d.burst().toNanos(),
-            d.driver(), List.of(nic));
+            d.driver(), List.of(nic), VmSpec.seed(experiment.seed(), vm.name()));
         GuestSystem.InterfaceSetup setup = new GuestSystem.InterfaceSetup(vm.ip(), fleet.dhcp(), neighbours);
         FleetVm fleetVm = new FleetVm(vm.name(), fleet.name(), spec,
-            () -> new GuestSystem(List.of(setup), vm.workloads(), d.dhcpTimeout()), tap,
+            () -> new GuestSystem(List.of(setup), vm.workloads()), tap,
             consoles.apply(vm.name()));
         vms.put(vm.name(), fleetVm);
         if (network.isPresent()) {

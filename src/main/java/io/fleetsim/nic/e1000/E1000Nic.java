@@ -202,6 +202,33 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
   }
 
   /**
+   * One link's queue towards the wire. Frames the device enqueued and the link never emitted are
+   * counted as peer-lost when the link ends; after that the device's frames are refused.
+   */
+  private static final class ToWire {
+    final BoundedSourceQueue<ByteString> queue;
+    final long generation;
+    final AtomicLong emitted = new AtomicLong();
+    long enqueued; // guarded by this
+    boolean ended; // guarded by this
+
+    ToWire(BoundedSourceQueue<ByteString> queue, long generation) {
+      this.queue = queue;
+      this.generation = generation;
+    }
+
+    synchronized void end(PortCounters counters) {
+      if (!ended) {
+        ended = true;
+        long left = enqueued - emitted.get();
+        if (left > 0) {
+          counters.drop(DropCause.PEER_LOST, left);
+        }
+      }
+    }
+  }
+
+  /**
    * The device's host and the NIC's port in one: it lives as long as the device, while links
    * come and go with the netdev's peers. Called on the VM thread (MMIO) and the NIC thread.
    */
@@ -213,8 +240,7 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
     private final AtomicLong generations = new AtomicLong();
     private final AtomicBoolean transmitBlocked = new AtomicBoolean();
     private volatile ActorRef<Command> actor;
-    private volatile BoundedSourceQueue<ByteString> toWire;
-    private volatile long toWireGeneration;
+    private volatile ToWire toWire;
 
     Bridge(String name, Settings settings, Runnable interrupt) {
       this.name = name;
@@ -233,25 +259,31 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
 
     @Override
     public boolean transmit(ByteString frame) {
-      BoundedSourceQueue<ByteString> queue = toWire;
-      if (queue == null) {
+      ToWire link = toWire;
+      if (link == null) {
         counters.drop(DropCause.NO_PEER); // QEMU: frames sent with no peer are dropped silently
         return true;
       }
-      QueueOfferResult result = queue.offer(frame);
-      if (result == QueueOfferResult.dropped()) {
-        // Full. Mark blocked first, then try once more: if the consumer drained in between,
-        // nobody would otherwise wake the device.
-        transmitBlocked.set(true);
-        result = queue.offer(frame);
-        if (result == QueueOfferResult.dropped()) {
-          return false;
+      synchronized (link) { // against the link's end, which counts what is left in the queue
+        if (link.ended) {
+          counters.drop(DropCause.PEER_LOST); // the link closed under us
+          return true;
         }
-      }
-      if (result == QueueOfferResult.enqueued()) {
-        counters.frameOut(frame.size());
-      } else {
-        counters.drop(DropCause.PEER_LOST); // the link closed under us
+        QueueOfferResult result = link.queue.offer(frame);
+        if (result == QueueOfferResult.dropped()) {
+          // Full. Mark blocked first, then try once more: if the consumer drained in between,
+          // nobody would otherwise wake the device.
+          transmitBlocked.set(true);
+          result = link.queue.offer(frame);
+          if (result == QueueOfferResult.dropped()) {
+            return false;
+          }
+        }
+        if (result == QueueOfferResult.enqueued()) {
+          link.enqueued++;
+        } else {
+          counters.drop(DropCause.PEER_LOST); // the link closed under us
+        }
       }
       return true;
     }
@@ -279,7 +311,7 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
     }
 
     @Override
-    public Flow<ByteString, ByteString, NotUsed> link() {
+    public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
       long generation = generations.incrementAndGet();
       ActorRef<Command> nic = actor;
       Sink<ByteString, NotUsed> fromWire = FrameBatches.of(settings.ingressBatchFrames())
@@ -289,14 +321,19 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
               Ack.INSTANCE,
               new LinkEnded(generation),
               failure -> new LinkEnded(generation)));
+      ToWire[] link = new ToWire[1];
       Source<ByteString, NotUsed> toWireSource = Source.<ByteString>queue(settings.transmitQueueFrames())
           .mapMaterializedValue(queue -> {
-            toWire = queue;
-            toWireGeneration = generation;
+            link[0] = new ToWire(queue, generation);
+            toWire = link[0];
             nic.tell(TransmitSpace.INSTANCE); // frames refused while there was no link may go now
             return NotUsed.getInstance();
           })
           .map(frame -> {
+            link[0].emitted.incrementAndGet();
+            if (outCount == OutCount.PORT) {
+              counters.frameOut(frame.size()); // else the netdev counts what it writes
+            }
             if (transmitBlocked.compareAndSet(true, false)) {
               nic.tell(TransmitSpace.INSTANCE);
             }
@@ -304,14 +341,20 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
           });
       return Flow.fromSinkAndSourceCoupled(fromWire, toWireSource)
           .watchTermination((notUsed, done) -> {
-            done.whenComplete((ok, err) -> nic.tell(new LinkEnded(generation)));
+            done.whenComplete((ok, err) -> {
+              if (link[0] != null) {
+                link[0].end(counters);
+              }
+              nic.tell(new LinkEnded(generation));
+            });
             return NotUsed.getInstance();
           });
     }
 
     /** Forgets the link's queue if {@code generation} is still the current link. */
     boolean linkEnded(long generation) {
-      if (toWireGeneration == generation && toWire != null) {
+      ToWire link = toWire;
+      if (link != null && link.generation == generation) {
         toWire = null;
         return true;
       }

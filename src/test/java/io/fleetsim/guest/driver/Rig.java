@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -64,6 +65,7 @@ final class Rig {
     final Deque<Runnable> tasks = new ArrayDeque<>();
     final List<String> printed = new ArrayList<>();
     final CostTable costs;
+    final SplittableRandom random = new SplittableRandom(1);
     long cycles;
 
     Env(CostTable costs) {
@@ -73,6 +75,11 @@ final class Rig {
     @Override
     public long nanoTime() {
       return 0;
+    }
+
+    @Override
+    public SplittableRandom random() {
+      return random;
     }
 
     @Override

@@ -1,0 +1,123 @@
+package io.fleetsim.fabric;
+
+import java.util.List;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.SourceShape;
+import org.apache.pekko.stream.stage.AbstractGraphStageWithMaterializedValue;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The fabric side of a port's link towards the wire: the fabric {@link Handle#offer offers}
+ * batches, the stage emits their frames one per pull. It holds at most two batches (the one it
+ * emits and the next) and calls {@code onRoom} whenever it can take another.
+ *
+ * <p>It accounts for every frame it was given, exactly once: counted out as it is emitted (when
+ * the port counts, {@link Port.OutCount#PORT}; a writer counts for itself otherwise), and
+ * {@link DropCause#PEER_LOST} if still held when the link stops. A batch offered after the stage
+ * stopped never reached it: that is peer-lost too, counted when the offer is refused.
+ */
+final class PortEgress
+    extends AbstractGraphStageWithMaterializedValue<SourceShape<ByteString>, PortEgress.Handle> {
+
+  /** How the fabric hands this egress its batches; thread-safe. */
+  interface Handle {
+    void offer(List<ByteString> batch);
+  }
+
+  private final Outlet<ByteString> out = Outlet.create("PortEgress.out");
+  private final SourceShape<ByteString> shape = SourceShape.of(out);
+  private final PortCounters counters;
+  private final boolean countsOut;
+  private final Runnable onRoom;
+
+  PortEgress(PortCounters counters, Port.OutCount outCount, Runnable onRoom) {
+    this.counters = counters;
+    this.countsOut = outCount == Port.OutCount.PORT;
+    this.onRoom = onRoom;
+  }
+
+  @Override
+  public SourceShape<ByteString> shape() {
+    return shape;
+  }
+
+  @Override
+  public Attributes initialAttributes() {
+    return Attributes.name("PortEgress");
+  }
+
+  @Override
+  public Pair<GraphStageLogic, Handle> createLogicAndMaterializedValuePair(Attributes attributes) {
+    class Logic extends GraphStageLogic {
+      private List<ByteString> current; // being emitted, from index on
+      private int index;
+      private List<ByteString> next;
+      final AsyncCallback<List<ByteString>> accept = createAsyncCallback(this::onBatch);
+
+      Logic() {
+        super(shape);
+        setHandler(out, new AbstractOutHandler() {
+          @Override
+          public void onPull() {
+            emit();
+          }
+        });
+      }
+
+      private void onBatch(List<ByteString> batch) {
+        if (current == null) {
+          current = batch;
+          index = 0;
+          onRoom.run(); // room for the next one while this one drains
+          if (isAvailable(out)) {
+            emit();
+          }
+        } else {
+          next = batch; // the fabric sends no more before onRoom
+        }
+      }
+
+      private void emit() {
+        if (current == null) {
+          return;
+        }
+        ByteString frame = current.get(index++);
+        if (index == current.size()) {
+          current = next;
+          index = 0;
+          next = null;
+          if (current != null) {
+            onRoom.run();
+          }
+        }
+        if (countsOut) {
+          counters.frameOut(frame.size());
+        }
+        push(out, frame);
+      }
+
+      @Override
+      public void postStop() {
+        long held = (current == null ? 0 : current.size() - index) + (next == null ? 0 : next.size());
+        if (held > 0) {
+          counters.drop(DropCause.PEER_LOST, held);
+        }
+        current = null;
+        next = null;
+      }
+    }
+    Logic logic = new Logic();
+    Handle handle = batch -> logic.accept.invokeWithFeedbackCompletionStage(batch)
+        .whenComplete((done, refused) -> {
+          if (refused != null) {
+            counters.drop(DropCause.PEER_LOST, batch.size()); // the link had already stopped
+          }
+        });
+    return Pair.create(logic, handle);
+  }
+}
