@@ -2,6 +2,7 @@ package io.fleetsim.cli;
 
 import io.fleetsim.qemu.QemuCommandLine;
 import io.fleetsim.qemu.QemuConfig;
+import io.fleetsim.qemu.QemuOption;
 import java.io.File;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -14,12 +15,18 @@ abstract class FabricCommand implements Callable<Integer> {
   @Mixin
   QemuArgs qemu = new QemuArgs();
 
+  /** Not listed in --help: accepted only to refuse it with a reason (see {@link #call}). */
+  @Option(names = {"-device", "--device"}, hidden = true)
+  void device(String value) {
+    qemu.add(new QemuOption("-device", value));
+  }
+
   @Option(names = "--stats", paramLabel = "FILE",
       description = "At exit, also write the per-port counters to FILE as JSON.")
   File stats;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "HOCON file overriding fleetsim's defaults (see reference.conf).")
+      description = "Settings over fleetsim's defaults, in HOCON (the keys are in reference.conf).")
   File config;
 
   abstract FabricProcess.Kind kind();
@@ -33,6 +40,9 @@ abstract class FabricCommand implements Callable<Integer> {
     if (!parsed.devices().isEmpty()) {
       throw new UsageError(parsed.devices().get(0).source()
           + ": a " + kind().label() + " has no guest to put a NIC in; -device belongs to a VM");
+    }
+    if (stats != null) {
+      Writable.file("--stats " + stats, stats.toPath());
     }
     Settings settings = Settings.load(Optional.ofNullable(config));
     return FabricProcess.run(kind(), parsed, settings, Optional.ofNullable(stats));

@@ -65,6 +65,9 @@ final class FabricProcess {
   private final List<FabricPort> ports = new ArrayList<>();
   private final List<PcapWriter> captures = new ArrayList<>();
   private ActorSystem<Void> system;
+  private volatile boolean statsWritten = true;
+  private volatile boolean stopRequested;
+  private volatile boolean running;
 
   private FabricProcess(Kind kind, QemuConfig config, Settings settings, Optional<File> statsFile,
       PrintStream out) {
@@ -79,10 +82,15 @@ final class FabricProcess {
   static int run(Kind kind, QemuConfig config, Settings settings, Optional<File> stats)
       throws Exception {
     FabricProcess process = new FabricProcess(kind, config, settings, stats, System.out);
-    process.start();
+    // before start-up: "ready" is printed inside it, and a script may signal as soon as it sees it
     Signals.onStop(process::stop);
+    process.start();
+    process.running = true;
+    if (process.stopRequested) {
+      process.stop(); // it came during start-up: stop now that there is something to stop
+    }
     process.system.getWhenTerminated().toCompletableFuture().get();
-    return 0;
+    return process.statsWritten ? 0 : 1;
   }
 
   private void start() throws Exception {
@@ -222,8 +230,10 @@ final class FabricProcess {
     system.systemActorOf(behavior, name, Props.empty());
   }
 
+  /** From the signal thread; during start-up only noted, so that start-up gets to its end. */
   private void stop() {
-    if (system != null) {
+    stopRequested = true;
+    if (running) {
       CoordinatedShutdown.get(system).run(CoordinatedShutdown.jvmExitReason());
     }
   }
@@ -246,7 +256,7 @@ final class FabricProcess {
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("fabric", kind.label());
       json.put("ports", stats);
-      Json.write(statsFile.get(), json);
+      statsWritten = Json.write(statsFile.get(), json);
     }
   }
 }

@@ -1,18 +1,26 @@
 package io.fleetsim.cli;
 
+import io.fleetsim.Version;
 import io.fleetsim.qemu.OptionException;
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code fleetsim}: the entry point. Every user error ends as one line on stderr and status 1. */
-@Command(name = "fleetsim", mixinStandardHelpOptions = true, version = "fleetsim 0.1.0",
+@Command(name = "fleetsim", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Simulated VM fleets and networks, wire-compatible with QEMU socket netdevs.",
     subcommands = {HubCommand.class, SwitchCommand.class, VmCommand.class, RunCommand.class,
-        ValidateCommand.class})
-public final class Main implements Runnable {
+        ValidateCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "See 'fleetsim help COMMAND' for a command's options."})
+public final class Main implements Callable<Integer> {
 
   static final int EXIT_USAGE = 1;
+
+  @Spec
+  CommandSpec spec;
 
   public static void main(String[] args) {
     // Initialise logging on this thread first: otherwise the first log calls race its set-up
@@ -46,8 +54,18 @@ public final class Main implements Runnable {
     return c.getParent() == null ? "" : c.getCommandName() + " ";
   }
 
+  /** No command: the usage, on stderr, as for any other usage error. */
   @Override
-  public void run() {
-    new CommandLine(this).usage(System.out);
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return EXIT_USAGE;
+  }
+
+  /** The version the build wrote from the pom; results.json says the same. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"fleetsim " + Version.get()};
+    }
   }
 }

@@ -1,5 +1,8 @@
 package io.fleetsim.cli;
 
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigOrigin;
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.experiment.ExperimentException;
 import io.fleetsim.experiment.ExperimentLoader;
@@ -21,12 +24,18 @@ import picocli.CommandLine.Spec;
 
 /** {@code fleetsim run FILE}: runs an experiment and writes its results folder. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Runs an experiment file (HOCON): builds its networks and fleets, plays its fault",
-        "timeline with live progress, and writes results/<name>-<timestamp>/ (results.json,",
-        "report.html, console.log, pcaps). An invalid file is refused before anything starts.",
-        "Exit status: 0 when every link's frames balance and every workload started and met its",
-        "criteria, 1 on a bad file or start failure, 2 when the frame accounting found an",
-        "imbalance, 3 when a workload did not start or an expectation did not hold."})
+    header = "Runs an experiment file and writes a results folder with its report.",
+    description = {"Builds the file's networks and fleets, plays its fault timeline with live "
+        + "progress, and writes DIR/NAME-TIMESTAMP/ with results.json, report.html, console.log and "
+        + "pcaps. An invalid file is refused before anything starts.",
+        "SIGINT or SIGTERM ends the run early; the results cover the time it ran."},
+    exitCodeListHeading = "Exit status:%n",
+    exitCodeList = {
+        "0:ran; frames balanced; every workload started and met its criteria",
+        "1:did not run: bad options, invalid file, unwritable results folder, failed start",
+        "2:the frame accounting found an imbalance (the results cannot be trusted)",
+        "3:ran and balanced, but a workload did not start or did not meet its criteria, or an "
+            + "expectation did not hold"})
 final class RunCommand implements Callable<Integer> {
   static final int EXIT_ACCOUNTING = 2;
   static final int EXIT_WORKLOADS = 3;
@@ -38,15 +47,15 @@ final class RunCommand implements Callable<Integer> {
   Path file;
 
   @Option(names = "--results", paramLabel = "DIR",
-      description = "Where results folders go (default: the file's report.directory, else ./results).")
+      description = "Where results folders go; the default is the file's report.directory, else ./results.")
   Path results;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "HOCON overriding fleetsim's reference.conf (tunables of netdevs, fabric, VMs).")
+      description = "Settings over fleetsim's defaults, in HOCON (the keys are in reference.conf).")
   File config;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Experiment experiment;
@@ -61,6 +70,9 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return Main.EXIT_USAGE;
     }
+    // a folder fleetsim cannot write to is one line now, not a failure after the run
+    Writable.folder(results != null ? "--results " + results : reportDirectory(experiment),
+        results != null ? results : Path.of(experiment.report().directory()));
     if (results != null) {
       experiment = new Experiment(experiment.name(), experiment.seed(), experiment.duration(),
           experiment.networks(), experiment.fleets(), experiment.faults(), experiment.capture(),
@@ -69,19 +81,20 @@ final class RunCommand implements Callable<Integer> {
     }
     Settings settings = Settings.load(Optional.ofNullable(config));
     ProgressDisplay progress = ProgressDisplay.forConsole(out, experiment.report().progressInterval());
-    out.printf("fleetsim run %s: %s, %d VMs, %s, seed %d%n", file, experiment.name(),
-        experiment.vmCount(), human(experiment.duration()), experiment.seed());
-    out.flush();
     ExperimentRun run = new ExperimentRun(experiment, Optional.of(file),
         new ExperimentRun.Machine(settings.config(), settings.netdev(), settings.fabric(), settings.vm()),
         progress);
+    // before the first line: a script may signal as soon as it sees one
     Signals.onStop(run::stop);
+    out.printf("fleetsim run %s: %s, %d VMs, %s, seed %d%n", file, experiment.name(),
+        experiment.vmCount(), human(experiment.duration()), experiment.seed());
+    out.flush();
     ExperimentRun.Outcome outcome;
     try {
       outcome = run.run();
-    } catch (RunException e) {
+    } catch (RunException | IOException e) {
       progress.finish();
-      err.println("fleetsim: " + e.getMessage());
+      err.println("fleetsim: " + (e instanceof IOException ? "results: " : "") + e.getMessage());
       err.flush();
       return Main.EXIT_USAGE;
     }
@@ -105,6 +118,17 @@ final class RunCommand implements Callable<Integer> {
       return EXIT_ACCOUNTING;
     }
     return failed.isEmpty() ? 0 : EXIT_WORKLOADS;
+  }
+
+  /** report.directory as errors name it: the file's line, or reference.conf's default. */
+  private String reportDirectory(Experiment experiment) {
+    String key = "report.directory " + experiment.report().directory();
+    try {
+      ConfigOrigin origin = ConfigFactory.parseFile(file.toFile()).getValue("report.directory").origin();
+      return file.getFileName() + ":" + origin.lineNumber() + ": " + key;
+    } catch (ConfigException e) {
+      return key + " (the default)";
+    }
   }
 
   static String human(java.time.Duration d) {

@@ -23,10 +23,14 @@ public record Settings(Config config, NetdevSettings netdev, FabricSettings fabr
       if (!file.get().isFile()) {
         throw new UsageError("--config " + file.get() + ": no such file");
       }
-      config = ConfigFactory.systemProperties()
-          .withFallback(ConfigFactory.parseFile(file.get()))
-          .withFallback(base)
-          .resolve();
+      try {
+        config = ConfigFactory.systemProperties()
+            .withFallback(ConfigFactory.parseFile(file.get()))
+            .withFallback(base)
+            .resolve();
+      } catch (ConfigException e) {
+        throw new UsageError("--config " + e.getMessage()); // "FILE: LINE: what is wrong"
+      }
     }
     try {
       NetdevSettings netdev = new NetdevSettings(

@@ -3,8 +3,9 @@ package io.fleetsim.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "switch", mixinStandardHelpOptions = true,
-    description = {"Runs a learning switch: known unicast goes out of one port; broadcast, multicast",
-        "and unknown unicast are flooded. Runs until SIGINT or SIGTERM, then prints per-port counters."})
+    header = "Runs a learning switch: a frame to a known MAC goes out of that one port.",
+    description = "Each -netdev is a port. Broadcast, multicast and frames to unknown MACs go to every "
+        + "other port. Runs until SIGINT or SIGTERM, then prints the counters of every port.")
 final class SwitchCommand extends FabricCommand {
   @Override
   FabricProcess.Kind kind() {

@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code fleetsim validate FILE}: checks an experiment file and reports every error at once. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-    description = {"Checks an experiment file (HOCON) without running it: prints a summary and exits 0,",
-        "or prints every error with its line and key and exits 1."})
+    header = "Checks an experiment file without running it.",
+    description = "Prints a summary and exits 0, or prints every error with its line and key and "
+        + "exits 1.")
 final class ValidateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

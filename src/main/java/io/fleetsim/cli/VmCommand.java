@@ -1,5 +1,7 @@
 package io.fleetsim.cli;
 
+import io.fleetsim.guest.workload.Workloads;
+import io.fleetsim.qemu.QemuOption;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,13 +12,25 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "vm", mixinStandardHelpOptions = true,
-    description = {"Runs one simulated VM: e1000 NICs on QEMU netdevs, a small IPv4 guest, workloads.",
-        "With --run it exits when every finite workload has ended (0 if all succeeded);",
-        "without, it serves (ARP, ping, echo) until SIGINT or SIGTERM."})
+    header = "Runs one simulated VM: e1000 NICs on QEMU netdevs, an IPv4 guest, workloads.",
+    description = "With --run it exits when every finite workload has ended (0 if all succeeded); "
+        + "without, it answers ARP and ping until SIGINT or SIGTERM.",
+    footer = {"", "Workloads (--run \"KIND ARGS\", one per --run):",
+        "  " + Workloads.PING_USAGE,
+        "  " + Workloads.UDP_SEND_USAGE,
+        "  " + Workloads.UDP_SINK_USAGE,
+        "  " + Workloads.ECHO_USAGE,
+        "Values take their units: a DURATION 200ms, 1s or 2m; a SIZE 1200B or 1KiB."})
 final class VmCommand implements Callable<Integer> {
 
   @Mixin
   QemuArgs qemu = new QemuArgs();
+
+  @Option(names = {"-device", "--device"}, paramLabel = "e1000,netdev=ID,...",
+      description = "A QEMU NIC: e1000 with netdev= and optional mac=.")
+  void device(String value) {
+    qemu.add(new QemuOption("-device", value));
+  }
 
   @Option(names = "--ip", paramLabel = "[NETDEV=]ADDR/PREFIX[,gw=ADDR]",
       description = "A static address for the next NIC, or for the NIC on NETDEV.")
@@ -27,11 +41,11 @@ final class VmCommand implements Callable<Integer> {
   List<String> dhcp = new ArrayList<>();
 
   @Option(names = "--run", paramLabel = "WORKLOAD",
-      description = {"A workload, e.g. \"ping 10.0.0.1 count=5\", \"udp-send 10.0.0.1:5000 rate=1000\",",
-          "\"udp-sink 5000\", \"echo 7\". Repeat for several."})
+      description = "A workload, e.g. \"ping 10.0.0.1 count=5\" (the kinds are listed below). "
+          + "Repeat for several.")
   List<String> runs = new ArrayList<>();
 
-  @Option(names = "--name", defaultValue = "vm", description = "The VM's name in reports (default: vm).")
+  @Option(names = "--name", defaultValue = "vm", paramLabel = "NAME", description = "The VM's name in reports (default: vm).")
   String name;
 
   @Option(names = "--cpu-mhz", paramLabel = "MHZ", description = "The vCPU's clock (default: fleetsim.vm.cpu.mhz).")
@@ -42,11 +56,14 @@ final class VmCommand implements Callable<Integer> {
   File stats;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "HOCON file overriding fleetsim's defaults (see reference.conf).")
+      description = "Settings over fleetsim's defaults, in HOCON (the keys are in reference.conf).")
   File config;
 
   @Override
   public Integer call() throws Exception {
+    if (stats != null) {
+      Writable.file("--stats " + stats, stats.toPath());
+    }
     Settings settings = Settings.load(Optional.ofNullable(config));
     VmSetup setup = VmSetup.from(name, qemu.options(), ips, dhcp, runs, Optional.ofNullable(cpuMhz),
         settings);

@@ -32,6 +32,7 @@ final class VmProcess {
 
   static int run(VmSetup setup, Settings settings, Optional<File> stats) throws Exception {
     BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    Signals.onStop(() -> inbox.add(new StopRequested()));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.<Void>empty(), "fleetsim", settings.config());
     try {
       ActorRef<VmEvent> events = system.systemActorOf(
@@ -43,14 +44,18 @@ final class VmProcess {
           Vm.create(setup.spec(), setup.guest(), settings.netdev(), settings.vm().nic(),
               line -> System.out.println(line), events),
           "vm-" + setup.spec().name(), Props.empty());
-      Signals.onStop(() -> inbox.add(new StopRequested()));
 
+      // a stop while the VM starts waits for the start (a VM stopped half-started would still be
+      // starting its streams), then stops it as it would later: workloads, --stats and all
+      boolean stopped = false;
+      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
       Object first = inbox.poll(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      while (first instanceof StopRequested) {
+        stopped = true;
+        first = inbox.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
       if (first instanceof VmEvent.StartFailed failed) {
         throw new UsageError(failed.reason());
-      }
-      if (first instanceof StopRequested) {
-        return 0;
       }
       if (!(first instanceof VmEvent.Ready)) {
         throw new UsageError("VM " + setup.spec().name() + " did not start within "
@@ -58,7 +63,7 @@ final class VmProcess {
       }
 
       int status = 0;
-      while (true) {
+      while (!stopped) {
         Object next = inbox.take();
         if (next instanceof StopRequested) {
           break;
@@ -71,7 +76,9 @@ final class VmProcess {
       ask(system, vm, Vm.Shutdown::new);
       if (stats.isPresent()) {
         Map<String, Object> report = ask(system, vm, Vm.GetReport::new);
-        Json.write(stats.get(), report);
+        if (!Json.write(stats.get(), report)) {
+          status = 1;
+        }
       }
       return status;
     } finally {

@@ -159,7 +159,7 @@ final class NioConnection
 
       private void startConnect(InetSocketAddress target) throws IOException {
         if (target.isUnresolved()) {
-          throw new java.net.UnknownHostException(target.getHostString());
+          throw StartFailure.unresolved(target.getHostString());
         }
         channel = SocketChannel.open();
         channel.configureBlocking(false);

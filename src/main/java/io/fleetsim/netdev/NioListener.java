@@ -89,6 +89,9 @@ final class NioListener implements StreamTransport.Listener {
         public void preStart() {
           try {
             InetSocketAddress local = new InetSocketAddress(host, addr.port());
+            if (local.isUnresolved()) {
+              throw StartFailure.unresolved(host);
+            }
             // Java's default socket is IPv6 and binds 0.0.0.0 as [::]; QEMU binds IPv4 there
             channel = local.getAddress() instanceof Inet4Address
                 ? ServerSocketChannel.open(StandardProtocolFamily.INET) : ServerSocketChannel.open();

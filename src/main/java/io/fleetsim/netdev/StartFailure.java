@@ -6,6 +6,11 @@ final class StartFailure extends RuntimeException {
     super(reason, null, false, false);
   }
 
+  /** A host name that does not resolve, in QEMU's words. */
+  static StartFailure unresolved(String host) {
+    return new StartFailure("can't resolve host address '" + host + "'");
+  }
+
   /** The reason to report for {@code failure}: its own words if a StartFailure, else {@code prefix} + the root cause. */
   static String reason(String prefix, Throwable failure) {
     Throwable t = failure;

@@ -108,7 +108,7 @@ final class StreamTransport {
     SocketChannel channel = null;
     try {
       if (target.isUnresolved()) {
-        throw new java.net.UnknownHostException(target.getHostString());
+        throw StartFailure.unresolved(target.getHostString());
       }
       channel = SocketChannel.open();
       channel.configureBlocking(false);

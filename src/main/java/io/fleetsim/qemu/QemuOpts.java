@@ -1,14 +1,19 @@
 package io.fleetsim.qemu;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The key=value syntax of a QEMU option string, before any meaning is given to the keys.
@@ -121,7 +126,7 @@ public record QemuOpts(Map<String, String> values, Set<String> bareKeys) {
     try {
       root = JSON.readTree(text);
     } catch (JacksonException e) {
-      throw new OptionException(option + ": JSON parse error, " + e.getOriginalMessage());
+      throw new OptionException(option + ": " + jsonError(e));
     }
     if (root == null || !root.isObject()) {
       throw new OptionException(option + ": JSON option must be an object");
@@ -129,6 +134,36 @@ public record QemuOpts(Map<String, String> values, Set<String> bareKeys) {
     Map<String, String> values = new LinkedHashMap<>();
     flatten(option, "", root, values);
     return new QemuOpts(values, Set.of());
+  }
+
+  /**
+   * A JSON syntax error in QEMU's words where they are known, else Jackson's reason without its
+   * decorations ({@code [Source: REDACTED ...]}, {@code (code 125)}, class and feature names).
+   */
+  private static String jsonError(JacksonException e) {
+    if (e instanceof JsonEOFException) {
+      return "JSON parse error, premature end of input";
+    }
+    if (e instanceof MismatchedInputException) {
+      return "Expecting at most one JSON value"; // the only one readTree makes: trailing tokens
+    }
+    String why = String.valueOf(e.getOriginalMessage());
+    Matcher token = Pattern.compile("^Unrecognized token '([^']*)'").matcher(why);
+    if (token.find()) {
+      why = "invalid keyword '" + token.group(1) + "'";
+    } else if (why.startsWith("Unrecognized character escape")) {
+      why = "invalid escape sequence in string";
+    } else if (why.contains("was expecting a colon")) {
+      why = "missing : in object pair";
+    } else {
+      why = why.replaceAll(" \\(code \\d+\\)", "")
+          .replaceAll("\\s*\\(start marker at \\[Source:.*", "")
+          .replaceAll("\\s*\\[Source:.*", "");
+      why = why.isEmpty() ? why : Character.toLowerCase(why.charAt(0)) + why.substring(1);
+    }
+    JsonLocation at = e.getLocation();
+    return "JSON parse error, " + why
+        + (at != null && at.getColumnNr() > 0 ? " (column " + at.getColumnNr() + ")" : "");
   }
 
   private static void flatten(String option, String prefix, JsonNode node,

@@ -69,6 +69,16 @@ public class ChildProcess implements AutoCloseable {
     return process;
   }
 
+  /** Sends {@code signal} ("INT", "TERM") without waiting: what a user's Ctrl-C or kill does. */
+  public void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(process.pid()))
+        .redirectErrorStream(true).start();
+    if (kill.waitFor() != 0) {
+      throw new AssertionError("kill -s " + signal + " " + process.pid() + ": "
+          + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
   /** SIGTERM, then waits; returns the exit status. */
   public int terminate(Duration timeout) throws InterruptedException {
     // SIGTERM through the handle: Process.destroy() would also close our end of its stdout,

@@ -11,7 +11,7 @@ public final class Fleetsim extends ChildProcess {
   }
 
   public static Fleetsim start(String... args) throws IOException {
-    return start(true, args);
+    return new Fleetsim(command(true, args));
   }
 
   /**
@@ -19,19 +19,32 @@ public final class Fleetsim extends ChildProcess {
    * sockets are dual-stack IPv6 unless fleetsim asks for IPv4.
    */
   public static Fleetsim startDualStack(String... args) throws IOException {
-    return start(false, args);
+    return new Fleetsim(command(false, args));
   }
 
-  private static Fleetsim start(boolean ipv4Only, String... args) throws IOException {
+  /**
+   * {@code fleetsim ARGS} run by {@code wrapper}, which ends in a command that runs its
+   * arguments (e.g. {@code unshare -rm sh -c '... exec "$@"' sh}).
+   */
+  public static Fleetsim startIn(List<String> wrapper, String... args) throws IOException {
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(command(true, args));
+    return new Fleetsim(command);
+  }
+
+  private static List<String> command(boolean ipv4Only, String... args) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     if (ipv4Only) {
       command.add("-Djava.net.preferIPv4Stack=true");
     }
+    // the production logging set-up (logs on stderr), not the tests' (logs to a file): tests of
+    // the CLI assert on what a user sees, stack traces included
+    command.add("-Dlogback.configurationFile=logback.xml");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("io.fleetsim.cli.Main");
     command.addAll(List.of(args));
-    return new Fleetsim(command);
+    return command;
   }
 }

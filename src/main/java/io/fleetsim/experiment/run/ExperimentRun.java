@@ -7,10 +7,7 @@ import io.fleetsim.fabric.FabricSettings;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.vm.VmDefaults;
 import io.fleetsim.vm.VmEvent;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +66,7 @@ public final class ExperimentRun {
   private final Progress progress;
   private volatile Conductor conductor;
   private volatile boolean stopRequested;
+  private boolean startedUp; // past start-up: from here on, the results folder stays
 
   public ExperimentRun(Experiment experiment, Optional<Path> file, Machine machine, Progress progress) {
     this.experiment = experiment;
@@ -77,7 +75,11 @@ public final class ExperimentRun {
     this.progress = progress;
   }
 
-  /** Ends the run early (SIGINT): results are still written, for the time that ran. */
+  /**
+   * Ends the run early (SIGINT), from any thread at any moment: results are still written, for
+   * the time that ran. During start-up the run first gets to a point it can stop from: the
+   * ports being started start, VMs not yet booted are not booted, VMs booting finish booting.
+   */
   public void stop() {
     stopRequested = true;
     Conductor c = conductor;
@@ -88,24 +90,29 @@ public final class ExperimentRun {
 
   public Outcome run() throws RunException, IOException {
     Instant started = Instant.now();
-    Path folder = resultsFolder(started);
+    ResultsFolder resultsFolder = ResultsFolder.create(Path.of(experiment.report().directory()),
+        experiment.name() + "-" + STAMP.format(started));
+    try {
+      return run(started, resultsFolder.path());
+    } finally {
+      if (!startedUp) {
+        resultsFolder.remove(); // the run did not start: no folder of partial files
+      }
+    }
+  }
+
+  private Outcome run(Instant started, Path folder) throws RunException, IOException {
+    long t0 = System.nanoTime();
+    ConsoleLog consoleLog = new ConsoleLog(folder.resolve("console.log"), t0);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.<Void>empty(), "fleetsim", machine.actorConfig());
-    BufferedWriter consoleLog = Files.newBufferedWriter(folder.resolve("console.log"));
     PingRtts rtts = new PingRtts(experiment);
     Map<String, Object> host = new java.util.LinkedHashMap<>();
     java.util.OptionalLong heapBefore = HeapUse.afterGc();
-    long t0 = System.nanoTime();
     Wiring wiring = new Wiring(experiment, machine, system, folder, progress::say);
     try {
       wiring.build(vm -> line -> {
         rtts.line(vm, line);
-        synchronized (consoleLog) {
-          try {
-            consoleLog.write(String.format("%9.3f %s: %s%n", (System.nanoTime() - t0) / 1e9, vm, line));
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
+        consoleLog.line(vm, line);
       });
       LinkedBlockingQueue<VmEvent> events = new LinkedBlockingQueue<>();
       ActorRef<VmEvent> eventSink = system.systemActorOf(Behaviors.<VmEvent>receiveMessage(e -> {
@@ -113,8 +120,16 @@ public final class ExperimentRun {
         return Behaviors.same();
       }), "vm-events", Props.empty());
       conductor = new Conductor(experiment, wiring, system, machine, eventSink, rtts, progress);
+      if (stopRequested) {
+        conductor.stop(); // stop() came before there was a conductor to tell: play() returns at once
+      }
       conductor.prepare();
-      bootAll(wiring, system, eventSink, events);
+      if (stopRequested) {
+        progress.say("stopped before the VMs booted");
+      } else {
+        bootAll(wiring, system, eventSink, events);
+      }
+      startedUp = true;
       // what a fleet costs: start-up time, and heap per VM once booted (bench/fleet reports them)
       host.put("bootSeconds", (System.nanoTime() - t0) / 1e9);
       java.util.OptionalLong heapAfter = HeapUse.afterGc();
@@ -123,12 +138,6 @@ public final class ExperimentRun {
       host.put("heapAfterBootBytes", HeapUse.orNull(heapAfter));
       host.put("heapPerVmBytes", HeapUse.orNull(HeapUse.perVm(heapBefore, heapAfter, wiring.vms.size())));
       host.put("availableProcessors", Runtime.getRuntime().availableProcessors());
-      if (stopRequested) {
-        throw new RunException("stopped before the experiment started");
-      }
-      if (stopRequested) {
-        conductor.stop();
-      }
       Conductor.Record record = conductor.play();
       progress.say("stopping workloads, draining links");
       stopWorkloads(wiring, system);
@@ -155,30 +164,21 @@ public final class ExperimentRun {
       return outcome;
     } finally {
       wiring.captures.forEach(PcapWriter::close);
-      synchronized (consoleLog) {
-        consoleLog.close();
-      }
       system.terminate();
       try {
         system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         progress.say("warning: actor system did not stop cleanly: " + e);
       }
+      consoleLog.close(); // after the VMs: the last lines they print are kept
+      consoleLog.failure().ifPresent(why -> progress.say("warning: console.log: " + why));
     }
   }
 
-  private Path resultsFolder(Instant started) throws IOException {
-    Path base = Path.of(experiment.report().directory());
-    String stem = experiment.name() + "-" + STAMP.format(started);
-    Path folder = base.resolve(stem);
-    for (int i = 2; Files.exists(folder); i++) {
-      folder = base.resolve(stem + "-" + i);
-    }
-    Files.createDirectories(folder);
-    return folder;
-  }
-
-  /** Boots every VM, then waits until all are ready; one that fails stops the run. */
+  /**
+   * Boots every VM, then waits until all are ready; one that fails stops the run. A stop
+   * meanwhile waits too: a VM stopped while it boots would still be starting its streams.
+   */
   private void bootAll(Wiring wiring, ActorSystem<Void> system, ActorRef<VmEvent> sink,
       LinkedBlockingQueue<VmEvent> events) throws RunException {
     for (FleetVm vm : wiring.vms.values()) {
@@ -187,7 +187,7 @@ public final class ExperimentRun {
     int pending = wiring.vms.size();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).plusMillis(5L * pending).toNanos();
     List<VmEvent> early = new ArrayList<>();
-    while (pending > 0 && !stopRequested) {
+    while (pending > 0) {
       VmEvent e;
       try {
         e = events.poll(200, TimeUnit.MILLISECONDS);

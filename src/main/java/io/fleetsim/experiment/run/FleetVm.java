@@ -164,8 +164,11 @@ final class FleetVm {
     return out;
   }
 
-  /** The running VM's report; empty for a crashed one. */
+  /** The running VM's report; empty for a crashed one, or one never booted (a stop came first). */
   CompletionStage<Map<String, Object>> report(ActorSystem<?> system, java.time.Duration timeout) {
+    if (lives == 0) {
+      return java.util.concurrent.CompletableFuture.completedFuture(Map.of("vm", name, "booted", false));
+    }
     if (state == State.CRASHED) {
       return java.util.concurrent.CompletableFuture.completedFuture(Map.of("vm", name, "crashed", true));
     }

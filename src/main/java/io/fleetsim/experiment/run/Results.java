@@ -320,8 +320,7 @@ final class Results {
   }
 
   private static String version() {
-    String v = Results.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return io.fleetsim.Version.get();
   }
 
   static JsonNode read(Path results) throws IOException {
