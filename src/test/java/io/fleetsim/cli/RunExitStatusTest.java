@@ -55,7 +55,7 @@ class RunExitStatusTest {
     List<String> failed = e.err().lines().filter(l -> l.startsWith("fleetsim: workload failed: ")).toList();
     assertEquals(1, failed.size(), e.err());
     assertTrue(failed.get(0).startsWith("fleetsim: workload failed: a: ping 10.0.0.2 count=20 interval=100ms"
-        + " size=56: loss < 5% not met: measured "), failed.get(0));
+        + " size=56B: loss < 5% not met: measured "), failed.get(0));
     assertTrue(e.out().contains("results: "), "the results were written: " + e.out());
     assertFalse(e.err().contains("frame accounting"), e.err());
   }
