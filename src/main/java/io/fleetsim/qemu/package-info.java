@@ -21,6 +21,9 @@
  *       for a boolean, a number for a string).
  *   <li>{@code reconnect=} (seconds, QEMU 8.0+) and {@code reconnect-ms=} (QEMU 9.2+) are
  *       accepted on stream clients, though 7.2 has neither.
+ *   <li>A refused {@code connect=} is an error at start; QEMU 7.2 prints
+ *       nothing and runs on without the socket (a guest-less one warns only "hub 0 with no nics").
+ *   <li>{@code listen=:PORT} binds 0.0.0.0 as QEMU does (IPv4 only, never the IPv6 wildcard).
  *   <li>File descriptors are numbers only (no monitor fd names).
  *   <li>{@code -device e1000} requires {@code netdev=}; other models and properties are refused.
  *   <li>filter-dump: {@code queue=rx|tx}, {@code status=off}, {@code position=id=..} refused;
