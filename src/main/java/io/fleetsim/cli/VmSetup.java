@@ -63,6 +63,11 @@ record VmSetup(VmSpec spec, GuestSystem guest, List<PcapWriter> captures, boolea
         throw new UsageError("--run \"" + run + "\": " + e.getMessage());
       }
     }
+    if (!workloads.isEmpty()
+        && interfaces.stream().noneMatch(i -> i.dhcp() || i.address().isPresent())) {
+      // without an address every workload fails at its first send ("Network is unreachable")
+      throw new UsageError("--run needs an address: give a NIC --ip ADDR/PREFIX or --dhcp");
+    }
     double mhz = cpuMhz.orElse(settings.vm().cpuMhz());
     if (!(mhz > 0)) {
       throw new UsageError("--cpu-mhz must be positive, got " + mhz);

@@ -240,14 +240,18 @@ class FabricTest {
       out = p.second();
     }
 
-    /** Waits until the link has stopped taking frames for half a second. */
+    /**
+     * Waits until the link has stopped taking frames for one and a half seconds (three quiet
+     * half-seconds in a row: under a full test run one quiet half-second was a slow sender, not a
+     * paused one). Still a heuristic; a sender that reports its own waiting would end it.
+     */
     int awaitStall() throws InterruptedException {
-      int last = -1;
       int now = taken.get();
-      while (now != last) {
+      for (int quiet = 0; quiet < 3; ) {
         Thread.sleep(500);
-        last = now;
-        now = taken.get();
+        int later = taken.get();
+        quiet = later == now ? quiet + 1 : 0;
+        now = later;
       }
       return now;
     }

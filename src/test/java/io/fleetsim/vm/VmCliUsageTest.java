@@ -105,6 +105,13 @@ class VmCliUsageTest {
         "no NIC on netdev 'zz'");
   }
 
+  /** Without --ip or --dhcp a workload could only fail at its first send, so it is refused. */
+  @Test
+  void aWorkloadWithoutAnAddressIsRefused() {
+    assertUsageError(vm("-device", DEVICE, "-netdev", NETDEV, "--run", "ping 10.0.0.1 count=1"),
+        "--run needs an address: give a NIC --ip ADDR/PREFIX or --dhcp");
+  }
+
   @Test
   void badWorkloadsNameTheBadWord() {
     assertUsageError(vm("-device", DEVICE, "-netdev", NETDEV, "--ip", "10.0.0.2/24",
