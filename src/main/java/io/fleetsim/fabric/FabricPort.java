@@ -78,14 +78,17 @@ public final class FabricPort implements Port {
             new Fabric.LinkEnded(index, generation),
             failure -> new Fabric.LinkEnded(index, generation)));
 
-    Source<ByteString, NotUsed> egress = Source.fromGraph(new PortEgress(counters, outCount,
+    Flow<NotUsed, ByteString, NotUsed> egress = Flow.fromGraph(new PortEgress(counters, outCount,
             () -> fabric.tell(new Fabric.EgressAck(index, generation))))
         .mapMaterializedValue(handle -> {
           fabric.tell(new Fabric.EgressReady(index, generation, handle));
           return NotUsed.getInstance();
         });
 
-    return Flow.fromSinkAndSourceCoupled(ingress, egress)
+    // The coupling's source is empty: the ingress's end completes the egress (after the frame it
+    // last emitted) instead of cancelling it with that frame on its way (see PortEgress).
+    return Flow.fromSinkAndSourceCoupled(ingress, Source.<NotUsed>never())
+        .via(egress)
         .watchTermination((notUsed, done) -> {
           done.whenComplete((ok, err) -> fabric.tell(new Fabric.LinkEnded(index, generation)));
           return NotUsed.getInstance();

@@ -20,7 +20,10 @@ public interface Port {
     PORT,
     /**
      * The link's consumer, once it has written the frame to its socket: a netdev, which also
-     * counts as {@link DropCause#PEER_LOST} the frames it took but could not write.
+     * counts as {@link DropCause#PEER_LOST} the frames it took but could not write. It does not
+     * cancel the link's output (Pekko would drop the frame on its way, uncounted): once its
+     * socket is gone it takes what still comes as peer-lost until the output completes, which
+     * it does when the link's input ends.
      */
     WRITER
   }

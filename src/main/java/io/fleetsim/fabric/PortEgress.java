@@ -1,11 +1,14 @@
 package io.fleetsim.fabric;
 
 import java.util.List;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
-import org.apache.pekko.stream.SourceShape;
 import org.apache.pekko.stream.stage.AbstractGraphStageWithMaterializedValue;
+import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStageLogic;
@@ -20,17 +23,25 @@ import org.apache.pekko.util.ByteString;
  * the port counts, {@link Port.OutCount#PORT}; a writer counts for itself otherwise), and
  * {@link DropCause#PEER_LOST} if still held when the link stops. A batch offered after the stage
  * stopped never reached it: that is peer-lost too, counted when the offer is refused.
+ *
+ * <p>Its inlet carries no elements, only the end of the link's ingress: the stage then
+ * <em>completes</em> its outlet rather than being cancelled from beside it (as
+ * {@code fromSinkAndSourceCoupled} would cancel a source). Pekko drops an element pushed into a
+ * stage that is cancelled before it takes it, so a cancel would lose the frame last emitted,
+ * counted by nobody; a completion reaches the consumer after that frame.
  */
 final class PortEgress
-    extends AbstractGraphStageWithMaterializedValue<SourceShape<ByteString>, PortEgress.Handle> {
+    extends AbstractGraphStageWithMaterializedValue<FlowShape<NotUsed, ByteString>,
+        PortEgress.Handle> {
 
   /** How the fabric hands this egress its batches; thread-safe. */
   interface Handle {
     void offer(List<ByteString> batch);
   }
 
+  private final Inlet<NotUsed> ingressEnd = Inlet.create("PortEgress.ingressEnd");
   private final Outlet<ByteString> out = Outlet.create("PortEgress.out");
-  private final SourceShape<ByteString> shape = SourceShape.of(out);
+  private final FlowShape<NotUsed, ByteString> shape = FlowShape.of(ingressEnd, out);
   private final PortCounters counters;
   private final boolean countsOut;
   private final Runnable onRoom;
@@ -42,7 +53,7 @@ final class PortEgress
   }
 
   @Override
-  public SourceShape<ByteString> shape() {
+  public FlowShape<NotUsed, ByteString> shape() {
     return shape;
   }
 
@@ -61,6 +72,22 @@ final class PortEgress
 
       Logic() {
         super(shape);
+        setHandler(ingressEnd, new AbstractInHandler() {
+          @Override
+          public void onPush() {
+            // never pulled: the inlet only tells that the ingress ended
+          }
+
+          @Override
+          public void onUpstreamFinish() {
+            completeStage(); // postStop counts what is still held
+          }
+
+          @Override
+          public void onUpstreamFailure(Throwable ex) {
+            failStage(ex);
+          }
+        });
         setHandler(out, new AbstractOutHandler() {
           @Override
           public void onPull() {

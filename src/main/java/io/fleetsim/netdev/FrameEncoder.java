@@ -27,6 +27,11 @@ import org.apache.pekko.util.ByteStringBuilder;
  * socket side went away or the stage was aborted with frames still held or a chunk unconfirmed.
  * The materialized {@link Abort} stops the stage from outside (thread-safe): held frames are
  * dropped and the socket side is failed, which aborts the connection.
+ *
+ * <p>Once the socket side is gone the stage does not cancel its upstream: Pekko drops an element
+ * pushed into a stage that is cancelled before it takes it, and the frame on its way from the
+ * port would be counted by nobody. It takes what still comes, as unsent, until the port's link
+ * completes (it does when the connection's read side ends, which it does with the write side).
  */
 final class FrameEncoder
     extends AbstractGraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>,
@@ -82,9 +87,12 @@ final class FrameEncoder
       // the chunk last pushed, until the socket side asks for the next (it has written this one)
       private long inFlightFrames;
       private long inFlightBytes;
+      private boolean wireGone; // frames that still come are unsent
       final AsyncCallback<Throwable> abort = createAsyncCallback(cause -> {
-        reportUnsent();
-        failStage(cause);
+        if (!isClosed(out)) {
+          fail(out, cause);
+        }
+        wireGone();
       });
 
       Logic() {
@@ -93,6 +101,11 @@ final class FrameEncoder
           @Override
           public void onPush() {
             ByteString frame = grab(in);
+            if (wireGone) {
+              tally.unsent(1);
+              pull(in);
+              return;
+            }
             pending.add(frame);
             pendingBytes += FrameDecoder.HEADER + frame.length();
             if (isAvailable(out)) {
@@ -103,7 +116,7 @@ final class FrameEncoder
 
           @Override
           public void onUpstreamFinish() {
-            if (pending.isEmpty() && inFlightFrames == 0) {
+            if (wireGone || pending.isEmpty() && inFlightFrames == 0) {
               completeStage();
             }
             // else: the last batch goes out (or is confirmed) on the next pull, then we complete
@@ -133,8 +146,7 @@ final class FrameEncoder
 
           @Override
           public void onDownstreamFinish(Throwable cause) {
-            reportUnsent();
-            cancelStage(cause);
+            wireGone();
           }
         });
       }
@@ -146,8 +158,22 @@ final class FrameEncoder
 
       @Override
       public void postStop() {
-        pending.clear();
+        reportUnsent(); // stopped from outside (the materializer shut down): what it held is lost
         onEnd.run();
+      }
+
+      /** The socket side is gone: held frames are unsent, and so is whatever still comes. */
+      private void wireGone() {
+        reportUnsent();
+        if (wireGone) {
+          return;
+        }
+        wireGone = true;
+        if (isClosed(in)) {
+          completeStage();
+        } else if (!hasBeenPulled(in)) {
+          pull(in);
+        }
       }
 
       private void pullIfRoom() {
