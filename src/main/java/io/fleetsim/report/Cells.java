@@ -1,9 +1,13 @@
 package io.fleetsim.report;
 
 import static io.fleetsim.report.Html.NONE;
+import static io.fleetsim.report.Html.esc;
 import static io.fleetsim.report.Html.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
 
 /** Table cells and row limits shared by the report's tables. */
 final class Cells {
@@ -70,5 +74,24 @@ final class Cells {
       h.append("<p class=\"muted small\">").append(Html.count(omitted)).append(" more ").append(what)
           .append(" in results.json</p>\n");
     }
+  }
+
+  /** Fields beyond the {@code known} ones, as key path = value pairs (nested keys joined with dots). */
+  static String fields(JsonNode node, Set<String> known) {
+    StringBuilder d = new StringBuilder();
+    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      if (known.contains(f.getKey())) {
+        continue;
+      }
+      for (Map.Entry<String, JsonNode> e : KeyPaths.flatten(f.getValue()).entrySet()) {
+        String key = e.getKey().equals("(value)") ? f.getKey()
+            : f.getKey() + (e.getKey().startsWith("[") ? "" : ".") + e.getKey();
+        d.append("<span class=\"kv\"><span class=\"k\">").append(esc(key)).append("</span> ")
+            .append(value(e.getValue())).append("</span> ");
+      }
+    }
+    return d.length() == 0 ? NONE : d.toString().trim();
   }
 }

@@ -356,25 +356,6 @@ public final class ReportWriter {
         pass ? null : "failed"};
   }
 
-  /** Fields beyond the known ones, as key path = value pairs. */
-  private static String details(JsonNode node, Set<String> known) {
-    StringBuilder d = new StringBuilder();
-    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
-      if (known.contains(f.getKey())) {
-        continue;
-      }
-      for (Map.Entry<String, JsonNode> e : KeyPaths.flatten(f.getValue()).entrySet()) {
-        String key = e.getKey().equals("(value)") ? f.getKey()
-            : f.getKey() + (e.getKey().startsWith("[") ? "" : ".") + e.getKey();
-        d.append("<span class=\"kv\"><span class=\"k\">").append(esc(key)).append("</span> ")
-            .append(value(e.getValue())).append("</span> ");
-      }
-    }
-    return d.length() == 0 ? NONE : d.toString().trim();
-  }
-
   private static void faults(StringBuilder h, JsonNode faults) {
     h.append("<section>\n<h2>Faults timeline</h2>\n");
     List<JsonNode> list = new ArrayList<>();
@@ -470,7 +451,7 @@ public final class ReportWriter {
           : imbalanced ? "<span class=\"badge bad\">imbalanced</span>" : "<span class=\"badge ok\">yes</span>")
           .append("</td>");
       if (extras) {
-        h.append("<td>").append(details(l, LINK_FIELDS)).append("</td>");
+        h.append("<td>").append(Cells.fields(l, LINK_FIELDS)).append("</td>");
       }
       h.append("</tr>\n");
     }

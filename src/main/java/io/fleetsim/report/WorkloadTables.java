@@ -10,7 +10,6 @@ import static io.fleetsim.report.Html.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -226,26 +225,7 @@ final class WorkloadTables {
     Cells.head(h, "other-workloads", "VM", "Workload", "Result", "Kind", "Details");
     rows(h, others, "workloads", (o, w) -> {
       td(o, w.path("kind"));
-      td(o, w.path("summary").isTextual() ? esc(w.path("summary").textValue()) : fields(w));
+      td(o, w.path("summary").isTextual() ? esc(w.path("summary").textValue()) : Cells.fields(w, COMMON));
     });
-  }
-
-  /** Fields beyond the common ones, as key = value pairs (nested keys joined with dots). */
-  private static String fields(JsonNode node) {
-    StringBuilder d = new StringBuilder();
-    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
-      if (COMMON.contains(f.getKey())) {
-        continue;
-      }
-      for (Map.Entry<String, JsonNode> e : KeyPaths.flatten(f.getValue()).entrySet()) {
-        String key = e.getKey().equals("(value)") ? f.getKey()
-            : f.getKey() + (e.getKey().startsWith("[") ? "" : ".") + e.getKey();
-        d.append("<span class=\"kv\"><span class=\"k\">").append(esc(key)).append("</span> ")
-            .append(value(e.getValue())).append("</span> ");
-      }
-    }
-    return d.length() == 0 ? NONE : d.toString().trim();
   }
 }
