@@ -11,6 +11,12 @@ public interface GuestOs {
    */
   void boot(GuestEnv env, List<Link> links, java.util.function.Consumer<Boolean> finished);
 
+  /**
+   * Lets workloads that wait for the experiment's start begin (once the guest has its addresses).
+   * A guest that does not hold its workloads starts them at boot and ignores this.
+   */
+  default void release() {}
+
   /** Stops every workload (ping prints its statistics); the VM is about to stop. */
   void shutdown();
 

@@ -35,13 +35,29 @@ public final class GuestSystem implements GuestOs {
   private final List<Workload> workloads;
   private final List<NetStack> stacks = new ArrayList<>();
   private final List<Started> runs = new ArrayList<>();
+  private boolean held; // the clients wait for release(), too
+  private boolean addressed;
+  private boolean serversStarted;
+  private boolean clientsStarted;
+  private Consumer<Boolean> finished;
 
   /** A started workload: {@code index} is its place in the list the guest was given. */
   private record Started(int index, Workload workload, String nic, WorkloadRun run) {}
 
   public GuestSystem(List<InterfaceSetup> setups, List<Workload> workloads) {
+    this(setups, workloads, false);
+  }
+
+  /**
+   * {@code held}: the clients (ping, udp-send: workloads that send first) wait for
+   * {@link #release()} as well as for the addresses; servers start with the addresses. An
+   * experiment holds its clients until every VM is up and every server listens, so that no VM
+   * sends to a peer still booting.
+   */
+  public GuestSystem(List<InterfaceSetup> setups, List<Workload> workloads, boolean held) {
     this.setups = List.copyOf(setups);
     this.workloads = List.copyOf(workloads);
+    this.held = held;
   }
 
   @Override
@@ -61,16 +77,48 @@ public final class GuestSystem implements GuestOs {
     // No deadline: like a real guest, the DHCP client asks until a server answers or the VM
     // stops, and the workloads start with the last address. DHCP completes inside a received
     // frame, so this runs on the VM thread like everything else.
+    this.finished = finished;
     CompletableFuture.allOf(addressed.toArray(CompletableFuture[]::new))
-        .thenRun(() -> startWorkloads(finished));
+        .thenRun(() -> {
+          this.addressed = true;
+          startWhenReady();
+        });
   }
 
-  private void startWorkloads(Consumer<Boolean> finished) {
+  @Override
+  public void release() {
+    held = false;
+    startWhenReady();
+  }
+
+  private void startWhenReady() {
+    if (!addressed) {
+      return;
+    }
+    if (!serversStarted) {
+      serversStarted = true;
+      start(false);
+    }
+    if (!held && !clientsStarted) {
+      clientsStarted = true;
+      start(true);
+    }
+  }
+
+  /** A client sends first (to its target, or until its count or duration is done). */
+  private static boolean client(Workload workload) {
+    return workload.finite() || target(workload).isPresent();
+  }
+
+  /** Starts the clients or the servers; once every finite client has ended, tells {@code finished}. */
+  private void start(boolean clients) {
     List<CompletableFuture<WorkloadResult>> finite = new ArrayList<>();
     for (int index = 0; index < workloads.size(); index++) {
       Workload workload = workloads.get(index);
-      List<NetStack> on = workload.finite() || target(workload).isPresent()
-          ? List.of(stackFor(workload)) : stacks;
+      if (client(workload) != clients) {
+        continue;
+      }
+      List<NetStack> on = clients ? List.of(stackFor(workload)) : stacks;
       for (NetStack stack : on) {
         WorkloadRun run = workload.start(stack);
         runs.add(new Started(index, workload, stack.mac().toString(), run));
@@ -79,8 +127,8 @@ public final class GuestSystem implements GuestOs {
         }
       }
     }
-    if (finite.isEmpty()) {
-      return; // only servers, or nothing: the VM keeps serving until it is stopped
+    if (!clients || finite.isEmpty()) {
+      return; // servers, or no finite client: the VM keeps serving until it is stopped
     }
     CompletableFuture.allOf(finite.toArray(CompletableFuture[]::new)).whenComplete((ok, err) ->
         finished.accept(err == null && finite.stream().allMatch(f -> f.join().success())));
@@ -127,7 +175,9 @@ public final class GuestSystem implements GuestOs {
     }
     report.put("interfaces", interfaces);
     List<Map<String, Object>> results = new ArrayList<>();
-    for (Started s : runs) {
+    List<Started> declared = new ArrayList<>(runs);
+    declared.sort(java.util.Comparator.comparingInt(Started::index)); // servers started first
+    for (Started s : declared) {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("workload", s.workload().describe());
       r.put("index", s.index());

@@ -60,6 +60,9 @@ public final class Vm {
   /** Pulls the plug: the VM stops at once, its NICs' links go down, the guest says nothing. */
   public enum Crash implements Command { INSTANCE }
 
+  /** The experiment has started: the guest's held workloads may begin ({@link GuestOs#release()}). */
+  public enum StartWorkloads implements Command { INSTANCE }
+
   /** Stops the guest's workloads (ping prints its statistics), then replies. */
   public record Shutdown(ActorRef<Boolean> replyTo) implements Command {}
 
@@ -274,6 +277,10 @@ public final class Vm {
           return Behaviors.same();
         })
         .onMessage(NetdevStarted.class, late -> Behaviors.same())
+        .onMessageEquals(StartWorkloads.INSTANCE, () -> {
+          runGuest(os::release);
+          return Behaviors.same();
+        })
         .build();
   }
 

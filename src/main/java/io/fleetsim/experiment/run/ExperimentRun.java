@@ -138,6 +138,10 @@ public final class ExperimentRun {
       host.put("heapAfterBootBytes", HeapUse.orNull(heapAfter));
       host.put("heapPerVmBytes", HeapUse.orNull(HeapUse.perVm(heapBefore, heapAfter, wiring.vms.size())));
       host.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+      if (!stopRequested) {
+        // every VM is up and linked: the workloads start together, none sends to a peer still booting
+        wiring.vms.values().forEach(FleetVm::startWorkloads);
+      }
       Conductor.Record record = conductor.play();
       progress.say("stopping workloads, draining links");
       stopWorkloads(wiring, system);

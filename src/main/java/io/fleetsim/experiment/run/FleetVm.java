@@ -47,6 +47,7 @@ final class FleetVm {
   private int lives;
   private State state = State.CRASHED;
   private boolean carrier = true;
+  private boolean started; // the experiment has started its workloads
 
   FleetVm(String name, String fleet, VmSpec spec, Supplier<GuestSystem> guest, NicTap tap,
       Consumer<String> console) {
@@ -92,6 +93,20 @@ final class FleetVm {
     state = State.RUNNING;
     if (!carrier) {
       ref.tell(new Vm.SetCarrier(0, false)); // a link that is down stays down across a reboot
+    }
+    if (started) {
+      ref.tell(Vm.StartWorkloads.INSTANCE); // a reboot mid-run: its peers are up already
+    }
+  }
+
+  /**
+   * The experiment starts: every VM is up and linked, so the workloads may send (before that, a
+   * VM that booted first would send to peers still booting, frames lost as no-peer).
+   */
+  void startWorkloads() {
+    started = true;
+    if (state == State.RUNNING || state == State.PAUSED) {
+      ref.tell(Vm.StartWorkloads.INSTANCE);
     }
   }
 

@@ -103,7 +103,7 @@ final class Wiring {
             d.driver(), List.of(nic), VmSpec.seed(experiment.seed(), vm.name()));
         GuestSystem.InterfaceSetup setup = new GuestSystem.InterfaceSetup(vm.ip(), fleet.dhcp(), neighbours);
         FleetVm fleetVm = new FleetVm(vm.name(), fleet.name(), spec,
-            () -> new GuestSystem(List.of(setup), vm.workloads()), tap,
+            () -> new GuestSystem(List.of(setup), vm.workloads(), true), tap,
             consoles.apply(vm.name()));
         vms.put(vm.name(), fleetVm);
         if (network.isPresent()) {
