@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetsim.guest.workload.Workloads;
 import io.fleetsim.testing.Fleetsim;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.fleetsim.testing.InProcessCli;
+import io.fleetsim.testing.InProcessCli.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,34 +20,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /** What {@code --help}, {@code help}, {@code --version} and a bare {@code fleetsim} show. */
 @Timeout(120)
 class HelpTest {
-  private record Result(int status, String stdout, String stderr) {
-    String all() {
-      return "status " + status + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
-    }
-  }
-
-  /** Runs the CLI in this JVM: nothing here starts anything. */
   private static Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream savedOut = System.out;
-    PrintStream savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int status = Main.run(args);
-      return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(savedOut);
-      System.setErr(savedErr);
-    }
+    return InProcessCli.run(args);
   }
 
   /** Whitespace as one space; %n is picocli's line break (its own help command uses it). */
@@ -79,14 +59,14 @@ class HelpTest {
   @Test
   void theCommandListShowsEachCommandsWholeSummary() {
     Result top = run("--help");
-    assertEquals(0, top.status, top.all());
-    String shown = oneLine(top.stdout);
+    assertEquals(0, top.status(), top.all());
+    String shown = oneLine(top.stdout());
     for (CommandLine sub : model().getSubcommands().values()) {
       String[] header = sub.getCommandSpec().usageMessage().header();
       assertEquals(1, header.length, sub.getCommandName() + " has a one-line summary");
       assertTrue(header[0].endsWith("."), header[0]);
       assertTrue(shown.contains(sub.getCommandName() + " " + oneLine(header[0])),
-          "the whole summary of " + sub.getCommandName() + " is listed:\n" + top.stdout);
+          "the whole summary of " + sub.getCommandName() + " is listed:\n" + top.stdout());
     }
   }
 
@@ -100,11 +80,11 @@ class HelpTest {
     for (CommandLine command : commands) {
       String name = command.getCommandName();
       Result help = name.equals("fleetsim") ? run("--help") : run(name, "--help");
-      assertEquals(0, help.status, help.all());
-      String shown = oneLine(help.stdout);
+      assertEquals(0, help.status(), help.all());
+      String shown = oneLine(help.stdout());
       for (String text : texts(command.getCommandSpec())) {
         assertTrue(shown.contains(oneLine(text)), "fleetsim " + name + " --help shows '" + text
-            + "' whole:\n" + help.stdout);
+            + "' whole:\n" + help.stdout());
       }
     }
   }
@@ -112,45 +92,45 @@ class HelpTest {
   @Test
   void helpIsACommandThatShowsACommandsHelp() {
     Result help = run("help", "run");
-    assertEquals(0, help.status, help.all());
-    assertEquals(run("run", "--help").stdout, help.stdout);
+    assertEquals(0, help.status(), help.all());
+    assertEquals(run("run", "--help").stdout(), help.stdout());
     Result top = run("help");
-    assertEquals(0, top.status, top.all());
-    assertTrue(top.stdout.contains("Usage: fleetsim"), top.all());
+    assertEquals(0, top.status(), top.all());
+    assertTrue(top.stdout().contains("Usage: fleetsim"), top.all());
   }
 
   @Test
   void bareFleetsimIsAUsageErrorWithTheUsageOnStderr() {
     Result bare = run();
-    assertEquals(1, bare.status, bare.all());
-    assertEquals("", bare.stdout);
-    assertTrue(bare.stderr.startsWith("Usage: fleetsim"), bare.all());
-    assertTrue(bare.stderr.contains("Commands:"), bare.all());
+    assertEquals(1, bare.status(), bare.all());
+    assertEquals("", bare.stdout());
+    assertTrue(bare.stderr().startsWith("Usage: fleetsim"), bare.all());
+    assertTrue(bare.stderr().contains("Commands:"), bare.all());
   }
 
   @Test
   void hubAndSwitchDoNotListTheDeviceOptionTheyRefuse() {
     for (String fabric : List.of("hub", "switch")) {
       Result help = run(fabric, "--help");
-      assertFalse(help.stdout.contains("-device"), help.all());
+      assertFalse(help.stdout().contains("-device"), help.all());
       Result refused = run(fabric, "-netdev", "socket,id=a,listen=127.0.0.1:1", "-device", "e1000,netdev=a");
-      assertEquals(1, refused.status, refused.all());
-      assertTrue(refused.stderr.contains("-device belongs to a VM"), refused.all());
+      assertEquals(1, refused.status(), refused.all());
+      assertTrue(refused.stderr().contains("-device belongs to a VM"), refused.all());
     }
-    assertTrue(run("vm", "--help").stdout.contains("-device"), "a VM takes -device");
+    assertTrue(run("vm", "--help").stdout().contains("-device"), "a VM takes -device");
   }
 
   @Test
   void vmHelpListsEveryWorkloadKindWithItsSyntax() {
     Result help = run("vm", "--help");
-    assertEquals(0, help.status, help.all());
-    List<String> lines = help.stdout.lines().map(String::trim).toList();
+    assertEquals(0, help.status(), help.all());
+    List<String> lines = help.stdout().lines().map(String::trim).toList();
     int section = lines.indexOf(lines.stream().filter(l -> l.startsWith("Workloads")).findFirst()
-        .orElseThrow(() -> new AssertionError("no Workloads section:\n" + help.stdout)));
+        .orElseThrow(() -> new AssertionError("no Workloads section:\n" + help.stdout())));
     List<String> listed = lines.subList(section + 1, lines.size());
     for (String usage : List.of(Workloads.PING_USAGE, Workloads.UDP_SEND_USAGE,
         Workloads.UDP_SINK_USAGE, Workloads.ECHO_USAGE)) {
-      assertTrue(listed.contains(usage), usage + " listed:\n" + help.stdout);
+      assertTrue(listed.contains(usage), usage + " listed:\n" + help.stdout());
     }
   }
 
@@ -162,8 +142,8 @@ class HelpTest {
     assertTrue(m.find(), "the pom names its version");
     String pomVersion = m.group(1);
     Result version = run("--version");
-    assertEquals(0, version.status, version.all());
-    assertEquals("fleetsim " + pomVersion, version.stdout.trim());
+    assertEquals(0, version.status(), version.all());
+    assertEquals("fleetsim " + pomVersion, version.stdout().trim());
 
     Path file = dir.resolve("tiny.conf");
     Files.writeString(file, """

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetsim.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.fleetsim.testing.InProcessCli;
+import io.fleetsim.testing.InProcessCli.Result;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,28 +18,8 @@ class VmCliUsageTest {
   private static final String NETDEV = "socket,id=n1,connect=127.0.0.1:1";
   private static final String DEVICE = "e1000,netdev=n1";
 
-  private record Result(int status, String stdout, String stderr) {
-    String all() {
-      return "status " + status + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
-    }
-  }
-
-  /** Runs the CLI in this JVM: every case here ends before anything starts. */
   private static Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream savedOut = System.out;
-    PrintStream savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int status = Main.run(args);
-      return new Result(status, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(savedOut);
-      System.setErr(savedErr);
-    }
+    return InProcessCli.run(args);
   }
 
   private static List<String> vm(String... rest) {
@@ -54,14 +32,14 @@ class VmCliUsageTest {
   /** Status 1, {@code expected} on stderr, and no sign of a stack trace anywhere. */
   private static void assertUsageError(List<String> args, String... expected) {
     Result r = run(args.toArray(String[]::new));
-    assertEquals(1, r.status, r.all());
+    assertEquals(1, r.status(), r.all());
     for (String e : expected) {
-      assertTrue(r.stderr.contains(e), "expected '" + e + "' in\n" + r.all());
+      assertTrue(r.stderr().contains(e), "expected '" + e + "' in\n" + r.all());
     }
-    assertTrue(r.stderr.startsWith("fleetsim: "), r.all());
+    assertTrue(r.stderr().startsWith("fleetsim: "), r.all());
     for (String trace : List.of("Exception", "\tat ", "Caused by")) {
-      assertFalse(r.stderr.contains(trace), r.all());
-      assertFalse(r.stdout.contains(trace), r.all());
+      assertFalse(r.stderr().contains(trace), r.all());
+      assertFalse(r.stdout().contains(trace), r.all());
     }
   }
 
