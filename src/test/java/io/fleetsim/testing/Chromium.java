@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -62,7 +63,22 @@ public final class Chromium {
         "--hide-scrollbars"));
   }
 
+  /**
+   * One headless run. A browser that hangs (seen now and then on a loaded machine, before it
+   * loads the page: a Chromium start-up problem, not the page's) is killed and tried once more
+   * with a fresh profile; a second hang fails the test.
+   */
   private static Run run(Path html, List<String> action) throws IOException, InterruptedException {
+    Optional<Run> first = attempt(html, action);
+    return first.isPresent() ? first.get() : attempt(html, action).orElseGet(() -> {
+      fail("chromium did not finish within " + TIMEOUT_SECONDS + " s on " + html + ", twice");
+      return null; // not reached
+    });
+  }
+
+  /** Empty when the browser did not finish in time; fails the test when it exits non-zero. */
+  private static Optional<Run> attempt(Path html, List<String> action)
+      throws IOException, InterruptedException {
     Path binary = require();
     Path profile = Files.createTempDirectory("fleetsim-chromium-");
     Path out = profile.resolve("stdout.txt");
@@ -78,14 +94,13 @@ public final class Chromium {
       Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         killTree(p);
-        fail("chromium did not finish within " + TIMEOUT_SECONDS + " s on " + html
-            + "; stderr:\n" + Files.readString(err, StandardCharsets.UTF_8));
+        return Optional.empty();
       }
       Run run = new Run(Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
       if (p.exitValue() != 0) {
         fail("chromium exited " + p.exitValue() + " on " + html + "; stderr:\n" + run.stderr());
       }
-      return run;
+      return Optional.of(run);
     } finally {
       deleteTree(profile);
     }
