@@ -100,7 +100,6 @@ final class PortEgress
         if (current == null) {
           current = batch;
           index = 0;
-          onRoom.run(); // room for the next one while this one drains
           if (isAvailable(out)) {
             emit();
           }
@@ -113,14 +112,17 @@ final class PortEgress
         if (current == null) {
           return;
         }
+        if (index == 0) {
+          // room for the next batch once this one drains, not before: a peer that reads nothing
+          // holds one batch here and the rest stays queued in the fabric, where its limit
+          // pauses the senders
+          onRoom.run();
+        }
         ByteString frame = current.get(index++);
         if (index == current.size()) {
           current = next;
           index = 0;
           next = null;
-          if (current != null) {
-            onRoom.run();
-          }
         }
         if (countsOut) {
           counters.frameOut(frame.size());
