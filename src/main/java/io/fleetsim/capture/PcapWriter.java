@@ -1,6 +1,6 @@
 package io.fleetsim.capture;
 
-import io.fleetsim.fabric.FrameTap;
+import io.fleetsim.link.FrameTap;
 import io.fleetsim.qemu.FilterDumpSpec;
 import java.io.Closeable;
 import java.io.Flushable;

@@ -1,6 +1,6 @@
 package io.fleetsim.cli;
 
-import io.fleetsim.fabric.PortStats;
+import io.fleetsim.link.PortStats;
 import java.util.List;
 import java.util.Map;
 

@@ -360,7 +360,7 @@ final class ExperimentReader {
         if (base.isPresent()) {
           Ipv4Config b = base.get();
           int bits = b.address().bits() + i - 1;
-          ip = Optional.of(new Ipv4Config(new io.fleetsim.guest.Ipv4Address(bits), b.prefixLength(),
+          ip = Optional.of(new Ipv4Config(new io.fleetsim.addr.Ipv4Address(bits), b.prefixLength(),
               Optional.empty()));
           IpOwner other = ipOwners.putIfAbsent(new SegmentAddress(segment, bits),
               new IpOwner(vmName, attachment.get()));
@@ -427,8 +427,8 @@ final class ExperimentReader {
   /** The first address to allocate and its prefix, if the block holds {@code needed} hosts. */
   private Optional<Ipv4Config> cidr(String path, String text, int needed) {
     int slash = text.indexOf('/');
-    Optional<io.fleetsim.guest.Ipv4Address> addr = slash < 0 ? Optional.empty()
-        : io.fleetsim.guest.Ipv4Address.tryParse(text.substring(0, slash));
+    Optional<io.fleetsim.addr.Ipv4Address> addr = slash < 0 ? Optional.empty()
+        : io.fleetsim.addr.Ipv4Address.tryParse(text.substring(0, slash));
     int prefix;
     try {
       prefix = slash < 0 ? -1 : Integer.parseInt(text.substring(slash + 1));
@@ -439,7 +439,7 @@ final class ExperimentReader {
       error(path, "'" + text + "' is not a CIDR such as 10.0.0.0/24");
       return Optional.empty();
     }
-    long mask = Integer.toUnsignedLong(io.fleetsim.guest.Ipv4Address.mask(prefix));
+    long mask = Integer.toUnsignedLong(io.fleetsim.addr.Ipv4Address.mask(prefix));
     long a = Integer.toUnsignedLong(addr.get().bits());
     long network = a & mask;
     long broadcast = network | (~mask & 0xFFFF_FFFFL);
@@ -454,7 +454,7 @@ final class ExperimentReader {
       return Optional.empty();
     }
     try {
-      return Optional.of(new Ipv4Config(new io.fleetsim.guest.Ipv4Address((int) start), prefix,
+      return Optional.of(new Ipv4Config(new io.fleetsim.addr.Ipv4Address((int) start), prefix,
           Optional.empty()));
     } catch (IllegalArgumentException e) {
       error(path, text + ": " + e.getMessage());

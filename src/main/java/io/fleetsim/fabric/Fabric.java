@@ -1,5 +1,7 @@
 package io.fleetsim.fabric;
 
+import io.fleetsim.link.DropCause;
+import io.fleetsim.link.PortCounters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

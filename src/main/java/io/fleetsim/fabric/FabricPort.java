@@ -1,5 +1,8 @@
 package io.fleetsim.fabric;
 
+import io.fleetsim.link.FrameBatches;
+import io.fleetsim.link.Port;
+import io.fleetsim.link.PortCounters;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +54,7 @@ public final class FabricPort implements Port {
    * for it go here before the switch has heard from it, instead of flooding every port. A hub
    * ignores it.
    */
-  public void addStaticAddress(io.fleetsim.qemu.MacAddress mac) {
+  public void addStaticAddress(io.fleetsim.addr.MacAddress mac) {
     fabric.tell(new Fabric.AddStatic(index, mac.bits()));
   }
 

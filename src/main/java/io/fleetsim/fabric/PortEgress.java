@@ -1,5 +1,8 @@
 package io.fleetsim.fabric;
 
+import io.fleetsim.link.DropCause;
+import io.fleetsim.link.Port;
+import io.fleetsim.link.PortCounters;
 import java.util.List;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;

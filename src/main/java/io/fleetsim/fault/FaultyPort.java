@@ -1,7 +1,7 @@
 package io.fleetsim.fault;
 
-import io.fleetsim.fabric.Port;
-import io.fleetsim.fabric.PortCounters;
+import io.fleetsim.link.Port;
+import io.fleetsim.link.PortCounters;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,7 +15,7 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * A port whose frames pass a fault chain each way, between the wire (the netdev or NIC that
- * materialises {@link #link(OutCount)}) and the port itself. Like {@link io.fleetsim.fabric.TappedPort}
+ * materialises {@link #link(OutCount)}) and the port itself. Like {@link io.fleetsim.link.TappedPort}
  * it works for any port. The port's own counters see frames after the faults on the way in; on
  * the way out before them when the port counts (a NIC in this process), after them when a netdev
  * counts what it writes to its socket ({@link Port.OutCount#WRITER}).

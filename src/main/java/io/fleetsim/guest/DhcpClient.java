@@ -1,5 +1,6 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.addr.Ipv4Address;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.addr.Ipv4Address;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,5 +1,7 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.addr.Ipv4Address;
+
 /**
  * An ICMP echo reply matched to an {@link EchoSocket} by its identifier.
  *

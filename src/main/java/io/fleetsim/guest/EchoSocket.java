@@ -1,5 +1,7 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.addr.Ipv4Address;
+
 /**
  * Sends ICMP echo requests under one identifier; replies carrying it come to the listener given
  * to {@link NetStack#openEcho}. Single-threaded, like the whole stack.

@@ -1,5 +1,6 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.guest.workload.PingWorkload;
 import io.fleetsim.guest.workload.UdpSendWorkload;
 import io.fleetsim.guest.workload.Workload;

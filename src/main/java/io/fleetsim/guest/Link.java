@@ -1,6 +1,6 @@
 package io.fleetsim.guest;
 
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 
 /** A network interface as the stack sees it; the driver implements it. */
 public interface Link {

@@ -1,6 +1,7 @@
 package io.fleetsim.guest;
 
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.Ipv4Address;
+import io.fleetsim.addr.MacAddress;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,5 +1,7 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.addr.Ipv4Address;
+
 /**
  * A received UDP datagram.
  *

@@ -1,5 +1,7 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.addr.Ipv4Address;
+
 /** A bound UDP port: datagrams to it go to its handler; it sends from that port. */
 public interface UdpSocket {
   int port();

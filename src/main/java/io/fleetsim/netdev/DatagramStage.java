@@ -1,7 +1,7 @@
 package io.fleetsim.netdev;
 
-import io.fleetsim.fabric.DropCause;
-import io.fleetsim.fabric.PortCounters;
+import io.fleetsim.link.DropCause;
+import io.fleetsim.link.PortCounters;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;

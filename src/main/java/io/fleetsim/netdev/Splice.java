@@ -1,8 +1,8 @@
 package io.fleetsim.netdev;
 
-import io.fleetsim.fabric.DropCause;
-import io.fleetsim.fabric.Port;
-import io.fleetsim.fabric.PortCounters;
+import io.fleetsim.link.DropCause;
+import io.fleetsim.link.Port;
+import io.fleetsim.link.PortCounters;
 import io.fleetsim.qemu.NetdevSpec;
 import io.fleetsim.qemu.SocketAddr;
 import java.io.IOException;

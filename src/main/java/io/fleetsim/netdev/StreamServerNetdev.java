@@ -1,6 +1,6 @@
 package io.fleetsim.netdev;
 
-import io.fleetsim.fabric.Port;
+import io.fleetsim.link.Port;
 import io.fleetsim.qemu.SocketAddr;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;

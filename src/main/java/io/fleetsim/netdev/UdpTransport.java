@@ -1,6 +1,6 @@
 package io.fleetsim.netdev;
 
-import io.fleetsim.fabric.PortCounters;
+import io.fleetsim.link.PortCounters;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.stream.javadsl.Flow;

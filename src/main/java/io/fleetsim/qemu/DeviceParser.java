@@ -1,5 +1,6 @@
 package io.fleetsim.qemu;
 
+import io.fleetsim.addr.MacAddress;
 import java.util.Set;
 
 /** {@code -device} option strings to {@link DeviceSpec}s: only the e1000 NIC. */

@@ -1,5 +1,6 @@
 package io.fleetsim.qemu;
 
+import io.fleetsim.addr.MacAddress;
 import java.util.Optional;
 
 /** A validated {@code -device e1000,netdev=ID[,mac=..][,id=..]}. */

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import io.fleetsim.guest.Ipv4Address;
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.Ipv4Address;
+import io.fleetsim.addr.MacAddress;
 
 /**
  * How fleetsim writes JSON (--stats files, results.json): indented; records, Optionals and

@@ -1,9 +1,9 @@
 package io.fleetsim.vm;
 
-import io.fleetsim.fabric.FrameTap;
-import io.fleetsim.fabric.Port;
+import io.fleetsim.link.FrameTap;
+import io.fleetsim.link.Port;
 import java.util.List;
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.qemu.NetdevSpec;
 
 /** One e1000 of a VM and what its wire is plugged into. */

@@ -6,7 +6,7 @@ import io.fleetsim.guest.Link;
 import io.fleetsim.guest.driver.BumpAllocator;
 import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.guest.driver.Mmio;
-import io.fleetsim.fabric.TappedPort;
+import io.fleetsim.link.TappedPort;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.netdev.NetdevStatus;
 import io.fleetsim.netdev.Netdevs;

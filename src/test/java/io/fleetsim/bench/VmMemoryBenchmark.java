@@ -2,8 +2,8 @@ package io.fleetsim.bench;
 
 import io.fleetsim.fabric.Fabric;
 import io.fleetsim.fabric.FabricPort;
-import io.fleetsim.fabric.PortStats;
-import io.fleetsim.guest.Ipv4Address;
+import io.fleetsim.link.PortStats;
+import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.vm.NicSpec;
 import io.fleetsim.vm.Vm;
 import io.fleetsim.vm.VmEvent;

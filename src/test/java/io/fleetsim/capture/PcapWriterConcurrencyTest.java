@@ -2,7 +2,7 @@ package io.fleetsim.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.fleetsim.fabric.FrameTap.Direction;
+import io.fleetsim.link.FrameTap.Direction;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;

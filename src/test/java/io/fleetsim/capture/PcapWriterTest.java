@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fleetsim.fabric.FrameTap.Direction;
+import io.fleetsim.link.FrameTap.Direction;
 import io.fleetsim.qemu.FilterDumpSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.fleetsim.fabric;
 
+import io.fleetsim.link.Port;
+import io.fleetsim.link.PortStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -166,7 +168,7 @@ class FabricTest {
     for (Peer p : List.of(pa, pb, pc)) {
       p.out.request(10);
     }
-    b.addStaticAddress(new io.fleetsim.qemu.MacAddress(MAC_B));
+    b.addStaticAddress(new io.fleetsim.addr.MacAddress(MAC_B));
     // b has sent nothing, yet a frame for it is not flooded
     ByteString first = frame(MAC_B, MAC_A, 1);
     pa.in.sendNext(first);

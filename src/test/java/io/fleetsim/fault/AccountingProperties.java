@@ -2,7 +2,7 @@ package io.fleetsim.fault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,8 +4,8 @@ import static io.fleetsim.fault.Pipe.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetsim.fabric.Port;
-import io.fleetsim.fabric.PortCounters;
+import io.fleetsim.link.Port;
+import io.fleetsim.link.PortCounters;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +120,7 @@ class FaultChainStreamTest {
   @Test
   void aLinkMaterialisedLaterStartsWithTheCurrentFaults() throws Exception {
     FaultChain chain = new FaultChain();
-    chain.add(new PartitionFault(java.util.Set.of(new io.fleetsim.qemu.MacAddress(0x525400000001L))), 1);
+    chain.add(new PartitionFault(java.util.Set.of(new io.fleetsim.addr.MacAddress(0x525400000001L))), 1);
     List<ByteString> out = Source.from(frames(10)).via(chain.flow()).runWith(Sink.seq(), system)
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
     assertTrue(out.isEmpty());

@@ -3,8 +3,8 @@ package io.fleetsim.fault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetsim.fabric.Port;
-import io.fleetsim.fabric.PortCounters;
+import io.fleetsim.link.Port;
+import io.fleetsim.link.PortCounters;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.addr.Ipv4Address;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +57,7 @@ class ArpTest {
       assertEquals(PEER_MAC, Frames.dstMac(udp.get(i)));
       assertEquals(i, udp.get(i)[42], "order kept");
     }
-    assertEquals(Optional.of(new io.fleetsim.qemu.MacAddress(PEER_MAC)),
+    assertEquals(Optional.of(new io.fleetsim.addr.MacAddress(PEER_MAC)),
         h.stack.arpLookup(Ipv4Address.parse("10.0.0.9")));
     assertEquals(SendStatus.SENT, s.send(Ipv4Address.parse("10.0.0.9"), 7, new byte[1]));
     assertEquals(1, h.count(StackCounter.ARP_REQUESTS_SENT));

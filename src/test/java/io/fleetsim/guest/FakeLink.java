@@ -1,6 +1,6 @@
 package io.fleetsim.guest;
 
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

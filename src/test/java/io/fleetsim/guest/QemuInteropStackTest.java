@@ -1,12 +1,13 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.addr.Ipv4Address;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetsim.guest.workload.PingResult;
 import io.fleetsim.guest.workload.WorkloadResult;
 import io.fleetsim.guest.workload.Workloads;
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.testing.ChildProcess;
 import io.fleetsim.testing.Qemu;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.fleetsim.guest;
 
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.testing.FramedClient;
 import io.fleetsim.vm.hw.CostTable;
 import io.fleetsim.vm.hw.Cpu;

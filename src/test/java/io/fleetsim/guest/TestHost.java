@@ -1,5 +1,6 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.addr.Ipv4Address;
 import java.util.Optional;
 
 /** One simulated guest for tests: virtual env, fake NIC and the stack on it. */

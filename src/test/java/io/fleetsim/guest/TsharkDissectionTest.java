@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetsim.capture.PcapWriter;
-import io.fleetsim.fabric.FrameTap.Direction;
+import io.fleetsim.link.FrameTap.Direction;
 import io.fleetsim.guest.workload.Workloads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

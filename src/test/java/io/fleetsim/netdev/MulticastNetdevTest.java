@@ -36,7 +36,7 @@ class MulticastNetdevTest {
             + localAddr.map(a -> ",localaddr=" + a).orElse(""));
   }
 
-  private NetdevStatus start(NetdevSpec spec, io.fleetsim.fabric.Port port) {
+  private NetdevStatus start(NetdevSpec spec, io.fleetsim.link.Port port) {
     TestProbe<NetdevStatus> status = testKit.createTestProbe();
     testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(), status.ref()));
     return status.expectMessageClass(NetdevStatus.class, ProbePort.WAIT);

@@ -1,7 +1,7 @@
 package io.fleetsim.netdev;
 
-import io.fleetsim.fabric.Port;
-import io.fleetsim.fabric.PortCounters;
+import io.fleetsim.link.Port;
+import io.fleetsim.link.PortCounters;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;

@@ -1,7 +1,7 @@
 package io.fleetsim.netdev;
 
-import io.fleetsim.fabric.Port;
-import io.fleetsim.fabric.PortCounters;
+import io.fleetsim.link.Port;
+import io.fleetsim.link.PortCounters;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetsim.fabric.DropCause;
+import io.fleetsim.link.DropCause;
 import io.fleetsim.netdev.NetdevHarness.Started;
 import io.fleetsim.netdev.TestPorts.EchoPort;
 import io.fleetsim.netdev.TestPorts.QueuePort;

@@ -1,7 +1,7 @@
 package io.fleetsim.netdev;
 
-import io.fleetsim.fabric.Port;
-import io.fleetsim.fabric.PortCounters;
+import io.fleetsim.link.Port;
+import io.fleetsim.link.PortCounters;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +46,7 @@ final class TestPorts {
       return counters;
     }
 
-    long dropped(io.fleetsim.fabric.DropCause cause) {
+    long dropped(io.fleetsim.link.DropCause cause) {
       return counters.snapshot(name).drops().get(cause.label());
     }
 

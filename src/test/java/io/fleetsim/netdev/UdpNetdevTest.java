@@ -51,7 +51,7 @@ class UdpNetdevTest {
 
   /** Either test port, for {@link #start}. */
   private interface ProbeOrEcho {
-    io.fleetsim.fabric.Port port();
+    io.fleetsim.link.Port port();
   }
 
   private static DatagramSocket plainSocket() throws Exception {

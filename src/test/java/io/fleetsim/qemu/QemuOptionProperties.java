@@ -1,5 +1,6 @@
 package io.fleetsim.qemu;
 
+import io.fleetsim.addr.MacAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 

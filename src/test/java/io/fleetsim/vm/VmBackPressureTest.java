@@ -3,12 +3,12 @@ package io.fleetsim.vm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetsim.fabric.PortStats;
+import io.fleetsim.link.PortStats;
 import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.guest.workload.SenderStats;
 import io.fleetsim.guest.workload.UdpSendResult;
 import io.fleetsim.guest.workload.UdpSinkResult;
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.testing.Ports;
 import java.io.IOException;
 import java.nio.file.Files;

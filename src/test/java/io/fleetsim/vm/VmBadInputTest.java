@@ -3,9 +3,9 @@ package io.fleetsim.vm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetsim.fabric.PortStats;
+import io.fleetsim.link.PortStats;
 import io.fleetsim.guest.Frames;
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.testing.FramedClient;
 import io.fleetsim.testing.Ports;
 import java.io.DataOutputStream;

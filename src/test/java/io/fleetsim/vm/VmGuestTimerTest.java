@@ -11,7 +11,7 @@ import io.fleetsim.guest.Link;
 import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.nic.e1000.E1000Nic;
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.vm.hw.CostTable;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.fleetsim.vm;
 
 import io.fleetsim.guest.GuestSystem;
-import io.fleetsim.guest.Ipv4Address;
+import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.guest.Ipv4Config;
 import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.guest.workload.Workload;
@@ -9,7 +9,7 @@ import io.fleetsim.guest.workload.WorkloadResult;
 import io.fleetsim.guest.workload.Workloads;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.nic.e1000.E1000Nic;
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.qemu.QemuCommandLine;
 import io.fleetsim.vm.hw.CostTable;
 import java.time.Duration;

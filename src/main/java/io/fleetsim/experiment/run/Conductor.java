@@ -1,13 +1,13 @@
 package io.fleetsim.experiment.run;
 
 import io.fleetsim.experiment.Experiment;
-import io.fleetsim.fabric.DropCause;
-import io.fleetsim.fabric.PortCounters;
+import io.fleetsim.link.DropCause;
+import io.fleetsim.link.PortCounters;
 import io.fleetsim.fault.Direction;
 import io.fleetsim.fault.Fault;
 import io.fleetsim.fault.FaultyPort;
 import io.fleetsim.fault.PartitionFault;
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.vm.VmEvent;
 import java.time.Duration;
 import java.util.ArrayList;

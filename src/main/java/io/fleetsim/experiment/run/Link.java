@@ -1,7 +1,7 @@
 package io.fleetsim.experiment.run;
 
 import io.fleetsim.fabric.FabricPort;
-import io.fleetsim.fabric.PortStats;
+import io.fleetsim.link.PortStats;
 import io.fleetsim.fault.FaultyPort;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package io.fleetsim.experiment.run;
 
-import io.fleetsim.fabric.FrameTap;
+import io.fleetsim.link.FrameTap;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.util.ByteString;
 

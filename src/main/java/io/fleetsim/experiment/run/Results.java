@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetsim.experiment.Experiment;
-import io.fleetsim.fabric.PortStats;
+import io.fleetsim.link.PortStats;
 import io.fleetsim.guest.workload.PingResult;
 import io.fleetsim.guest.workload.RttStats;
 import io.fleetsim.guest.workload.Workload;
@@ -298,7 +298,7 @@ final class Results {
       frames += s.framesOut();
       bytes += s.bytesOut();
       s.drops().forEach((cause, n) -> {
-        if (n > 0 && !cause.equals(io.fleetsim.fabric.DropCause.NO_PEER.label())) {
+        if (n > 0 && !cause.equals(io.fleetsim.link.DropCause.NO_PEER.label())) {
           byCause.merge(cause, n, Long::sum);
         }
       });

@@ -5,15 +5,15 @@ import io.fleetsim.capture.PcapWriter;
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.fabric.Fabric;
 import io.fleetsim.fabric.FabricPort;
-import io.fleetsim.fabric.FrameTap;
-import io.fleetsim.fabric.TappedPort;
+import io.fleetsim.link.FrameTap;
+import io.fleetsim.link.TappedPort;
 import io.fleetsim.fault.FaultyPort;
 import io.fleetsim.guest.GuestSystem;
 import io.fleetsim.guest.Ipv4Config;
 import io.fleetsim.guest.Neighbours;
 import io.fleetsim.netdev.NetdevStatus;
 import io.fleetsim.netdev.Netdevs;
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.qemu.NetdevSpec;
 import io.fleetsim.vm.NicSpec;
 import io.fleetsim.vm.VmDefaults;
@@ -182,7 +182,7 @@ final class Wiring {
 
   private Neighbours neighbours(String network) {
     return neighbourTables.computeIfAbsent(network, n -> {
-      Map<io.fleetsim.guest.Ipv4Address, MacAddress> entries = new HashMap<>();
+      Map<io.fleetsim.addr.Ipv4Address, MacAddress> entries = new HashMap<>();
       for (Experiment.Fleet f : experiment.fleets().values()) {
         String on = f.attachment() instanceof Experiment.ToNetwork tn ? tn.network()
             : f.attachment() instanceof Experiment.ToNetdev td && td.netdev() instanceof NetdevSpec.Multicast m

@@ -4,7 +4,7 @@ import static io.fleetsim.guest.driver.E1000Hw.*;
 
 import io.fleetsim.guest.GuestEnv;
 import io.fleetsim.guest.Link;
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.vm.hw.CostTable;
 import io.fleetsim.vm.hw.Cpu;
 import io.fleetsim.vm.hw.GuestMemory;

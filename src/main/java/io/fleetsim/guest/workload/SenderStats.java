@@ -1,6 +1,6 @@
 package io.fleetsim.guest.workload;
 
-import io.fleetsim.guest.Ipv4Address;
+import io.fleetsim.addr.Ipv4Address;
 
 /**
  * What udp-sink saw from one udp-send stream: a sender (address and source port) in one run;

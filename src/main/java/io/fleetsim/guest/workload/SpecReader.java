@@ -1,6 +1,6 @@
 package io.fleetsim.guest.workload;
 
-import io.fleetsim.guest.Ipv4Address;
+import io.fleetsim.addr.Ipv4Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

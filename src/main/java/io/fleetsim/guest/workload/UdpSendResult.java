@@ -1,6 +1,6 @@
 package io.fleetsim.guest.workload;
 
-import io.fleetsim.guest.Ipv4Address;
+import io.fleetsim.addr.Ipv4Address;
 
 /**
  * @param sent datagrams the stack accepted (on the wire, held for the link, or awaiting ARP)

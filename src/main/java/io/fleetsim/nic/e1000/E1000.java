@@ -1,6 +1,6 @@
 package io.fleetsim.nic.e1000;
 
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.vm.hw.GuestMemory;
 import io.fleetsim.vm.hw.GuestMemoryFault;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.fleetsim.nic.e1000;
 
-import io.fleetsim.fabric.DropCause;
-import io.fleetsim.fabric.FrameBatches;
-import io.fleetsim.fabric.Port;
-import io.fleetsim.fabric.PortCounters;
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.link.DropCause;
+import io.fleetsim.link.FrameBatches;
+import io.fleetsim.link.Port;
+import io.fleetsim.link.PortCounters;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.vm.hw.FineTimer;
 import io.fleetsim.vm.hw.GuestMemory;
 import java.util.ArrayDeque;

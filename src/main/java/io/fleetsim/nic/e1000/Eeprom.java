@@ -1,6 +1,6 @@
 package io.fleetsim.nic.e1000;
 
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 
 /**
  * The 82540EM's 64-word Microwire EEPROM: the MAC in words 0-2, PCI IDs in words 0x0B-0x0E and

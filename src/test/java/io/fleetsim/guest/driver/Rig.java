@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.fleetsim.guest.GuestEnv;
 import io.fleetsim.guest.Link;
 import io.fleetsim.nic.e1000.E1000;
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.vm.hw.CostTable;
 import io.fleetsim.vm.hw.Cpu;
 import io.fleetsim.vm.hw.GuestMemory;

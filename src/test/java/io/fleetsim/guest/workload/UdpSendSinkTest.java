@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetsim.guest.Ipv4Address;
+import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.guest.NetStack;
 import io.fleetsim.guest.StackCounter;
 import io.fleetsim.guest.TestHost;

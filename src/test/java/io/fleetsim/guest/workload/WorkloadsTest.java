@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetsim.guest.Ipv4Address;
+import io.fleetsim.addr.Ipv4Address;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;

@@ -4,7 +4,7 @@ import static io.fleetsim.nic.e1000.Bench.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.vm.hw.GuestMemory;
 import org.junit.jupiter.api.Test;
 

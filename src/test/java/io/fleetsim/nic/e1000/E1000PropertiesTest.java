@@ -1,6 +1,6 @@
 package io.fleetsim.nic.e1000;
 
-import io.fleetsim.qemu.MacAddress;
+import io.fleetsim.addr.MacAddress;
 import io.fleetsim.vm.hw.GuestMemory;
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.fleetsim.fabric;
+package io.fleetsim.link;
 
 /** Why a frame did not reach its destination. Every drop in fleetsim is counted under one. */
 public enum DropCause {

@@ -1,4 +1,4 @@
-package io.fleetsim.fabric;
+package io.fleetsim.link;
 
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.fleetsim.qemu;
+package io.fleetsim.addr;
 
 import java.util.Optional;
 

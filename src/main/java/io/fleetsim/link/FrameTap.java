@@ -1,4 +1,4 @@
-package io.fleetsim.fabric;
+package io.fleetsim.link;
 
 import org.apache.pekko.util.ByteString;
 
