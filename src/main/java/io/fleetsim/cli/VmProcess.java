@@ -3,9 +3,9 @@ package io.fleetsim.cli;
 import io.fleetsim.capture.PcapWriter;
 import io.fleetsim.vm.Vm;
 import io.fleetsim.vm.VmEvent;
+import io.fleetsim.vm.VmReport;
 import java.io.File;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -75,7 +75,7 @@ final class VmProcess {
       }
       ask(system, vm, Vm.Shutdown::new);
       if (stats.isPresent()) {
-        Map<String, Object> report = ask(system, vm, Vm.GetReport::new);
+        VmReport report = ask(system, vm, Vm.GetReport::new);
         if (!Json.write(stats.get(), report)) {
           status = 1;
         }

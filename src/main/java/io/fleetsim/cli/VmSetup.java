@@ -3,7 +3,7 @@ package io.fleetsim.cli;
 import io.fleetsim.capture.CaptureException;
 import io.fleetsim.capture.PcapWriter;
 import io.fleetsim.link.FrameTap;
-import io.fleetsim.guest.GuestSystem;
+import io.fleetsim.guest.os.GuestSystem;
 import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.guest.Ipv4Config;
 import io.fleetsim.guest.workload.Workload;

@@ -1,11 +1,12 @@
 package io.fleetsim.vm;
 
 import io.fleetsim.guest.GuestEnv;
-import io.fleetsim.guest.GuestOs;
 import io.fleetsim.guest.Link;
 import io.fleetsim.guest.driver.BumpAllocator;
 import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.guest.driver.Mmio;
+import io.fleetsim.guest.os.GuestOs;
+import io.fleetsim.guest.os.GuestReport;
 import io.fleetsim.link.TappedPort;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.netdev.NetdevStatus;
@@ -18,9 +19,8 @@ import io.fleetsim.vm.hw.Vcpu;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -43,7 +43,7 @@ public final class Vm {
   public sealed interface Command {}
 
   /** Counters of the hardware and the guest, for --stats and reports. */
-  public record GetReport(ActorRef<Map<String, Object>> replyTo) implements Command {}
+  public record GetReport(ActorRef<VmReport> replyTo) implements Command {}
 
   /** Carrier of NIC {@code nic} on or off (a link-flap fault); the guest sees LSC. */
   public record SetCarrier(int nic, boolean up) implements Command {}
@@ -296,29 +296,16 @@ public final class Vm {
   }
 
   private Behavior<Command> onGetReport(GetReport request) {
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("vm", spec.name());
-    report.put("cpuCycles", vcpu.totalCycles());
-    report.put("guestPagesTouched", memory.touchedPages());
-    report.put("guestFaults", guestFaults);
-    report.put("paused", paused);
-    List<Map<String, Object>> nicReports = new ArrayList<>();
+    List<NicReport> nicReports = new ArrayList<>();
     for (int i = 0; i < nics.size(); i++) {
-      Map<String, Object> nic = new LinkedHashMap<>();
-      nic.put("nic", spec.nics().get(i).id());
-      nic.put("mac", spec.nics().get(i).mac().toString());
-      nic.put("port", nics.get(i).port().counters().snapshot(nics.get(i).port().name()));
-      nic.put("e1000", nics.get(i).device().statistics());
-      if (i < drivers.size()) {
-        nic.put("driver", drivers.get(i).stats());
-      }
-      nicReports.add(nic);
+      E1000Nic.Handle nic = nics.get(i);
+      nicReports.add(new NicReport(spec.nics().get(i).id(), spec.nics().get(i).mac(),
+          nic.port().counters().snapshot(nic.port().name()), nic.device().statistics(),
+          i < drivers.size() ? Optional.of(drivers.get(i).stats()) : Optional.empty()));
     }
-    report.put("nics", nicReports);
-    if (!drivers.isEmpty()) {
-      report.put("guest", os.report());
-    }
-    request.replyTo().tell(report);
+    Optional<GuestReport> guest = drivers.isEmpty() ? Optional.empty() : Optional.of(os.report());
+    request.replyTo().tell(new VmReport(spec.name(), vcpu.totalCycles(), memory.touchedPages(),
+        guestFaults, paused, nicReports, guest));
     return Behaviors.same();
   }
 

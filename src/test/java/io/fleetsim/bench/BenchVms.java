@@ -5,7 +5,7 @@ import io.fleetsim.cli.Settings;
 import io.fleetsim.fabric.Fabric;
 import io.fleetsim.fabric.FabricPort;
 import io.fleetsim.fabric.FabricSettings;
-import io.fleetsim.guest.GuestSystem;
+import io.fleetsim.guest.os.GuestSystem;
 import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.guest.Ipv4Config;
 import io.fleetsim.guest.driver.E1000Driver;
@@ -18,6 +18,7 @@ import io.fleetsim.addr.MacAddress;
 import io.fleetsim.qemu.QemuCommandLine;
 import io.fleetsim.vm.NicSpec;
 import io.fleetsim.vm.Vm;
+import io.fleetsim.vm.VmReport;
 import io.fleetsim.vm.VmEvent;
 import io.fleetsim.vm.VmSpec;
 import io.fleetsim.vm.hw.CostTable;
@@ -28,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -177,7 +177,7 @@ final class BenchVms implements AutoCloseable {
     return e;
   }
 
-  Map<String, Object> report(ActorRef<Vm.Command> vm) throws Exception {
+  VmReport report(ActorRef<Vm.Command> vm) throws Exception {
     return ask(vm, Vm.GetReport::new);
   }
 
@@ -192,22 +192,17 @@ final class BenchVms implements AutoCloseable {
   }
 
   /** The result of the VM's {@code index}-th workload, from its report (null when not done). */
-  @SuppressWarnings("unchecked")
-  static WorkloadResult workloadResult(Map<String, Object> report, int index) {
-    Map<String, Object> guest = (Map<String, Object>) report.get("guest");
-    List<Map<String, Object>> runs = (List<Map<String, Object>>) guest.get("workloads");
-    return (WorkloadResult) runs.get(index).get("result");
+  static WorkloadResult workloadResult(VmReport report, int index) {
+    return report.guest().orElseThrow().workloads().get(index).result().orElse(null);
   }
 
   /** The first NIC's driver statistics from a VM report. */
-  @SuppressWarnings("unchecked")
-  static E1000Driver.Stats driverStats(Map<String, Object> report) {
-    List<Map<String, Object>> nics = (List<Map<String, Object>>) report.get("nics");
-    return (E1000Driver.Stats) nics.get(0).get("driver");
+  static E1000Driver.Stats driverStats(VmReport report) {
+    return report.nics().get(0).driver().orElse(null);
   }
 
-  static long cpuCycles(Map<String, Object> report) {
-    return ((Number) report.get("cpuCycles")).longValue();
+  static long cpuCycles(VmReport report) {
+    return report.cpuCycles();
   }
 
   /** A TCP port on 127.0.0.1 that was free a moment ago. */

@@ -5,14 +5,15 @@ import io.fleetsim.fabric.FabricPort;
 import io.fleetsim.link.PortStats;
 import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.vm.NicSpec;
+import io.fleetsim.vm.NicReport;
 import io.fleetsim.vm.Vm;
+import io.fleetsim.vm.VmReport;
 import io.fleetsim.vm.VmEvent;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -170,9 +171,8 @@ public final class VmMemoryBenchmark {
   /** Sums over every VM's own report. */
   private record Guests(long rxFrames, long nicFramesIn, long missed, long pagesSum, long pagesMin,
       long pagesMax) {
-    @SuppressWarnings("unchecked")
     static Guests of(BenchVms bench, List<ActorRef<Vm.Command>> vms) throws Exception {
-      List<CompletableFuture<Map<String, Object>>> asks = new ArrayList<>();
+      List<CompletableFuture<VmReport>> asks = new ArrayList<>();
       for (ActorRef<Vm.Command> vm : vms) {
         asks.add(AskPattern.ask(vm, Vm.GetReport::new, BenchVms.ASK_TIMEOUT,
             bench.system.scheduler()).toCompletableFuture());
@@ -183,16 +183,16 @@ public final class VmMemoryBenchmark {
       long sum = 0;
       long min = Long.MAX_VALUE;
       long max = 0;
-      for (CompletableFuture<Map<String, Object>> f : asks) {
-        Map<String, Object> r = f.get(60, TimeUnit.SECONDS);
-        long pages = ((Number) r.get("guestPagesTouched")).longValue();
+      for (CompletableFuture<VmReport> f : asks) {
+        VmReport r = f.get(60, TimeUnit.SECONDS);
+        long pages = r.guestPagesTouched();
         sum += pages;
         min = Math.min(min, pages);
         max = Math.max(max, pages);
         rx += BenchVms.driverStats(r).rxFrames();
-        Map<String, Object> nic = ((List<Map<String, Object>>) r.get("nics")).get(0);
-        in += ((PortStats) nic.get("port")).framesIn();
-        missed += ((Map<String, Long>) nic.get("e1000")).get("MPC");
+        NicReport nic = r.nics().get(0);
+        in += nic.port().framesIn();
+        missed += nic.e1000().get("MPC");
       }
       return new Guests(rx, in, missed, sum, min, max);
     }

@@ -7,8 +7,8 @@ import io.fleetsim.guest.workload.WorkloadResult;
 import io.fleetsim.vm.NicSpec;
 import io.fleetsim.vm.Vm;
 import io.fleetsim.vm.VmEvent;
+import io.fleetsim.vm.VmReport;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -105,7 +105,7 @@ public final class VmUdpBenchmark {
       long started = System.nanoTime(); // udp-send starts as a boots
       bench.await(e -> e instanceof VmEvent.Finished && e.vm().equals("a"),
           duration.plusSeconds(60), "'" + send + "' to finish");
-      Map<String, Object> reportA = bench.report(a);
+      VmReport reportA = bench.report(a);
       // Frames still in flight (rings, queues, socket buffers) drain at b's pace: wait until b
       // has received nothing for half a second.
       long sentFrames = ((UdpSendResult) BenchVms.workloadResult(reportA, 0)).sent();
@@ -123,7 +123,7 @@ public final class VmUdpBenchmark {
         Thread.sleep(20);
       }
       bench.shutdown(b);
-      Map<String, Object> reportB = bench.report(b);
+      VmReport reportB = bench.report(b);
       WorkloadResult sent = BenchVms.workloadResult(reportA, 0);
       WorkloadResult sunk = BenchVms.workloadResult(reportB, 0);
       if (!(sent instanceof UdpSendResult s) || !(sunk instanceof UdpSinkResult k)) {

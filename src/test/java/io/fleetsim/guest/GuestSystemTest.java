@@ -3,6 +3,7 @@ package io.fleetsim.guest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetsim.guest.os.GuestSystem;
 import io.fleetsim.guest.workload.Workloads;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

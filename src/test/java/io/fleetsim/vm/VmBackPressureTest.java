@@ -54,8 +54,8 @@ class VmBackPressureTest {
       VmRig.Running tx = rig.start("tx", 1000, "socket,id=n0,connect=127.0.0.1:" + port, TX_MAC,
           "10.0.0.2/24", udpSend(count));
       VmEvent end = tx.events().expectMessageClass(VmEvent.class, Duration.ofSeconds(90));
-      Map<String, Object> rxAtSenderEnd = rig.report(rx);
-      Map<String, Object> txReport = rig.report(tx);
+      VmReport rxAtSenderEnd = rig.report(rx);
+      VmReport txReport = rig.report(tx);
       assertEquals(new VmEvent.Finished("tx", true), end, () -> String.join("\n", tx.console()));
 
       UdpSendResult sent = VmRig.result(txReport, 0, UdpSendResult.class).orElseThrow();
@@ -64,7 +64,7 @@ class VmBackPressureTest {
 
       rig.awaitReport(rx, r -> VmRig.guestCounters(r).get("udpDatagramsReceived") >= count,
           Duration.ofSeconds(60));
-      Map<String, Object> rxFinal = rig.shutdown(rx);
+      VmReport rxFinal = rig.shutdown(rx);
       UdpSinkResult sink = VmRig.result(rxFinal, 0, UdpSinkResult.class).orElseThrow();
       String context = sent.summary() + "\n" + sink.summary();
 
@@ -83,7 +83,7 @@ class VmBackPressureTest {
       Map<String, Long> e1000 = VmRig.e1000(rxFinal);
       assertEquals(0L, e1000.get("MPC"), e1000::toString);
       assertEquals(0L, e1000.get("RNBC"), e1000::toString);
-      PortStats rxPort = (PortStats) VmRig.nic(rxFinal).get("port");
+      PortStats rxPort = VmRig.nic(rxFinal).port();
       assertEquals(rxPort.framesIn(), e1000.get("GPRC"), () -> rxPort + "\n" + e1000);
       for (String cause : List.of("runt", "zero-length", "peer-lost", "oversize",
           "receive-overflow")) {
@@ -99,7 +99,7 @@ class VmBackPressureTest {
       // ...by the receiver: its vCPU was busy for most of the sender's run (with a fast
       // receiver the same transfer leaves it a few percent busy), so the sender's pace was the
       // receiver's, except for what the TCP buffers absorbed.
-      double rxBusySeconds = (Long) rxAtSenderEnd.get("cpuCycles") / (rxMhz * 1e6);
+      double rxBusySeconds = rxAtSenderEnd.cpuCycles() / (rxMhz * 1e6);
       double utilisation = rxBusySeconds / (sent.elapsedNanos() / 1e9);
       assertTrue(utilisation > 0.5, "receiver vCPU busy " + utilisation + " of the sender's run; "
           + context);
@@ -121,7 +121,7 @@ class VmBackPressureTest {
       VmRig.Running rx = rig.start("rx", rxMhz, netdev, RX_MAC, "10.0.0.1/24", "udp-sink 5000");
       VmRig.Running tx = rig.start("tx", 1000, netdev, TX_MAC, "10.0.0.2/24", udpSend(count));
       VmEvent end = tx.events().expectMessageClass(VmEvent.class, Duration.ofSeconds(90));
-      Map<String, Object> txReport = rig.report(tx);
+      VmReport txReport = rig.report(tx);
       assertEquals(new VmEvent.Finished("tx", true), end, () -> String.join("\n", tx.console()));
       UdpSendResult sent = VmRig.result(txReport, 0, UdpSendResult.class).orElseThrow();
       assertEquals(count, sent.sent(), sent.summary());
@@ -135,7 +135,7 @@ class VmBackPressureTest {
         return still;
       }, Duration.ofSeconds(30));
       Thread.sleep(500);
-      Map<String, Object> rxFinal = rig.shutdown(rx);
+      VmReport rxFinal = rig.shutdown(rx);
       UdpSinkResult sink = VmRig.result(rxFinal, 0, UdpSinkResult.class).orElseThrow();
       String context = sent.summary() + "\n" + sink.summary();
 
@@ -163,7 +163,7 @@ class VmBackPressureTest {
       // ... so every missing datagram was missed by the NIC (MPC), or dropped before it: by the
       // kernel on the group's sockets (both VMs' sockets are bound to group:port) or as
       // netdev receive-overflow on the receiver's port.
-      PortStats rxPort = (PortStats) VmRig.nic(rxFinal).get("port");
+      PortStats rxPort = VmRig.nic(rxFinal).port();
       long overflow = rxPort.drops().getOrDefault("receive-overflow", 0L);
       long kernelDrops = kernelDrops(group, port);
       assertTrue(e1000.get("MPC") + kernelDrops + overflow >= missing,

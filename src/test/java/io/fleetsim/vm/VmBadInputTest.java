@@ -46,7 +46,7 @@ class VmBadInputTest {
           "10.0.0.1/24", "echo " + ECHO_PORT);
       try (FramedClient peer = FramedClient.connect("127.0.0.1", port)) {
         ping(peer, 1);
-        Map<String, Object> before = rig.report(vm);
+        VmReport before = rig.report(vm);
 
         Map<String, byte[]> bad = new LinkedHashMap<>();
         Map<String, Long> expected = new LinkedHashMap<>();
@@ -119,7 +119,7 @@ class VmBadInputTest {
         peer.send(otherMac);
 
         ping(peer, 2); // answered after everything above: the stack took each frame in order
-        Map<String, Object> after = rig.report(vm);
+        VmReport after = rig.report(vm);
 
         Map<String, Long> c0 = VmRig.guestCounters(before);
         Map<String, Long> c1 = VmRig.guestCounters(after);
@@ -137,7 +137,7 @@ class VmBadInputTest {
 
         Map<String, Long> e1000 = VmRig.e1000(after);
         assertEquals(1L, e1000.get("ROC") - VmRig.e1000(before).get("ROC"), e1000::toString);
-        assertEquals(0L, after.get("guestFaults"), after::toString);
+        assertEquals(0L, after.guestFaults(), after::toString);
       }
     }
   }
@@ -161,10 +161,10 @@ class VmBadInputTest {
       try (FramedClient second = FramedClient.connect("127.0.0.1", port)) {
         ping(second, 2);
       }
-      Map<String, Object> report = rig.report(vm);
-      PortStats stats = (PortStats) VmRig.nic(report).get("port");
+      VmReport report = rig.report(vm);
+      PortStats stats = VmRig.nic(report).port();
       assertEquals(1L, stats.drops().get("oversize"), stats::toString);
-      assertEquals(0L, report.get("guestFaults"), report::toString);
+      assertEquals(0L, report.guestFaults(), report::toString);
     }
   }
 

@@ -6,7 +6,8 @@ import io.fleetsim.fabric.Fabric;
 import io.fleetsim.fabric.FabricPort;
 import io.fleetsim.fabric.FabricSettings;
 import io.fleetsim.guest.GuestEnv;
-import io.fleetsim.guest.GuestOs;
+import io.fleetsim.guest.os.GuestOs;
+import io.fleetsim.guest.os.GuestReport;
 import io.fleetsim.guest.Link;
 import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.netdev.NetdevSettings;
@@ -15,7 +16,6 @@ import io.fleetsim.addr.MacAddress;
 import io.fleetsim.vm.hw.CostTable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -65,8 +65,8 @@ class VmGuestTimerTest {
     public void shutdown() {}
 
     @Override
-    public Map<String, Object> report() {
-      return Map.of();
+    public GuestReport report() {
+      return new GuestReport(List.of(), List.of());
     }
   }
 

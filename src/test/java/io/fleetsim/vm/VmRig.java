@@ -1,9 +1,10 @@
 package io.fleetsim.vm;
 
-import io.fleetsim.guest.GuestSystem;
+import io.fleetsim.guest.os.GuestSystem;
 import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.guest.Ipv4Config;
 import io.fleetsim.guest.driver.E1000Driver;
+import io.fleetsim.guest.os.WorkloadReport;
 import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.guest.workload.WorkloadResult;
 import io.fleetsim.guest.workload.Workloads;
@@ -68,24 +69,24 @@ final class VmRig implements AutoCloseable {
     return new Running(name, ref, events, console);
   }
 
-  Map<String, Object> report(Running vm) throws Exception {
-    return AskPattern.<Vm.Command, Map<String, Object>>ask(vm.ref(), Vm.GetReport::new, ASK,
+  VmReport report(Running vm) throws Exception {
+    return AskPattern.<Vm.Command, VmReport>ask(vm.ref(), Vm.GetReport::new, ASK,
         kit.scheduler()).toCompletableFuture().get(ASK.toSeconds() + 5, TimeUnit.SECONDS);
   }
 
   /** Stops the VM's workloads (servers report their results), then returns its report. */
-  Map<String, Object> shutdown(Running vm) throws Exception {
+  VmReport shutdown(Running vm) throws Exception {
     AskPattern.<Vm.Command, Boolean>ask(vm.ref(), Vm.Shutdown::new, ASK, kit.scheduler())
         .toCompletableFuture().get(ASK.toSeconds() + 5, TimeUnit.SECONDS);
     return report(vm);
   }
 
   /** Polls the VM's report until {@code done} holds; fails with the last report after {@code timeout}. */
-  Map<String, Object> awaitReport(Running vm, Predicate<Map<String, Object>> done, Duration timeout)
+  VmReport awaitReport(Running vm, Predicate<VmReport> done, Duration timeout)
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      Map<String, Object> report = report(vm);
+      VmReport report = report(vm);
       if (done.test(report)) {
         return report;
       }
@@ -98,38 +99,30 @@ final class VmRig implements AutoCloseable {
 
   // --- report navigation ---
 
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> nic(Map<String, Object> report) {
-    return ((List<Map<String, Object>>) report.get("nics")).get(0);
+  static NicReport nic(VmReport report) {
+    return report.nics().get(0);
   }
 
-  @SuppressWarnings("unchecked")
-  static Map<String, Long> e1000(Map<String, Object> report) {
-    return (Map<String, Long>) nic(report).get("e1000");
+  static Map<String, Long> e1000(VmReport report) {
+    return nic(report).e1000();
   }
 
-  static E1000Driver.Stats driver(Map<String, Object> report) {
-    return (E1000Driver.Stats) nic(report).get("driver");
+  static E1000Driver.Stats driver(VmReport report) {
+    return nic(report).driver().orElseThrow();
   }
 
-  @SuppressWarnings("unchecked")
-  static Map<String, Long> guestCounters(Map<String, Object> report) {
-    Map<String, Object> guest = (Map<String, Object>) report.get("guest");
-    List<Map<String, Object>> interfaces = (List<Map<String, Object>>) guest.get("interfaces");
-    return (Map<String, Long>) interfaces.get(0).get("counters");
+  static Map<String, Long> guestCounters(VmReport report) {
+    return report.guest().orElseThrow().interfaces().get(0).counters();
   }
 
   /** The result of workload {@code index}, if it has ended. */
-  @SuppressWarnings("unchecked")
-  static <T extends WorkloadResult> Optional<T> result(Map<String, Object> report, int index,
+  static <T extends WorkloadResult> Optional<T> result(VmReport report, int index,
       Class<T> type) {
-    Map<String, Object> guest = (Map<String, Object>) report.get("guest");
-    List<Map<String, Object>> workloads = (List<Map<String, Object>>) guest.get("workloads");
+    List<WorkloadReport> workloads = report.guest().orElseThrow().workloads();
     if (workloads.size() <= index) {
       return Optional.empty();
     }
-    Object result = workloads.get(index).get("result");
-    return result == null ? Optional.empty() : Optional.of(type.cast(result));
+    return workloads.get(index).result().map(type::cast);
   }
 
   ActorTestKit kit() {

@@ -156,7 +156,7 @@ public final class ExperimentRun {
         wiring.externalPorts.forEach(p -> p.faults().closeBooks());
         drain(wiring, DRAIN);
       }
-      Map<String, Map<String, Object>> reports = reports(wiring, system);
+      Map<String, VmEntry> reports = reports(wiring, system);
       Map<String, List<FleetVm.Boot>> boots = new java.util.LinkedHashMap<>();
       wiring.vms.values().forEach(vm -> boots.put(vm.name(), vm.boots(reports.get(vm.name()))));
       for (PcapWriter capture : wiring.captures) {
@@ -271,17 +271,17 @@ public final class ExperimentRun {
     }
   }
 
-  private static Map<String, Map<String, Object>> reports(Wiring wiring, ActorSystem<Void> system) {
-    Map<String, CompletableFuture<Map<String, Object>>> asks = new java.util.LinkedHashMap<>();
+  private static Map<String, VmEntry> reports(Wiring wiring, ActorSystem<Void> system) {
+    Map<String, CompletableFuture<VmEntry>> asks = new java.util.LinkedHashMap<>();
     for (FleetVm vm : wiring.vms.values()) {
       asks.put(vm.name(), vm.report(system, Duration.ofSeconds(30)).toCompletableFuture());
     }
-    Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+    Map<String, VmEntry> out = new java.util.LinkedHashMap<>();
     asks.forEach((name, ask) -> {
       try {
         out.put(name, ask.get(40, TimeUnit.SECONDS));
       } catch (Exception e) {
-        out.put(name, Map.of("vm", name, "error", "no report: " + e));
+        out.put(name, new VmEntry.NoReport(name, "no report: " + e));
       }
     });
     return out;

@@ -1,14 +1,14 @@
 package io.fleetsim.experiment.run;
 
-import io.fleetsim.guest.GuestSystem;
+import io.fleetsim.guest.os.GuestSystem;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.nic.e1000.E1000Nic;
 import io.fleetsim.vm.Vm;
 import io.fleetsim.vm.VmEvent;
+import io.fleetsim.vm.VmReport;
 import io.fleetsim.vm.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +31,7 @@ final class FleetVm {
    * One life of the VM and its report: {@code crashed} when a crash ended it (the report is what
    * it had at the crash), else the running VM's at the end of the run.
    */
-  record Boot(int number, boolean crashed, Map<String, Object> report) {}
+  record Boot(int number, boolean crashed, VmEntry report) {}
 
   private static final java.time.Duration REPORT_TIMEOUT = java.time.Duration.ofSeconds(30);
 
@@ -41,7 +41,7 @@ final class FleetVm {
   private final Supplier<GuestSystem> guest;
   private final NicTap tap;
   private final Consumer<String> console;
-  private final List<CompletableFuture<Map<String, Object>>> crashedBoots = new ArrayList<>();
+  private final List<CompletableFuture<VmReport>> crashedBoots = new ArrayList<>();
   private ActorSystem<?> system;
   private ActorRef<Vm.Command> ref;
   private int lives;
@@ -159,17 +159,17 @@ final class FleetVm {
    * Every boot, first to last: those a crash ended, then the running one with {@code current}
    * (its report at the end of the run), unless the VM is crashed now.
    */
-  List<Boot> boots(Map<String, Object> current) {
+  List<Boot> boots(VmEntry current) {
     if (lives == 0) {
-      return List.of(new Boot(1, false, Map.of("vm", name))); // stopped before it booted
+      return List.of(new Boot(1, false, new VmEntry.NotBooted(name))); // stopped before it booted
     }
     List<Boot> out = new ArrayList<>();
-    for (CompletableFuture<Map<String, Object>> ended : crashedBoots) {
-      Map<String, Object> report;
+    for (CompletableFuture<VmReport> ended : crashedBoots) {
+      VmEntry report;
       try {
-        report = ended.get(REPORT_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+        report = new VmEntry.Reported(ended.get(REPORT_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS));
       } catch (Exception e) {
-        report = Map.of("vm", name, "error", "no report at the crash: " + e);
+        report = new VmEntry.NoReport(name, "no report at the crash: " + e);
       }
       out.add(new Boot(out.size() + 1, true, report));
     }
@@ -180,13 +180,14 @@ final class FleetVm {
   }
 
   /** The running VM's report; empty for a crashed one, or one never booted (a stop came first). */
-  CompletionStage<Map<String, Object>> report(ActorSystem<?> system, java.time.Duration timeout) {
+  CompletionStage<VmEntry> report(ActorSystem<?> system, java.time.Duration timeout) {
     if (lives == 0) {
-      return java.util.concurrent.CompletableFuture.completedFuture(Map.of("vm", name, "booted", false));
+      return java.util.concurrent.CompletableFuture.completedFuture(new VmEntry.NotBooted(name));
     }
     if (state == State.CRASHED) {
-      return java.util.concurrent.CompletableFuture.completedFuture(Map.of("vm", name, "crashed", true));
+      return java.util.concurrent.CompletableFuture.completedFuture(new VmEntry.Crashed(name));
     }
-    return AskPattern.ask(ref, Vm.GetReport::new, timeout, system.scheduler());
+    return AskPattern.ask(ref, Vm.GetReport::new, timeout, system.scheduler())
+        .thenApply(VmEntry.Reported::new);
   }
 }

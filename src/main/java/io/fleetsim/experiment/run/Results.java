@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.link.PortStats;
+import io.fleetsim.guest.os.WorkloadReport;
 import io.fleetsim.guest.workload.PingResult;
 import io.fleetsim.guest.workload.RttStats;
 import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.guest.workload.WorkloadResult;
 import io.fleetsim.report.ReportWriter;
+import io.fleetsim.vm.VmReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -34,13 +36,13 @@ final class Results {
   private final Instant started;
   private final Wiring wiring;
   private final Conductor.Record record;
-  private final Map<String, Map<String, Object>> reports;
+  private final Map<String, VmEntry> reports;
   private final Map<String, List<FleetVm.Boot>> boots;
   private final Map<String, Object> host;
   private final PingRtts rtts;
 
   Results(Experiment experiment, Optional<Path> file, Instant started, Wiring wiring,
-      Conductor.Record record, Map<String, Map<String, Object>> reports,
+      Conductor.Record record, Map<String, VmEntry> reports,
       Map<String, List<FleetVm.Boot>> boots, Map<String, Object> host, PingRtts rtts) {
     this.host = host;
     this.boots = boots;
@@ -74,7 +76,7 @@ final class Results {
     List<String> errors = new ArrayList<>();
     links(root.putArray("links"), errors);
     ArrayNode vms = root.putArray("vms");
-    reports.values().forEach(r -> vms.add(JSON.valueToTree(r)));
+    reports.values().forEach(r -> vms.add(r.json()));
     ObjectNode accounting = root.putObject("accounting");
     accounting.put("ok", errors.isEmpty());
     accounting.set("errors", JSON.valueToTree(errors));
@@ -152,19 +154,19 @@ final class Results {
           boolean last = boot.number() == lives.size();
           for (int i = 0; i < vm.workloads().size(); i++) {
             Workload declared = vm.workloads().get(i);
-            List<Map<String, Object>> runs = runsOf(boot.report(), i);
+            List<WorkloadReport> runs = runsOf(boot.report(), i);
             if (runs.isEmpty()) {
               WorkloadVerdict.notStarted(out.addObject(), vm.name(), declared, i, boot, last,
                   failed);
             }
-            for (Map<String, Object> run : runs) {
+            for (WorkloadReport run : runs) {
               ObjectNode w = WorkloadVerdict.started(out.addObject(), vm.name(), declared, i, boot,
                   last, run, fleet.criteria().get(i), failed);
-              Object result = WorkloadVerdict.resultOf(run);
-              if (result instanceof PingResult ping) {
+              Optional<WorkloadResult> result = run.latest();
+              if (result.isPresent() && result.get() instanceof PingResult ping) {
                 pingFields(w, ping);
-              } else if (result instanceof WorkloadResult r) {
-                w.set("result", JSON.valueToTree(r));
+              } else if (result.isPresent()) {
+                w.set("result", JSON.valueToTree(result.get()));
               }
             }
           }
@@ -174,19 +176,8 @@ final class Results {
   }
 
   /** The runs of declared workload {@code index} in one boot's report (one per NIC it ran on). */
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> runsOf(Map<String, Object> report, int index) {
-    Object guest = report == null ? null : report.get("guest");
-    if (!(guest instanceof Map)) {
-      return List.of();
-    }
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Map<String, Object> run : (List<Map<String, Object>>) ((Map<String, Object>) guest).get("workloads")) {
-      if (Integer.valueOf(index).equals(run.get("index"))) {
-        out.add(run);
-      }
-    }
-    return out;
+  private static List<WorkloadReport> runsOf(VmEntry entry, int index) {
+    return entry.report().flatMap(VmReport::guest).map(g -> g.runsOf(index)).orElse(List.of());
   }
 
   private static void pingFields(ObjectNode w, PingResult ping) {

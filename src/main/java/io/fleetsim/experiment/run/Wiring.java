@@ -8,7 +8,7 @@ import io.fleetsim.fabric.FabricPort;
 import io.fleetsim.link.FrameTap;
 import io.fleetsim.link.TappedPort;
 import io.fleetsim.fault.FaultyPort;
-import io.fleetsim.guest.GuestSystem;
+import io.fleetsim.guest.os.GuestSystem;
 import io.fleetsim.guest.Ipv4Config;
 import io.fleetsim.guest.Neighbours;
 import io.fleetsim.netdev.NetdevStatus;

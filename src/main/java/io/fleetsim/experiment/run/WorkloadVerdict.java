@@ -2,14 +2,17 @@ package io.fleetsim.experiment.run;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetsim.guest.os.GuestReport;
+import io.fleetsim.guest.os.WorkloadReport;
 import io.fleetsim.guest.workload.Criteria;
 import io.fleetsim.guest.workload.Expectation;
 import io.fleetsim.guest.workload.Metric;
 import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.guest.workload.WorkloadResult;
+import io.fleetsim.vm.VmReport;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * Whether one workload passed on one boot of its VM, written into its results.json entry. The
@@ -38,17 +41,17 @@ final class WorkloadVerdict {
 
   /** A run of a declared workload, from the guest's report: its state, result and checks. */
   static ObjectNode started(ObjectNode w, String vm, Workload declared, int index,
-      FleetVm.Boot boot, boolean last, Map<String, Object> run, Criteria criteria,
+      FleetVm.Boot boot, boolean last, WorkloadReport run, Criteria criteria,
       List<String> failed) {
-    boolean done = Boolean.TRUE.equals(run.get("done"));
-    head(w, vm, declared, index, boot, done ? "done" : boot.crashed() ? "crashed" : "running");
-    if (!(resultOf(run) instanceof WorkloadResult result)) {
+    head(w, vm, declared, index, boot, run.done() ? "done" : boot.crashed() ? "crashed" : "running");
+    if (run.latest().isEmpty()) {
       if (last) {
         w.put("success", false);
         failed.add(line(vm, declared, boot, "no result (its VM did not report one)"));
       }
       return w;
     }
+    WorkloadResult result = run.latest().get();
     w.put("summary", result.summary());
     if (!last) {
       w.put("note", "not judged: a crash ended this boot");
@@ -86,11 +89,6 @@ final class WorkloadVerdict {
     return w;
   }
 
-  /** The run's result, or for one that had not ended its tally so far. */
-  static Object resultOf(Map<String, Object> run) {
-    return Boolean.TRUE.equals(run.get("done")) ? run.get("result") : run.get("soFar");
-  }
-
   private static void head(ObjectNode w, String vm, Workload declared, int index, FleetVm.Boot boot,
       String state) {
     w.put("vm", vm);
@@ -102,16 +100,15 @@ final class WorkloadVerdict {
   }
 
   /** What a boot's report says about why nothing started, when it says anything. */
-  private static String whyNot(Map<String, Object> report) {
-    if (report == null || report.containsKey("error")) {
+  private static String whyNot(VmEntry report) {
+    if (report instanceof VmEntry.NoReport) {
       return "its VM did not report";
     }
-    if (!(report.get("guest") instanceof Map<?, ?> guest)) {
+    Optional<GuestReport> guest = report.report().flatMap(VmReport::guest);
+    if (guest.isEmpty()) {
       return "its guest had not booted";
     }
-    Object interfaces = guest.get("interfaces");
-    if (interfaces instanceof List<?> list && !list.isEmpty()
-        && list.stream().allMatch(i -> i instanceof Map<?, ?> m && m.get("address") == null)) {
+    if (guest.get().unaddressed()) {
       return "its VM has no address: no DHCP lease";
     }
     return "";

@@ -1,7 +1,8 @@
-package io.fleetsim.guest;
+package io.fleetsim.guest.os;
 
+import io.fleetsim.guest.GuestEnv;
+import io.fleetsim.guest.Link;
 import java.util.List;
-import java.util.Map;
 
 /** What runs inside a VM once its NICs are up. Every call comes on the VM's thread. */
 public interface GuestOs {
@@ -21,5 +22,5 @@ public interface GuestOs {
   void shutdown();
 
   /** Counters and workload results for --stats and reports. */
-  Map<String, Object> report();
+  GuestReport report();
 }

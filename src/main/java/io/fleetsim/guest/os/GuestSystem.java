@@ -1,15 +1,19 @@
-package io.fleetsim.guest;
+package io.fleetsim.guest.os;
 
 import io.fleetsim.addr.Ipv4Address;
+import io.fleetsim.addr.MacAddress;
+import io.fleetsim.guest.GuestEnv;
+import io.fleetsim.guest.Ipv4Config;
+import io.fleetsim.guest.Link;
+import io.fleetsim.guest.Neighbours;
+import io.fleetsim.guest.NetStack;
 import io.fleetsim.guest.workload.PingWorkload;
 import io.fleetsim.guest.workload.UdpSendWorkload;
 import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.guest.workload.WorkloadResult;
 import io.fleetsim.guest.workload.WorkloadRun;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -43,7 +47,7 @@ public final class GuestSystem implements GuestOs {
   private Consumer<Boolean> finished;
 
   /** A started workload: {@code index} is its place in the list the guest was given. */
-  private record Started(int index, Workload workload, String nic, WorkloadRun run) {}
+  private record Started(int index, Workload workload, MacAddress nic, WorkloadRun run) {}
 
   public GuestSystem(List<InterfaceSetup> setups, List<Workload> workloads) {
     this(setups, workloads, false);
@@ -122,7 +126,7 @@ public final class GuestSystem implements GuestOs {
       List<NetStack> on = clients ? List.of(stackFor(workload)) : stacks;
       for (NetStack stack : on) {
         WorkloadRun run = workload.start(stack);
-        runs.add(new Started(index, workload, stack.mac().toString(), run));
+        runs.add(new Started(index, workload, stack.mac(), run));
         if (workload.finite()) {
           finite.add(run.result().toCompletableFuture());
         }
@@ -164,39 +168,23 @@ public final class GuestSystem implements GuestOs {
   }
 
   @Override
-  public Map<String, Object> report() {
-    Map<String, Object> report = new LinkedHashMap<>();
-    List<Map<String, Object>> interfaces = new ArrayList<>();
+  public GuestReport report() {
+    List<InterfaceReport> interfaces = new ArrayList<>();
     for (NetStack stack : stacks) {
-      Map<String, Object> nic = new LinkedHashMap<>();
-      nic.put("mac", stack.mac().toString());
-      nic.put("address", stack.config().map(Ipv4Config::describe).orElse(null));
-      nic.put("counters", stack.counters().snapshot());
-      interfaces.add(nic);
+      interfaces.add(new InterfaceReport(stack.mac(), stack.config(), stack.counters().snapshot()));
     }
-    report.put("interfaces", interfaces);
-    List<Map<String, Object>> results = new ArrayList<>();
+    List<WorkloadReport> results = new ArrayList<>();
     List<Started> declared = new ArrayList<>(runs);
     declared.sort(java.util.Comparator.comparingInt(Started::index)); // servers started first
     for (Started s : declared) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("workload", s.workload().describe());
-      r.put("index", s.index());
-      r.put("nic", s.nic());
       CompletableFuture<WorkloadResult> result = s.run().result().toCompletableFuture();
-      r.put("done", result.isDone());
-      if (result.isDone() && !result.isCompletedExceptionally()) {
-        r.put("success", result.join().success());
-        r.put("summary", result.join().summary());
-        r.put("result", result.join());
-      } else {
-        // the tally so far: a crash may end the workload before it ends itself
-        r.put("soFar", s.run().snapshot());
-      }
-      results.add(r);
+      boolean ended = result.isDone() && !result.isCompletedExceptionally();
+      // the tally so far when not ended: a crash may end the workload before it ends itself
+      results.add(new WorkloadReport(s.workload().describe(), s.index(), s.nic(), result.isDone(),
+          ended ? Optional.of(result.join()) : Optional.empty(),
+          ended ? Optional.empty() : Optional.of(s.run().snapshot())));
     }
-    report.put("workloads", results);
-    return report;
+    return new GuestReport(interfaces, results);
   }
 
   @Override
