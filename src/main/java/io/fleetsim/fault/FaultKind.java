@@ -84,11 +84,11 @@ public record FaultKind(String name, String doc, List<FaultKey> keys, Set<Target
     List<String> on = new ArrayList<>();
     for (Target t : EnumSet.allOf(Target.class)) {
       if (targets.contains(t)) {
-        on.add(t.noun());
+        on.add(t.name().toLowerCase(java.util.Locale.ROOT));
       }
     }
     out.add(name + ": " + doc + (on.isEmpty() ? "" : " (target: " + String.join(", ", on)
-        + (directed ? "; direction" : "") + ")"));
+        + (directed ? "; with direction" : "") + ")"));
     keys.forEach(k -> out.add("  " + k.usage()));
     return out;
   }
