@@ -9,6 +9,7 @@ import io.fleetsim.experiment.ExperimentLoader;
 import io.fleetsim.experiment.ValidationError;
 import io.fleetsim.experiment.run.ExperimentRun;
 import io.fleetsim.experiment.run.RunException;
+import io.fleetsim.time.DurationText;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -87,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
     // before the first line: a script may signal as soon as it sees one
     Signals.onStop(run::stop);
     out.printf("fleetsim run %s: %s, %d VMs, %s, seed %d%n", file, experiment.name(),
-        experiment.vmCount(), human(experiment.duration()), experiment.seed());
+        experiment.vmCount(), DurationText.human(experiment.duration()), experiment.seed());
     out.flush();
     ExperimentRun.Outcome outcome;
     try {
@@ -129,10 +130,5 @@ final class RunCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       return key + " (the default)";
     }
-  }
-
-  static String human(java.time.Duration d) {
-    long s = d.toSeconds();
-    return s >= 60 && s % 60 == 0 ? s / 60 + " min" : d.toMillis() % 1000 == 0 ? s + " s" : d.toMillis() + " ms";
   }
 }

@@ -1,6 +1,7 @@
 package io.fleetsim.experiment;
 
-import io.fleetsim.fault.Fault;
+import io.fleetsim.fault.VmPower;
+import io.fleetsim.time.DurationText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,7 +38,8 @@ final class ControlOrder {
   private record Event(Duration at, Step step, Occurrence occurrence) {}
 
   /** One period in which fault {@code index} is on; {@code end} empty: to the end (or instant). */
-  private record Occurrence(int index, String kind, Duration start, Optional<Duration> end) {}
+  private record Occurrence(int index, String kind, VmPower power, Duration start,
+      Optional<Duration> end) {}
 
   private ControlOrder() {}
 
@@ -51,9 +53,7 @@ final class ControlOrder {
     List<Indexed> control = new ArrayList<>();
     List<Set<String>> targets = new ArrayList<>();
     for (Indexed f : faults) {
-      Fault k = f.fault().fault();
-      if (f.fault().target().isPresent() && (k instanceof Fault.Crash
-          || k instanceof Fault.Restart || k instanceof Fault.Pause || k instanceof Fault.Resume)) {
+      if (f.fault().target().isPresent() && f.fault().fault().power().isPresent()) {
         control.add(f);
         targets.add(new HashSet<>(vmsOf.getOrDefault(f.fault().target().get(), List.of())));
       }
@@ -107,8 +107,8 @@ final class ControlOrder {
         continue;
       }
       String what = o.kind() + " of " + vm + " at " + time(o.start());
-      switch (o.kind()) {
-        case "crash": {
+      switch (o.power()) {
+        case CRASH: {
           Occurrence holder = timedCrash != null ? timedCrash : down;
           if (holder != null) {
             String restarted = down == null
@@ -124,11 +124,11 @@ final class ControlOrder {
           }
           break;
         }
-        case "restart":
+        case RESTART:
           down = null;
           paused = null;
           break;
-        case "pause":
+        case PAUSE:
           if (paused != null) {
             problems.add(new Problem(o.index(), what + ", but faults[" + paused.index()
                 + "] paused it at " + time(paused.start()) + paused.end()
@@ -138,7 +138,7 @@ final class ControlOrder {
             lastPause = o;
           }
           break;
-        default: // resume
+        default: // RESUME
           if (paused == null) {
             problems.add(new Problem(o.index(), what + ", but it is not paused then ("
                 + (down != null ? "faults[" + down.index() + "] crashed it at " + time(down.start())
@@ -157,9 +157,8 @@ final class ControlOrder {
   /** When the fault is on, as run.Timeline plays it; an end at or after the run's is none. */
   private static List<Occurrence> occurrences(Indexed f, Duration total) {
     Experiment.Fault fault = f.fault();
-    boolean instant = fault.fault() instanceof Fault.Restart
-        || fault.fault() instanceof Fault.Resume;
-    Optional<Duration> on = instant ? Optional.empty() : fault.duration().or(fault::every);
+    Optional<Duration> on = fault.fault().instant() ? Optional.empty()
+        : fault.duration().or(fault::every);
     // every with for: on for `for` every `every`; every alone: on for `every`, off for `every`
     Optional<Duration> period = fault.every()
         .map(e -> fault.duration().isPresent() ? e : e.multipliedBy(2));
@@ -167,7 +166,8 @@ final class ControlOrder {
     Duration start = fault.at();
     while (start.compareTo(total) < 0) {
       Optional<Duration> end = on.map(start::plus).filter(x -> x.compareTo(total) < 0);
-      out.add(new Occurrence(f.index(), fault.kind(), start, end));
+      out.add(new Occurrence(f.index(), fault.kind(), fault.fault().power().orElseThrow(), start,
+          end));
       if (period.isEmpty()) {
         break;
       }
@@ -177,6 +177,6 @@ final class ControlOrder {
   }
 
   private static String time(Duration d) {
-    return ExperimentReader.human(d);
+    return DurationText.human(d);
   }
 }

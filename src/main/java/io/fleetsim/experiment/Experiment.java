@@ -96,9 +96,9 @@ public record Experiment(String name, long seed, Duration duration, Map<String, 
   /**
    * {@code faults[i]}: {@code kind} on {@code target} (a vm, fleet or network name; absent for a
    * partition, whose groups name its VMs) from {@code at}, for {@code for} (absent: until the
-   * end), repeated {@code every}. {@code fault} is the validated fault itself: a
-   * {@link io.fleetsim.fault.Fault.LinkFault} to put on the target's links in {@code direction}
-   * (relative to the target), or a {@link io.fleetsim.fault.Fault.ControlFault} for the runner.
+   * end), repeated {@code every}. {@code fault} is the validated fault itself, which says what it
+   * does ({@link io.fleetsim.fault.Fault#apply}); a frame fault acts in {@code direction}
+   * (relative to the target; {@code BOTH} for a kind that takes none).
    */
   public record Fault(Duration at, Optional<Duration> duration, Optional<Duration> every,
       String kind, Optional<String> target, Direction direction, io.fleetsim.fault.Fault fault) {}

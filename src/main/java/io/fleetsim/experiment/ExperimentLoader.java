@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
+import io.fleetsim.fault.FaultRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,18 +26,24 @@ public final class ExperimentLoader {
     } catch (ConfigException e) {
       throw new ExperimentException(List.of(syntaxError(name, e)));
     }
-    return new ExperimentReader(name, config, defaults()).read();
+    return new ExperimentReader(name, config, defaults(), FaultRegistry.ALL).read();
   }
 
   /** Parses experiment text; {@code fileName} only labels the errors. */
   public static Experiment parse(String text, String fileName) throws ExperimentException {
+    return parse(text, fileName, FaultRegistry.ALL);
+  }
+
+  /** As {@link #parse(String, String)}, knowing the fault kinds of {@code kinds}. */
+  static Experiment parse(String text, String fileName, FaultRegistry kinds)
+      throws ExperimentException {
     Config config;
     try {
       config = ConfigFactory.parseString(text, options(fileName)).resolve();
     } catch (ConfigException e) {
       throw new ExperimentException(List.of(syntaxError(fileName, e)));
     }
-    return new ExperimentReader(fileName, config, defaults()).read();
+    return new ExperimentReader(fileName, config, defaults(), kinds).read();
   }
 
   /** {@code fleetsim.experiment-defaults} from reference.conf. */
@@ -51,6 +58,6 @@ public final class ExperimentLoader {
 
   private static ValidationError syntaxError(String file, ConfigException e) {
     int line = e.origin() == null ? -1 : e.origin().lineNumber();
-    return new ValidationError(file, "", line, ExperimentReader.rephrase(e, ""));
+    return new ValidationError(file, "", line, ExperimentFile.rephrase(e, ""));
   }
 }

@@ -1,6 +1,8 @@
 package io.fleetsim.fault;
 
+import io.fleetsim.time.DurationText;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Range checks shared by the fault records; each names the key and the bad value. */
 final class Checks {
@@ -18,7 +20,7 @@ final class Checks {
       throw new FaultParameterException(key, "is missing");
     }
     if (d.isNegative()) {
-      throw new FaultParameterException(key, "must be >= 0, not " + human(d));
+      throw new FaultParameterException(key, "must be >= 0, not " + DurationText.human(d));
     }
     return d;
   }
@@ -26,7 +28,7 @@ final class Checks {
   static Duration positive(String key, Duration d) {
     nonNegative(key, d);
     if (d.isZero()) {
-      throw new FaultParameterException(key, "must be > 0, not " + human(d));
+      throw new FaultParameterException(key, "must be > 0, not " + DurationText.human(d));
     }
     return d;
   }
@@ -38,11 +40,14 @@ final class Checks {
     return n;
   }
 
-  static String human(Duration d) {
-    if (d.toNanos() % 1_000_000 == 0 && d.toMillis() < 1000) {
-      return d.toMillis() + "ms";
+  /** Whether every value is there (the getters reported each one that is not). */
+  static boolean all(Optional<?>... values) {
+    for (Optional<?> v : values) {
+      if (v.isEmpty()) {
+        return false;
+      }
     }
-    return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    return true;
   }
 
   /** 0.1 -> "10%". */

@@ -1,5 +1,7 @@
 package io.fleetsim.fault;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.apache.pekko.util.ByteString;
 
@@ -10,14 +12,28 @@ import org.apache.pekko.util.ByteString;
  */
 public record CorruptFault(double probability, int bits) implements Fault.LinkFault {
 
+  public static final FaultKind KIND = new FaultKind("corrupt",
+      "a frame is replaced by a copy with bits random bits flipped",
+      List.of(FaultKey.required("probability", FaultKey.Type.PROBABILITY,
+              "a frame is corrupted with it"),
+          FaultKey.optional("bits", FaultKey.Type.COUNT, "1", "distinct bits flipped per frame")),
+      FaultKind.ANY_TARGET, true, CorruptFault::read);
+
   public CorruptFault {
     Checks.probability("probability", probability);
     Checks.positive("bits", bits, "");
   }
 
+  private static Optional<Fault> read(FaultParams p) {
+    Optional<Double> probability = p.getDouble("probability");
+    Optional<Integer> bits = p.getInt("bits");
+    return Checks.all(probability, bits) ? Optional.of(new CorruptFault(probability.get(),
+        bits.get())) : Optional.empty();
+  }
+
   @Override
   public String kind() {
-    return "corrupt";
+    return KIND.name();
   }
 
   @Override

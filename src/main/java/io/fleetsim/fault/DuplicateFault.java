@@ -1,9 +1,16 @@
 package io.fleetsim.fault;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 /** {@code duplicate}: each frame is passed on twice, at the same time, with {@code probability}. */
 public record DuplicateFault(double probability) implements Fault.LinkFault {
+
+  public static final FaultKind KIND = new FaultKind("duplicate",
+      "a frame is passed on twice, at the same time",
+      List.of(FaultKey.required("probability", FaultKey.Type.PROBABILITY,
+          "a frame is duplicated with it")),
+      FaultKind.ANY_TARGET, true, p -> p.getDouble("probability").map(DuplicateFault::new));
 
   public DuplicateFault {
     Checks.probability("probability", probability);
@@ -11,7 +18,7 @@ public record DuplicateFault(double probability) implements Fault.LinkFault {
 
   @Override
   public String kind() {
-    return "duplicate";
+    return KIND.name();
   }
 
   @Override

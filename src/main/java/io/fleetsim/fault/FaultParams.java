@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A fault's parameters as the registry sees them, so this package reads no HOCON. A getter
+ * A fault's parameters as its kind's reader sees them, so this package reads no HOCON. A getter
  * returns the value given, else the kind's default; when there is neither, or the value has the
  * wrong type or unit, it reports through {@link #error} and returns empty.
  */
@@ -27,6 +27,13 @@ public interface FaultParams {
 
   /** A list of lists of names ({@code [[a, b], [c]]}). */
   Optional<List<List<String>>> getStringLists(String key);
+
+  /**
+   * {@code groups} (read from {@code key}) with each name checked against the experiment's VMs
+   * and fleets and a fleet replaced by its VMs; empty when a name is unknown or a VM comes twice,
+   * each problem reported at its element ({@code key[g][j]}).
+   */
+  Optional<List<List<String>>> vmGroups(String key, List<List<String>> groups);
 
   /** Reports a problem with {@code key} (the reader adds the path and line). */
   void error(String key, String message);

@@ -1,6 +1,9 @@
 package io.fleetsim.fault;
 
+import io.fleetsim.time.DurationText;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.pekko.util.ByteString;
@@ -13,6 +16,15 @@ import org.apache.pekko.util.ByteString;
  */
 public record LatencyFault(Duration delay, Duration jitter, Distribution distribution)
     implements Fault.LinkFault {
+
+  public static final FaultKind KIND = new FaultKind("latency",
+      "every frame is held back by delay plus a random jitter; large jitter reorders, as netem",
+      List.of(FaultKey.required("delay", FaultKey.Type.DURATION, "added to every frame"),
+          FaultKey.optional("jitter", FaultKey.Type.DURATION, "0ms", "random spread around delay"),
+          FaultKey.optional("distribution", FaultKey.Type.CHOICE, "normal",
+              "how jitter is drawn: normal (jitter = standard deviation), uniform (delay +- jitter)"
+                  + " or pareto (a heavy tail, jitter = standard deviation)")),
+      FaultKind.ANY_TARGET, true, LatencyFault::read);
 
   /** How jitter is drawn; {@code jitter} is the half-width (uniform) or standard deviation. */
   public enum Distribution {
@@ -56,6 +68,14 @@ public record LatencyFault(Duration delay, Duration jitter, Distribution distrib
     }
   }
 
+  private static Optional<Fault> read(FaultParams p) {
+    Optional<Duration> delay = p.getDuration("delay");
+    Optional<Duration> jitter = p.getDuration("jitter");
+    Optional<String> distribution = p.getString("distribution");
+    return Checks.all(delay, jitter, distribution) ? Optional.of(new LatencyFault(delay.get(),
+        jitter.get(), Distribution.parse("distribution", distribution.get()))) : Optional.empty();
+  }
+
   /** A fixed delay, no jitter. */
   public static LatencyFault of(Duration delay) {
     return new LatencyFault(delay, Duration.ZERO, Distribution.NORMAL);
@@ -63,13 +83,13 @@ public record LatencyFault(Duration delay, Duration jitter, Distribution distrib
 
   @Override
   public String kind() {
-    return "latency";
+    return KIND.name();
   }
 
   @Override
   public String describe() {
-    return "latency " + Checks.human(delay) + (jitter.isZero() ? ""
-        : " +- " + Checks.human(jitter) + " " + distribution.name().toLowerCase(java.util.Locale.ROOT));
+    return "latency " + DurationText.human(delay) + (jitter.isZero() ? ""
+        : " +- " + DurationText.human(jitter) + " " + distribution.hoconName());
   }
 
   @Override

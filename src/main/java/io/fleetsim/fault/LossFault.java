@@ -1,5 +1,7 @@
 package io.fleetsim.fault;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -36,6 +38,24 @@ public record LossFault(Model model, double probability, double p, double r, dou
   }
 
   public static final String CAUSE = "fault-loss";
+  private static final List<String> GILBERT_ELLIOTT_KEYS = List.of("p", "r", "loss-good",
+      "loss-bad");
+
+  public static final FaultKind KIND = new FaultKind("loss",
+      "frames are dropped (fault-loss): each on its own, or in bursts (model = gilbert-elliott)",
+      List.of(FaultKey.optional("model", FaultKey.Type.CHOICE, "random",
+              "random (each frame lost with probability) or gilbert-elliott (bursts)"),
+          FaultKey.required("probability", FaultKey.Type.PROBABILITY,
+              "model = random: a frame is lost with it"),
+          FaultKey.required("p", FaultKey.Type.PROBABILITY,
+              "model = gilbert-elliott: per frame, good -> bad"),
+          FaultKey.required("r", FaultKey.Type.PROBABILITY,
+              "model = gilbert-elliott: per frame, bad -> good (a burst is about 1/r frames)"),
+          FaultKey.optional("loss-good", FaultKey.Type.PROBABILITY, "0",
+              "model = gilbert-elliott: a frame is lost with it in the good state"),
+          FaultKey.optional("loss-bad", FaultKey.Type.PROBABILITY, "1",
+              "model = gilbert-elliott: a frame is lost with it in the bad state")),
+      FaultKind.ANY_TARGET, true, LossFault::read);
 
   public LossFault {
     if (model == null) {
@@ -46,6 +66,30 @@ public record LossFault(Model model, double probability, double p, double r, dou
     Checks.probability("r", r);
     Checks.probability("loss-good", lossGood);
     Checks.probability("loss-bad", lossBad);
+  }
+
+  private static Optional<Fault> read(FaultParams p) {
+    Optional<String> model = p.getString("model");
+    if (model.isEmpty()) {
+      return Optional.empty();
+    }
+    if (Model.parse("model", model.get()) == Model.RANDOM) {
+      for (String key : GILBERT_ELLIOTT_KEYS) {
+        if (p.has(key)) {
+          p.error(key, "only for model = gilbert-elliott");
+        }
+      }
+      return p.getDouble("probability").map(LossFault::random);
+    }
+    if (p.has("probability")) {
+      p.error("probability", "not for model = gilbert-elliott (give p, r, loss-good, loss-bad)");
+    }
+    Optional<Double> gb = p.getDouble("p");
+    Optional<Double> bg = p.getDouble("r");
+    Optional<Double> good = p.getDouble("loss-good");
+    Optional<Double> bad = p.getDouble("loss-bad");
+    return Checks.all(gb, bg, good, bad) ? Optional.of(gilbertElliott(gb.get(), bg.get(),
+        good.get(), bad.get())) : Optional.empty();
   }
 
   /** Independent loss of each frame. */
@@ -60,7 +104,7 @@ public record LossFault(Model model, double probability, double p, double r, dou
 
   @Override
   public String kind() {
-    return "loss";
+    return KIND.name();
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.util.ByteString;
 
@@ -19,13 +20,26 @@ public record PartitionFault(Set<MacAddress> blockedSources) implements Fault.Li
 
   public static final String CAUSE = "fault-partition";
 
+  public static final FaultKind KIND = new FaultKind("partition",
+      "VMs or fleets in groups that cannot reach each other: frames between groups are dropped"
+          + " (fault-partition) on the receiving VM's link",
+      List.of(FaultKey.required("groups", FaultKey.Type.VM_GROUPS,
+          "at least 2 groups of VMs or fleets, each VM in at most one")),
+      Set.of(), false, PartitionFault::read);
+
+  /** Checked as names first, then against the experiment's VMs, with fleets expanded. */
+  private static Optional<Fault> read(FaultParams p) {
+    return p.getStringLists("groups").map(Groups::new)
+        .flatMap(raw -> p.vmGroups("groups", raw.groups())).map(Groups::new);
+  }
+
   public PartitionFault {
     blockedSources = Set.copyOf(blockedSources);
   }
 
   @Override
   public String kind() {
-    return "partition";
+    return KIND.name();
   }
 
   @Override
@@ -56,7 +70,7 @@ public record PartitionFault(Set<MacAddress> blockedSources) implements Fault.Li
    * The experiment's view: {@code groups} of VM names (fleets already expanded) that cannot reach
    * each other. At least two groups, each non-empty, each VM in at most one.
    */
-  public record Groups(List<List<String>> groups) implements Fault.ControlFault {
+  public record Groups(List<List<String>> groups) implements Fault {
 
     public Groups {
       groups = groups.stream().map(List::copyOf).collect(java.util.stream.Collectors.toList());
@@ -79,7 +93,33 @@ public record PartitionFault(Set<MacAddress> blockedSources) implements Fault.Li
 
     @Override
     public String kind() {
-      return "partition";
+      return KIND.name();
+    }
+
+    @Override
+    public boolean onFrames() {
+      return true;
+    }
+
+    /** Each VM of a group stops hearing every VM of the other groups. */
+    @Override
+    public void apply(FaultSite site) {
+      List<Set<String>> sides = new ArrayList<>();
+      for (List<String> names : groups) {
+        Set<String> side = new LinkedHashSet<>();
+        names.forEach(n -> side.addAll(site.vmsOf(n)));
+        sides.add(side);
+      }
+      for (int g = 0; g < sides.size(); g++) {
+        Set<MacAddress> others = new LinkedHashSet<>();
+        for (int o = 0; o < sides.size(); o++) {
+          if (o != g) {
+            sides.get(o).forEach(vm -> others.addAll(site.macsOf(vm)));
+          }
+        }
+        PartitionFault cut = new PartitionFault(others);
+        sides.get(g).forEach(vm -> site.onLinksOf(vm, cut, Direction.IN));
+      }
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.fleetsim.fault;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.util.ByteString;
@@ -17,6 +19,18 @@ public record RateLimitFault(long bitsPerSecond, long burstBytes, long queueByte
     implements Fault.LinkFault {
 
   public static final String CAUSE = "fault-rate-limit";
+
+  public static final FaultKind KIND = new FaultKind("rate",
+      "a token bucket: frames leave at rate, bursts up to burst pass at once, a full queue drops"
+          + " (fault-rate-limit)",
+      List.of(FaultKey.required("rate", FaultKey.Type.RATE,
+              "bits per second with bit or bps and an optional k, M or G (powers of 1000): 500kbit;"
+                  + " unlike tc, bps means bits"),
+          FaultKey.optional("burst", FaultKey.Type.SIZE, "6056 B",
+              "token bucket depth: frames up to this much above the rate pass at once"),
+          FaultKey.optional("queue", FaultKey.Type.SIZE, "64 KiB",
+              "bytes waiting for tokens; a frame beyond it is dropped")),
+      FaultKind.ANY_TARGET, true, RateLimitFault::read);
   private static final Pattern RATE = Pattern.compile(
       "\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmg]?)(bit|bps)\\s*", Pattern.CASE_INSENSITIVE);
   private static final Pattern BARE = Pattern.compile("\\s*[0-9]+(?:\\.[0-9]*)?\\s*");
@@ -25,6 +39,14 @@ public record RateLimitFault(long bitsPerSecond, long burstBytes, long queueByte
     Checks.positive("rate", bitsPerSecond, " bit/s");
     Checks.positive("burst", burstBytes, " bytes");
     Checks.positive("queue", queueBytes, " bytes");
+  }
+
+  private static Optional<Fault> read(FaultParams p) {
+    Optional<String> rate = p.getString("rate");
+    Optional<Long> burst = p.getBytes("burst");
+    Optional<Long> queue = p.getBytes("queue");
+    return Checks.all(rate, burst, queue) ? Optional.of(new RateLimitFault(
+        parseRate("rate", rate.get()), burst.get(), queue.get())) : Optional.empty();
   }
 
   /**
@@ -61,7 +83,7 @@ public record RateLimitFault(long bitsPerSecond, long burstBytes, long queueByte
 
   @Override
   public String kind() {
-    return "rate";
+    return KIND.name();
   }
 
   @Override

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetsim.fault.Direction;
-import io.fleetsim.fault.Fault;
+import io.fleetsim.fault.RestartFault;
+import io.fleetsim.fault.ResumeFault;
 import io.fleetsim.fault.LatencyFault;
 import io.fleetsim.fault.LossFault;
 import io.fleetsim.fault.PartitionFault;
@@ -66,8 +67,8 @@ class FaultValidationTest {
     assertEquals(Duration.ofMillis(10), ((io.fleetsim.fault.ReorderFault) f.get(4).fault()).gap());
     assertEquals(1, ((io.fleetsim.fault.CorruptFault) f.get(5).fault()).bits());
     assertEquals(new RateLimitFault(10_000_000, 6056, 65536), f.get(6).fault());
-    assertEquals(new Fault.Restart(), f.get(7).fault());
-    assertEquals(new Fault.Resume(), f.get(8).fault());
+    assertEquals(new RestartFault(), f.get(7).fault());
+    assertEquals(new ResumeFault(), f.get(8).fault());
   }
 
   @Test

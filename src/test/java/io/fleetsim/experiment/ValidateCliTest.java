@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetsim.cli.Main;
+import io.fleetsim.fault.FaultKey;
+import io.fleetsim.fault.FaultKind;
+import io.fleetsim.fault.FaultRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -30,6 +33,21 @@ class ValidateCliTest {
       System.setOut(savedOut);
       System.setErr(savedErr);
     }
+  }
+
+  /** The kinds and keys help lists are the registry's, each with its default. */
+  @Test
+  void helpListsEveryFaultKindWithItsKeys() {
+    Result r = run("validate", "--help");
+    assertEquals(0, r.status, r.err);
+    String shown = r.out.replaceAll("\\s+", " ");
+    for (FaultKind kind : FaultRegistry.ALL.kinds()) {
+      assertTrue(shown.contains(" " + kind.name() + ": " + kind.doc()), kind.name() + "\n" + r.out);
+      for (FaultKey key : kind.keys()) {
+        assertTrue(shown.contains(key.usage().replaceAll("\\s+", " ")), key.name() + ":\n" + r.out);
+      }
+    }
+    assertTrue(shown.contains("jitter = DURATION (0ms)"), r.out);
   }
 
   @Test

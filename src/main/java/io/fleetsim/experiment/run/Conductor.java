@@ -5,8 +5,8 @@ import io.fleetsim.link.DropCause;
 import io.fleetsim.link.PortCounters;
 import io.fleetsim.fault.Direction;
 import io.fleetsim.fault.Fault;
+import io.fleetsim.fault.FaultSite;
 import io.fleetsim.fault.FaultyPort;
-import io.fleetsim.fault.PartitionFault;
 import io.fleetsim.addr.MacAddress;
 import io.fleetsim.vm.VmEvent;
 import java.time.Duration;
@@ -93,8 +93,7 @@ final class Conductor {
     start = System.nanoTime();
     for (Timeline.Activation a : Timeline.of(experiment.faults(), experiment.duration())) {
       Fault f = a.fault().fault();
-      boolean frameFault = f instanceof Fault.LinkFault || f instanceof PartitionFault.Groups;
-      if (a.start().isZero() && frameFault) {
+      if (a.start().isZero() && f.onFrames()) {
         begin(a);
         Activated was = activated.get(activatedIndex.get(a));
         activated.set(activatedIndex.get(a), new Activated(was.index(), was.kind(), was.target(),
@@ -201,69 +200,129 @@ final class Conductor {
 
   private void begin(Timeline.Activation a) {
     Experiment.Fault f = a.fault();
-    List<Runnable> undoes = new ArrayList<>();
-    List<FleetVm> takenOver = new ArrayList<>(); // by a restart or resume, from a crash or pause
-    Fault fault = f.fault();
-    if (fault instanceof Fault.LinkFault link) {
-      long seed = seed(a);
-      int place = 0;
-      // on a network the fault acts once, as frames enter it; else relative to the target: out =
-      // what the VM (or the QEMU VM behind a port) sends
-      Direction d = experiment.networks().containsKey(targetName(f)) ? Direction.OUT : f.direction();
-      for (FaultyPort port : linkPlaces(targetName(f))) {
-        String id = port.add(link, d, seed + 7919L * place++);
-        undoes.add(() -> port.remove(id));
-      }
-    } else if (fault instanceof PartitionFault.Groups groups) {
-      partition(groups, undoes);
-    } else if (fault instanceof Fault.LinkDown) {
-      for (FleetVm vm : vmsOf(targetName(f))) {
-        vm.carrier(false);
-        undoes.add(() -> vm.carrier(true));
-      }
-      for (Link link : linksOf(vmsOf(targetName(f)))) {
-        String id = link.faults().add(new Fault.DeadWire(), Direction.BOTH, 0);
-        undoes.add(() -> link.faults().remove(id));
-      }
-    } else if (fault instanceof Fault.Crash) {
-      Set<FleetVm> down = new java.util.LinkedHashSet<>(vmsOf(targetName(f)));
-      down.forEach(this::crash);
-      crashes.put(a, down);
-      undoes.add(() -> down.forEach(this::reboot));
-    } else if (fault instanceof Fault.Restart) {
-      for (FleetVm vm : vmsOf(targetName(f))) {
-        crash(vm);
-        at(now() + SECOND / 5, () -> reboot(vm));
-        takenOver.add(vm);
-      }
-    } else if (fault instanceof Fault.Pause) {
-      Set<FleetVm> held = new java.util.LinkedHashSet<>(vmsOf(targetName(f)));
-      held.forEach(FleetVm::pause);
-      pauses.put(a, held);
-      undoes.add(() -> held.forEach(FleetVm::resume));
-    } else if (fault instanceof Fault.Resume) {
-      for (FleetVm vm : vmsOf(targetName(f))) {
-        vm.resume();
-        takenOver.add(vm);
-      }
-    } else if (fault instanceof Fault.Disconnect) {
-      for (ExternalPort port : externalPortsOf(targetName(f))) {
-        port.faults().disconnect();
-      }
-    }
+    Site site = new Site(a);
+    f.fault().apply(site);
     String description = f.target().isPresent() ? f.kind() + " on " + f.target().get() + describe(f)
         : f.fault().describe();
     progress.say(String.format("%6.1f s  fault on: %s", seconds(), description));
     activatedIndex.put(a, activated.size());
-    boolean instant = fault instanceof Fault.Disconnect || fault instanceof Fault.Restart
-        || fault instanceof Fault.Resume;
     double now = seconds();
-    activated.add(new Activated(a.index(), f.kind(), targetName(f), description, now, instant ? now : null));
-    if (!undoes.isEmpty() || a.end().isPresent()) {
-      undo.put(a, undoes);
+    activated.add(new Activated(a.index(), f.kind(), targetName(f), description, now,
+        f.fault().instant() ? now : null));
+    if (!site.undoes.isEmpty() || a.end().isPresent()) {
+      undo.put(a, site.undoes);
     }
-    for (FleetVm vm : takenOver) {
-      takeOver(fault instanceof Fault.Restart ? crashes : pauses, vm, now);
+    site.restarted.forEach(vm -> takeOver(crashes, vm, now));
+    site.resumed.forEach(vm -> takeOver(pauses, vm, now));
+  }
+
+  /** What one activation's fault acts on; it books the undo of each thing it does. */
+  private final class Site implements FaultSite {
+    private final Timeline.Activation a;
+    private final String target;
+    private final long seed;
+    private int place;
+    final List<Runnable> undoes = new ArrayList<>();
+    // taken over by a restart (resume) from a running crash (pause)
+    final List<FleetVm> restarted = new ArrayList<>();
+    final List<FleetVm> resumed = new ArrayList<>();
+
+    Site(Timeline.Activation a) {
+      this.a = a;
+      this.target = targetName(a.fault());
+      this.seed = seed(a);
+    }
+
+    @Override
+    public String target() {
+      return target;
+    }
+
+    /**
+     * On a network the fault acts once, as frames enter it; else relative to the target: out =
+     * what the VM (or the QEMU VM behind a port) sends.
+     */
+    @Override
+    public void onTargetLinks(Fault.LinkFault fault) {
+      Direction d = experiment.networks().containsKey(target) ? Direction.OUT
+          : a.fault().direction();
+      for (FaultyPort port : linkPlaces(target)) {
+        add(port, fault, d);
+      }
+    }
+
+    @Override
+    public void onLinksOf(String vms, Fault.LinkFault fault, Direction direction) {
+      for (Link link : linksOf(Conductor.this.vmsOf(vms))) {
+        add(link.faults(), fault, direction);
+      }
+    }
+
+    private void add(FaultyPort port, Fault.LinkFault fault, Direction direction) {
+      String id = port.add(fault, direction, seed + 7919L * place++);
+      undoes.add(() -> port.remove(id));
+    }
+
+    @Override
+    public List<String> vmsOf(String name) {
+      List<String> out = new ArrayList<>();
+      Conductor.this.vmsOf(name).forEach(vm -> out.add(vm.name()));
+      return out;
+    }
+
+    @Override
+    public Set<MacAddress> macsOf(String vm) {
+      Set<MacAddress> out = new java.util.LinkedHashSet<>();
+      wiring.vms.get(vm).spec().nics().forEach(nic -> out.add(nic.mac()));
+      return out;
+    }
+
+    @Override
+    public void carrierOff() {
+      for (FleetVm vm : Conductor.this.vmsOf(target)) {
+        vm.carrier(false);
+        undoes.add(() -> vm.carrier(true));
+      }
+    }
+
+    @Override
+    public void crash() {
+      Set<FleetVm> down = new java.util.LinkedHashSet<>(Conductor.this.vmsOf(target));
+      down.forEach(Conductor.this::crash);
+      crashes.put(a, down);
+      undoes.add(() -> down.forEach(Conductor.this::reboot));
+    }
+
+    @Override
+    public void restart() {
+      for (FleetVm vm : Conductor.this.vmsOf(target)) {
+        Conductor.this.crash(vm);
+        at(now() + SECOND / 5, () -> reboot(vm));
+        restarted.add(vm);
+      }
+    }
+
+    @Override
+    public void pause() {
+      Set<FleetVm> held = new java.util.LinkedHashSet<>(Conductor.this.vmsOf(target));
+      held.forEach(FleetVm::pause);
+      pauses.put(a, held);
+      undoes.add(() -> held.forEach(FleetVm::resume));
+    }
+
+    @Override
+    public void resume() {
+      for (FleetVm vm : Conductor.this.vmsOf(target)) {
+        vm.resume();
+        resumed.add(vm);
+      }
+    }
+
+    @Override
+    public void disconnect() {
+      for (ExternalPort port : externalPortsOf(target)) {
+        port.faults().disconnect();
+      }
     }
   }
 
@@ -303,9 +362,9 @@ final class Conductor {
 
   private static String describe(Experiment.Fault f) {
     String what = f.fault().describe();
-    return what.equals(f.kind()) ? "" : ": " + what
-        + (f.fault() instanceof Fault.LinkFault && f.direction() != Direction.BOTH
-            ? " (" + f.direction().name().toLowerCase(java.util.Locale.ROOT) + ")" : "");
+    // a kind that takes no direction has both
+    return what.equals(f.kind()) ? "" : ": " + what + (f.direction() != Direction.BOTH
+        ? " (" + f.direction().name().toLowerCase(java.util.Locale.ROOT) + ")" : "");
   }
 
   private List<Link> linksOf(List<FleetVm> vms) {
@@ -333,33 +392,6 @@ final class Conductor {
   private void reboot(FleetVm vm) {
     if (vm.state() == FleetVm.State.CRASHED && !over) {
       vm.boot(system, machine.netdev(), machine.vm().nic(), events);
-    }
-  }
-
-  /** Each VM of a group stops hearing every VM of the other groups. */
-  private void partition(PartitionFault.Groups groups, List<Runnable> undoes) {
-    List<Set<String>> sides = new ArrayList<>();
-    for (List<String> names : groups.groups()) {
-      Set<String> side = new HashSet<>();
-      names.forEach(n -> vmsOf(n).forEach(vm -> side.add(vm.name())));
-      sides.add(side);
-    }
-    for (int g = 0; g < sides.size(); g++) {
-      Set<MacAddress> others = new HashSet<>();
-      for (int o = 0; o < sides.size(); o++) {
-        if (o != g) {
-          for (String vm : sides.get(o)) {
-            wiring.vms.get(vm).spec().nics().forEach(nic -> others.add(nic.mac()));
-          }
-        }
-      }
-      PartitionFault cut = new PartitionFault(others);
-      for (Link link : wiring.links) {
-        if (sides.get(g).contains(link.vm().name())) {
-          String id = link.faults().add(cut, Direction.IN, 0);
-          undoes.add(() -> link.faults().remove(id));
-        }
-      }
     }
   }
 

@@ -6,7 +6,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as workloads write them: a decimal number and a unit, {@code 1s 200ms 0.5s 10us 2m}. */
+/**
+ * Durations as workloads write them: a decimal number and a unit, {@code 1s 200ms 0.5s 10us 2m}
+ * ({@link io.fleetsim.time.DurationText#human} writes them so).
+ */
 public final class Durations {
   private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)");
 
@@ -32,23 +35,5 @@ public final class Durations {
       return Optional.empty();
     }
     return Optional.of(Duration.ofNanos(nanos.longValue()));
-  }
-
-  /** The shortest exact form: {@code 1s}, {@code 200ms}, {@code 1.5s}, {@code 10us}. */
-  public static String format(Duration d) {
-    long nanos = d.toNanos();
-    if (nanos % 1_000_000_000L == 0) {
-      return nanos / 1_000_000_000L + "s";
-    }
-    if (nanos % 1_000_000L == 0 && nanos < 1_000_000_000L) {
-      return nanos / 1_000_000L + "ms";
-    }
-    if (nanos % 1_000L == 0 && nanos < 1_000_000L) {
-      return nanos / 1_000L + "us";
-    }
-    if (nanos < 1_000L) {
-      return nanos + "ns";
-    }
-    return BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString() + "s";
   }
 }

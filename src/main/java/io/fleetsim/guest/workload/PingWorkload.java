@@ -2,6 +2,7 @@ package io.fleetsim.guest.workload;
 
 import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.guest.NetStack;
+import io.fleetsim.time.DurationText;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -42,7 +43,7 @@ public record PingWorkload(Ipv4Address host, OptionalLong count, Duration interv
   @Override
   public String describe() {
     return "ping " + host + (count.isPresent() ? " count=" + count.getAsLong() : "")
-        + " interval=" + Durations.format(interval) + " size=" + size + "B";
+        + " interval=" + DurationText.human(interval) + " size=" + size + "B";
   }
 
   @Override

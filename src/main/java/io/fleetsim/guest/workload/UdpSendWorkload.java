@@ -2,6 +2,7 @@ package io.fleetsim.guest.workload;
 
 import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.guest.NetStack;
+import io.fleetsim.time.DurationText;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,7 +48,7 @@ public record UdpSendWorkload(Ipv4Address host, int port, double rate, int size,
   @Override
   public String describe() {
     return "udp-send " + host + ":" + port + " rate=" + rateText(rate) + "/s size=" + size + "B"
-        + duration.map(d -> " duration=" + Durations.format(d)).orElse("")
+        + duration.map(d -> " duration=" + DurationText.human(d)).orElse("")
         + (count.isPresent() ? " count=" + count.getAsLong() : "");
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetsim.addr.Ipv4Address;
+import io.fleetsim.time.DurationText;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -108,8 +109,8 @@ class WorkloadsTest {
     for (String bad : new String[] {"1", "s", "-1s", "1.s", ".5s", "1 s", "1sec", "1e3ms", ""}) {
       assertTrue(Durations.parse(bad).isEmpty(), bad);
     }
-    assertEquals("1.5s", Durations.format(Duration.ofMillis(1500)));
-    assertEquals("250us", Durations.format(Duration.ofNanos(250_000)));
-    assertEquals("120s", Durations.format(Duration.ofMinutes(2)));
+    assertEquals("1.5s", DurationText.human(Duration.ofMillis(1500)));
+    assertEquals("250us", DurationText.human(Duration.ofNanos(250_000)));
+    assertEquals("120s", DurationText.human(Duration.ofMinutes(2)));
   }
 }

@@ -1,0 +1,22 @@
+package io.fleetsim.fault;
+
+/** What an experiment's {@code target = NAME} may name for a fault kind. */
+public enum Target {
+  /** A VM, or a fleet (each of its VMs). */
+  VM("a vm or fleet"),
+  /** A network: a link fault acts once, on the frames entering it through any of its ports. */
+  NETWORK("a network"),
+  /** One of a network's socket ports, by its netdev id. */
+  PORT("a network's socket port (netdev id)");
+
+  private final String noun;
+
+  Target(String noun) {
+    this.noun = noun;
+  }
+
+  /** How messages and help name it: {@code a vm or fleet}. */
+  public String noun() {
+    return noun;
+  }
+}
