@@ -2,6 +2,8 @@ package io.fleetsim.experiment.run;
 
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortCounters;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
@@ -37,6 +39,8 @@ final class CrashLoss implements Port {
   private final LongAdder lost = new LongAdder();
   // of lost: those handed on but never counted by the NIC's tap, booked at earlier cancels
   private final LongAdder uncounted = new LongAdder();
+  // completes when the latest link's end here has stopped, its frames counted
+  private volatile CompletableFuture<Void> ended = CompletableFuture.completedFuture(null);
 
   /** {@code countedByNic}: frames the NIC's tap counted coming in, over all its links. */
   CrashLoss(Port inner, LongSupplier countedByNic) {
@@ -47,6 +51,11 @@ final class CrashLoss implements Port {
   /** Frames for the NIC lost because its end went away (a crash), over all links so far. */
   long lost() {
     return lost.sum();
+  }
+
+  /** Completes once the latest link has ended at this end, with what it lost counted. */
+  CompletionStage<Void> linkEnded() {
+    return ended;
   }
 
   /** Frames handed on towards the NIC, over all links so far. */
@@ -66,13 +75,20 @@ final class CrashLoss implements Port {
 
   @Override
   public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
-    return inner.link(outCount).via(Flow.fromGraph(new Stage()));
+    CompletableFuture<Void> end = new CompletableFuture<>();
+    ended = end;
+    return inner.link(outCount).via(Flow.fromGraph(new Stage(end)));
   }
 
   private final class Stage extends GraphStage<FlowShape<ByteString, ByteString>> {
     final Inlet<ByteString> in = Inlet.create("CrashLoss.in");
     final Outlet<ByteString> out = Outlet.create("CrashLoss.out");
     final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
+    final CompletableFuture<Void> end;
+
+    Stage(CompletableFuture<Void> end) {
+      this.end = end;
+    }
 
     @Override
     public FlowShape<ByteString, ByteString> shape() {
@@ -123,6 +139,11 @@ final class CrashLoss implements Port {
               }
             }
           });
+        }
+
+        @Override
+        public void postStop() {
+          end.complete(null);
         }
       };
     }
