@@ -95,16 +95,24 @@ class SpliceTest {
     }
   }
 
-  /** Waits until {@code stats} stop changing (the hub is done with everything sent). */
-  static List<PortStats> settled(Hub hub) throws InterruptedException {
-    List<PortStats> last = hub.stats();
-    for (int stable = 0; stable < 3; ) {
-      Thread.sleep(100);
-      List<PortStats> now = hub.stats();
-      stable = now.equals(last) ? stable + 1 : 0;
-      last = now;
+  /**
+   * The hub's stats (a's, b's) once they reach the state a scenario expects, which it knows from
+   * what it sent; fails with the stats if they do not within a generous deadline.
+   */
+  static List<PortStats> awaitStats(Hub hub, java.util.function.Predicate<List<PortStats>> expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    List<PortStats> now = hub.stats();
+    while (!expected.test(now)) {
+      assertTrue(System.nanoTime() < deadline, "the counters never reached the expected state: " + now);
+      Thread.sleep(10);
+      now = hub.stats();
     }
-    return last;
+    return now;
+  }
+
+  private static long drops(PortStats s, String cause) {
+    return s.drops().get(cause);
   }
 
   // --- frames ----------------------------------------------------------------------------------
@@ -187,8 +195,10 @@ class SpliceTest {
       Future<Long> aGot = threads.submit(receiver(a, 2, frames));
       assertEquals(frames, bGot.get(200, TimeUnit.SECONDS));
       assertEquals(frames, aGot.get(200, TimeUnit.SECONDS));
-      List<PortStats> stats = settled(hub);
-      assertEquals(frames, stats.get(0).framesIn());
+      // every frame each side sent is in and out of the hub
+      List<PortStats> stats = awaitStats(hub, s -> s.get(0).framesIn() == frames
+          && s.get(1).framesIn() == frames && s.get(0).framesOut() == frames
+          && s.get(1).framesOut() == frames);
       assertEquals(aSent.get(), stats.get(0).bytesIn());
       assertEquals(bSent.get(), stats.get(0).bytesOut());
       assertEquals(aSent.get(), stats.get(1).bytesOut());
@@ -294,12 +304,11 @@ class SpliceTest {
       toB.writeInt(10);
       toB.write(new byte[10]);
       toB.flush();
-      awaitFramesIn(hub.b, 1);
-      List<PortStats> stats = settled(hub);
-      assertEquals(1, stats.get(0).drops().get("oversize"));
       // b's frame found a without a peer: no-peer, or peer-lost when the fabric queued it for a
       // just before it learnt that a's connection had ended (the test saw the close first)
-      assertEquals(1, stats.get(0).drops().get("no-peer") + stats.get(0).drops().get("peer-lost"));
+      List<PortStats> stats = awaitStats(hub, s -> s.get(1).framesIn() == 1
+          && drops(s.get(0), "no-peer") + drops(s.get(0), "peer-lost") == 1);
+      assertEquals(1, stats.get(0).drops().get("oversize"));
       assertEquals(3, stats.get(0).framesIn());
       assertEquals(3, stats.get(1).framesOut());
       return stats.stream().map(SpliceTest::peerDropsMerged).toList();
@@ -336,9 +345,9 @@ class SpliceTest {
         expected++;
       }
       assertEquals(writer.framesWritten.get(), expected);
-      List<PortStats> stats = settled(hub);
-      assertEquals(expected, stats.get(0).framesIn());
-      assertEquals(expected, stats.get(1).framesOut());
+      long read = expected;
+      List<PortStats> stats = awaitStats(hub, s -> s.get(0).framesIn() == read
+          && s.get(1).framesOut() == read);
       assertEquals(0, stats.get(0).dropped() + stats.get(1).dropped());
     }
   }
@@ -375,8 +384,15 @@ class SpliceTest {
           }
           return null;
         });
+        long noPeerBefore = drops(hub.b.counters().snapshot("b"), "no-peer");
         List<Long> first = readSome(bPort, 2000);
-        Thread.sleep(300); // b has no peer: a's frames are dropped
+        // b has no peer: a's frames are dropped; wait for many more than the 100 of slack below,
+        // so that frames queued for the next peer instead would show
+        long gapDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (drops(hub.b.counters().snapshot("b"), "no-peer") < noPeerBefore + 500) {
+          assertTrue(System.nanoTime() < gapDeadline, "frames for b without a peer were never dropped");
+          Thread.sleep(5);
+        }
         long beforeSecond = sent.get();
         List<Long> second = readSome(bPort, 2000);
         stop.set(true);
@@ -387,7 +403,10 @@ class SpliceTest {
         assertTrue(first.get(first.size() - 1) < second.get(0), "the second peer's frames come later");
         assertTrue(second.get(0) >= beforeSecond - 100,
             "the gap was dropped, not queued for later: " + second.get(0) + " < " + beforeSecond);
-        List<PortStats> stats = settled(hub);
+        // every frame a's peer sent is in, and out to b or dropped
+        List<PortStats> stats = awaitStats(hub, s -> s.get(0).framesIn() == stoppedAt
+            && s.get(1).framesOut() + drops(s.get(1), "no-peer") + drops(s.get(1), "peer-lost")
+                >= stoppedAt);
         long noPeer = stats.get(1).drops().get("no-peer");
         long lost = stats.get(1).drops().get("peer-lost");
         assertTrue(noPeer > 0, "frames while b had no peer are counted: " + stats);
@@ -459,9 +478,9 @@ class SpliceTest {
         assertTrue(System.nanoTime() < deadline, "the half frame was never counted");
         Thread.sleep(10);
       }
-      List<PortStats> stats = settled(hub);
+      List<PortStats> stats = awaitStats(hub, s -> s.get(0).framesIn() == 1
+          && s.get(1).framesOut() == 1);
       assertEquals(1, stats.get(0).drops().get("peer-lost"));
-      assertEquals(1, stats.get(0).framesIn());
       return stats;
     }
   }

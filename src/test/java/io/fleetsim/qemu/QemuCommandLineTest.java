@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class QemuCommandLineTest {
@@ -27,21 +28,33 @@ class QemuCommandLineTest {
         netdev("hubport,id=h0,hubid=0,netdev=n0"), netdev("hubport,id=h1,hubid=0")));
     assertEquals(List.of("n0", "n1", "h0", "h1"),
         c.netdevs().stream().map(NetdevSpec::id).toList());
-    assertEquals(1, c.dumps().size());
-    assertEquals(1, c.devices().size());
+    // the dump and the device were given before the netdevs they name, and are kept all the same
+    assertEquals(List.of("f0 on n1"),
+        c.dumps().stream().map(d -> d.id() + " on " + d.netdev()).toList());
+    assertEquals(List.of("h1"), c.devices().stream().map(DeviceSpec::netdev).toList());
   }
 
   @Test
   void fleetsimHubShape() {
     QemuConfig c = QemuCommandLine.parse(List.of(N0, N1,
         netdev("hubport,id=h0,hubid=0,netdev=n0"), netdev("hubport,id=h1,hubid=0,netdev=n1")));
-    assertEquals(4, c.netdevs().size());
+    // two sockets, each behind a port of hub 0: the shape `fleetsim hub` is given
+    assertEquals(List.of("n0", "n1", "h0", "h1"), c.netdevs().stream().map(NetdevSpec::id).toList());
+    assertEquals(new NetdevSpec.Hubport("h0", 0, Optional.of("n0"), "hubport,id=h0,hubid=0,netdev=n0"),
+        c.netdevs().get(2));
+    assertEquals(new NetdevSpec.Hubport("h1", 0, Optional.of("n1"), "hubport,id=h1,hubid=0,netdev=n1"),
+        c.netdevs().get(3));
     assertTrue(c.devices().isEmpty());
+    assertTrue(c.dumps().isEmpty());
   }
 
   @Test
   void deviceOnAHubport() {
-    QemuCommandLine.parse(List.of(netdev("hubport,id=h,hubid=0"), device("e1000,netdev=h")));
+    QemuConfig c = QemuCommandLine.parse(List.of(netdev("hubport,id=h,hubid=0"),
+        device("e1000,netdev=h")));
+    assertEquals(List.of(new DeviceSpec("e1000", Optional.empty(), "h", Optional.empty(),
+        "e1000,netdev=h")), c.devices(), "a hubport is a netdev a device can sit on");
+    assertEquals(Optional.empty(), ((NetdevSpec.Hubport) c.netdevs().get(0)).netdev());
   }
 
   @Test
@@ -67,8 +80,12 @@ class QemuCommandLineTest {
 
   @Test
   void idNamespacesAreSeparateLikeQemu() {
-    QemuCommandLine.parse(List.of(N0, device("e1000,netdev=n0,id=n0"),
+    // one id, n0, for a netdev, a device and an object: three kinds, no clash
+    QemuConfig c = QemuCommandLine.parse(List.of(N0, device("e1000,netdev=n0,id=n0"),
         object("filter-dump,id=n0,netdev=n0,file=a")));
+    assertEquals(List.of("n0"), c.netdevs().stream().map(NetdevSpec::id).toList());
+    assertEquals(List.of(Optional.of("n0")), c.devices().stream().map(DeviceSpec::id).toList());
+    assertEquals(List.of("n0"), c.dumps().stream().map(FilterDumpSpec::id).toList());
   }
 
   @Test

@@ -383,10 +383,7 @@ final class Conductor {
   }
 
   private void crash(FleetVm vm) {
-    vm.crash();
-    // the old links end a moment later; what was between the ends then is the crash's loss
-    at(now() + SECOND / 10, () -> wiring.links.stream().filter(l -> l.vm() == vm)
-        .forEach(Link::bookCrashLoss));
+    vm.crash(); // what its links lose is counted where they end (CrashLoss)
   }
 
   private void reboot(FleetVm vm) {

@@ -17,16 +17,16 @@ final class Link {
   private final FleetVm vm;
   private final FabricPort port;
   private final FaultyPort faults;
-  // frames lost in flight when the VM crashed: per direction, out and in
-  private long lostOut;
-  private long lostIn;
+  private final CrashLoss nicEnd;
 
-  Link(String name, String network, FleetVm vm, FabricPort port, FaultyPort faults) {
+  /** {@code nicEnd}: the port the VM's NIC links to, around {@code faults} around {@code port}. */
+  Link(String name, String network, FleetVm vm, FabricPort port, FaultyPort faults, CrashLoss nicEnd) {
     this.name = name;
     this.network = network;
     this.vm = vm;
     this.port = port;
     this.faults = faults;
+    this.nicEnd = nicEnd;
   }
 
   String name() {
@@ -49,32 +49,29 @@ final class Link {
     return port.counters().snapshot(port.name());
   }
 
-  /**
-   * After a crash the link's streams are gone: whatever was between the two ends then is lost,
-   * as a real NIC's rings are. Called once the old link has ended; booked as {@code vm-crash}.
-   */
-  void bookCrashLoss() {
-    lostOut += Math.max(0, out().imbalance());
-    lostIn += Math.max(0, in().imbalance());
-  }
-
   /** A number that changes whenever a frame moves on this link (for waiting until it is quiet). */
   long motion() {
     return vm.tap().sent() + vm.tap().received() + port.counters().framesOutSoFar()
-        + faults.fromWire().framesIn() + faults.toWire().framesIn();
+        + faults.fromWire().framesIn() + faults.toWire().framesIn() + nicEnd.lost();
   }
 
   long held() {
     return faults.fromWire().held() + faults.toWire().held();
   }
 
+  /** What the VM sent: its NIC's side ends after the frames it sent, so a crash loses none. */
   FrameBooks out() {
     return FrameBooks.around("out", vm.tap().sent(), portStats().framesIn(), faults.fromWire(),
-        lostOut > 0 ? Map.of("vm-crash", lostOut) : Map.of());
+        Map.of());
   }
 
+  /** What the VM was sent: frames a crash lost at the NIC's end are {@code vm-crash}. */
   FrameBooks in() {
+    long lost = nicEnd.lost();
     return FrameBooks.around("in", portStats().framesOut(), vm.tap().received(), faults.toWire(),
-        lostIn > 0 ? Map.of("vm-crash", lostIn) : Map.of());
+        lost > 0 ? Map.of(CRASH, lost) : Map.of());
   }
+
+  /** The cause frames lost at a crashed VM's end of the link are booked under. */
+  static final String CRASH = "vm-crash";
 }

@@ -85,6 +85,7 @@ final class Wiring {
         NicSpec nic;
         FabricPort port = null;
         FaultyPort faults = null;
+        CrashLoss nicEnd = null;
         if (network.isPresent()) {
           port = attach(network.get(), vm.name());
           if (fleet.arp() == Experiment.Arp.STATIC) {
@@ -92,7 +93,8 @@ final class Wiring {
             port.addStaticAddress(mac);
           }
           faults = new FaultyPort(port);
-          nic = new NicSpec("eth0", mac, new NicSpec.FabricPort(faults), nicTaps);
+          nicEnd = new CrashLoss(faults, tap::received);
+          nic = new NicSpec("eth0", mac, new NicSpec.FabricPort(nicEnd), nicTaps);
         } else {
           // the VM's own QEMU netdev (a socket connect, a udp= peer): its far end is outside
           nic = new NicSpec("eth0", mac,
@@ -107,7 +109,7 @@ final class Wiring {
             consoles.apply(vm.name()));
         vms.put(vm.name(), fleetVm);
         if (network.isPresent()) {
-          links.add(new Link(vm.name() + "/eth0", network.get(), fleetVm, port, faults));
+          links.add(new Link(vm.name() + "/eth0", network.get(), fleetVm, port, faults, nicEnd));
         }
       }
     }

@@ -1,7 +1,7 @@
 package io.fleetsim.guest.driver;
 
 /**
- * The driver's own view of the 82540EM (its "e1000_hw.h"): register offsets and bits, kept apart
+ * The driver's own view of the 82540EM (docs/e1000.md): register offsets and bits, kept apart
  * from the device model on purpose, so the end-to-end tests check one against the other.
  */
 final class E1000Hw {
