@@ -1,6 +1,7 @@
 /**
  * The small guest OS a simulated VM runs: the e1000 driver (in {@code guest.driver}), an IPv4
- * stack and workloads (in {@code guest.workload}: ping, udp-send, udp-sink, echo).
+ * stack (here) and workloads (in {@code guest.workload}: ping, udp-send, udp-sink, echo), which
+ * {@code guest.os} boots and runs. This package imports neither of the two above it.
  *
  * <p>The stack, {@link io.fleetsim.guest.NetStack}, sits on a {@link io.fleetsim.guest.Link}
  * (the driver) and a {@link io.fleetsim.guest.GuestEnv} (time, timers, vCPU, console). One

@@ -10,7 +10,6 @@ import io.fleetsim.guest.os.WorkloadReport;
 import io.fleetsim.guest.workload.PingResult;
 import io.fleetsim.guest.workload.RttStats;
 import io.fleetsim.guest.workload.Workload;
-import io.fleetsim.guest.workload.WorkloadResult;
 import io.fleetsim.report.ReportWriter;
 import io.fleetsim.vm.VmReport;
 import java.io.IOException;
@@ -162,12 +161,13 @@ final class Results {
             for (WorkloadReport run : runs) {
               ObjectNode w = WorkloadVerdict.started(out.addObject(), vm.name(), declared, i, boot,
                   last, run, fleet.criteria().get(i), failed);
-              Optional<WorkloadResult> result = run.latest();
-              if (result.isPresent() && result.get() instanceof PingResult ping) {
-                pingFields(w, ping);
-              } else if (result.isPresent()) {
-                w.set("result", JSON.valueToTree(result.get()));
-              }
+              run.latest().ifPresent(result -> {
+                if (result instanceof PingResult ping) {
+                  pingFields(w, ping);
+                } else {
+                  w.set("result", JSON.valueToTree(result));
+                }
+              });
             }
           }
         }
