@@ -86,8 +86,10 @@ final class ElementParams implements FaultParams {
     }
     List<List<String>> out = new ArrayList<>();
     for (Object element : raw.get()) {
-      if (!(element instanceof List) || ((List<?>) element).stream().anyMatch(x -> !(x instanceof String))) {
-        this.element.error(key, "expected a list of lists of names such as [[web-1, web-2], [pinger]]");
+      if (!(element instanceof List)
+          || ((List<?>) element).stream().anyMatch(x -> !(x instanceof String))) {
+        this.element.error(key,
+            "expected a list of lists of names such as [[web-1, web-2], [pinger]]");
         return Optional.empty();
       }
       out.add(((List<?>) element).stream().map(String.class::cast).collect(Collectors.toList()));
@@ -108,14 +110,16 @@ final class ElementParams implements FaultParams {
         int line = lineOfElement(key, g, j);
         if (!vmsOf.containsKey(name)) {
           element.errorAt(at, line, "unknown vm or fleet '" + name + "'" + (vmsOf.isEmpty()
-              ? " (there are no vms)" : " (known: " + String.join(", ", new TreeSet<>(vmsOf.keySet())) + ")"));
+              ? " (there are no vms)"
+              : " (known: " + String.join(", ", new TreeSet<>(vmsOf.keySet())) + ")"));
           ok = false;
           continue;
         }
         for (String vm : vmsOf.get(name)) {
           String other = seen.putIfAbsent(vm, name);
           if (other != null) {
-            element.errorAt(at, line, "'" + vm + "' is already in the partition (as " + other + ")");
+            element.errorAt(at, line, "'" + vm + "' is already in the partition (as " + other
+                + ")");
             ok = false;
           } else {
             vms.add(vm);

@@ -83,7 +83,7 @@ final class ExperimentFile {
 
   // ---- names and keys
 
-  /** The keys of the object at {@code path}, in file order; invalid names are reported and skipped. */
+  /** The keys of the object at {@code path}, in file order; bad names are reported and skipped. */
   List<String> names(String path) {
     List<String> out = new ArrayList<>();
     if (!root.hasPath(path)) {
@@ -196,7 +196,8 @@ final class ExperimentFile {
     for (String f : names("vms")) {
       String countPath = join("vms", f, "count");
       int count = 1;
-      if (root.hasPath(countPath) && root.getValue(countPath).valueType() == ConfigValueType.NUMBER) {
+      if (root.hasPath(countPath)
+          && root.getValue(countPath).valueType() == ConfigValueType.NUMBER) {
         count = root.getInt(countPath);
       }
       List<String> vms = new ArrayList<>();
@@ -245,7 +246,8 @@ final class ExperimentFile {
     if (path.isEmpty()) {
       return root.root().origin().lineNumber();
     }
-    return root.hasPathOrNull(path) ? root.getValue(path).origin().lineNumber() : lineOf(parentOf(path));
+    return root.hasPathOrNull(path) ? root.getValue(path).origin().lineNumber()
+        : lineOf(parentOf(path));
   }
 
   int lineOfElement(String listPath, int i) {

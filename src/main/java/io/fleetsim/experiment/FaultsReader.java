@@ -13,7 +13,6 @@ import io.fleetsim.fault.FaultRegistry;
 import io.fleetsim.fault.Target;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +134,7 @@ final class FaultsReader {
     }
     if (kind.isPresent() && !fits(target.get(), kind.get().targets())) {
       List<String> nouns = new ArrayList<>();
-      EnumSet.copyOf(kind.get().targets()).forEach(t -> nouns.add(t.noun()));
+      kind.get().targets().forEach(t -> nouns.add(t.noun()));
       r.error("target", "'" + target.get() + "' is " + sort.get().noun() + "; "
           + kind.get().name() + " needs " + String.join(" or ", nouns));
       return Optional.empty();

@@ -64,7 +64,8 @@ final class FleetsReader {
     String p = ExperimentFile.join("vms", fleet);
     in.unknownKeys(p, in.root.getObject(p), VM_KEYS);
     if (networkNames.contains(fleet)) {
-      in.error(p, "'" + fleet + "' names both a network and a vm fleet (fault targets would be ambiguous)");
+      in.error(p, "'" + fleet
+          + "' names both a network and a vm fleet (fault targets would be ambiguous)");
     }
     int count = in.optional(key(p, "count"), in.root::getInt).orElse(vmDefaults.getInt("count"));
     boolean ok = true;
@@ -105,7 +106,8 @@ final class FleetsReader {
     boolean ok = true;
     List<Vm> vms = new ArrayList<>();
     String segment = segments.of(fleet, attachment);
-    List<Workload> shared = List.copyOf(workloads.workloads()); // one list for the fleet, not one per VM
+    // one list for the fleet, not one per VM
+    List<Workload> shared = List.copyOf(workloads.workloads());
     for (int i = 1; i <= count; i++) {
       String vmName = count == 1 ? fleet : fleet + "-" + i;
       String mac = macs.allocate(macPrefix, prefixBytes, vmName);
@@ -259,7 +261,8 @@ final class FleetsReader {
         .orElse(vmDefaults.getBoolean("bridge"));
     if (bridge && !(attachment.orElse(null) instanceof Experiment.ToNetdev n
         && n.netdev() instanceof NetdevSpec.Multicast)) {
-      in.error(key(p, "bridge"), "bridge = true needs a multicast netdev (netdev = \"socket,mcast=...\")");
+      in.error(key(p, "bridge"),
+          "bridge = true needs a multicast netdev (netdev = \"socket,mcast=...\")");
       return Optional.empty();
     }
     return Optional.of(bridge);

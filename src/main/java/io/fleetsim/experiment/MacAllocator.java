@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /** MAC addresses for every VM of an experiment: unique across it, under each fleet's prefix. */
 final class MacAllocator {
-  private static final String NOT_A_PREFIX = "' is not a MAC prefix of 1 to 5 bytes such as 52:54:00";
+  private static final String NOT_A_PREFIX =
+      "' is not a MAC prefix of 1 to 5 bytes such as 52:54:00";
 
   private final ExperimentFile in;
   private final Map<String, String> owners = new HashMap<>();

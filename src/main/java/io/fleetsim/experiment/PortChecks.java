@@ -38,7 +38,7 @@ final class PortChecks {
     }
   }
 
-  /** Two netdevs listening on one host:port cannot both start ("" or 0.0.0.0 overlaps every host). */
+  /** Two netdevs listening on one host:port cannot both start ("" or 0.0.0.0 overlaps any host). */
   static void listenOverlaps(ExperimentFile in, Map<String, Network> networks,
       Map<String, Fleet> fleets) {
     Map<String, String> seen = new LinkedHashMap<>();

@@ -1,9 +1,11 @@
 package io.fleetsim.fault;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -19,7 +21,8 @@ public record FaultKind(String name, String doc, List<FaultKey> keys, Set<Target
     boolean directed, Function<FaultParams, Optional<Fault>> reader) {
 
   /** Every target: a frame fault acts on VMs' links, on networks and on ports alike. */
-  public static final Set<Target> ANY_TARGET = Set.copyOf(EnumSet.allOf(Target.class));
+  public static final Set<Target> ANY_TARGET = Collections.unmodifiableSet(
+      EnumSet.allOf(Target.class));
   /** Keys every fault element has, so no kind may declare them. */
   public static final List<String> COMMON_KEYS = List.of("at", "for", "every", "kind", "target",
       "direction");
@@ -39,7 +42,9 @@ public record FaultKind(String name, String doc, List<FaultKey> keys, Set<Target
             + " is common or given twice");
       }
     }
-    targets = targets.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(targets));
+    // in declaration order, for messages and help
+    targets = Collections.unmodifiableSet(targets.isEmpty() ? EnumSet.noneOf(Target.class)
+        : EnumSet.copyOf(targets));
     java.util.Objects.requireNonNull(reader, "reader");
   }
 
@@ -82,11 +87,7 @@ public record FaultKind(String name, String doc, List<FaultKey> keys, Set<Target
   public List<String> usage() {
     List<String> out = new ArrayList<>();
     List<String> on = new ArrayList<>();
-    for (Target t : EnumSet.allOf(Target.class)) {
-      if (targets.contains(t)) {
-        on.add(t.name().toLowerCase(java.util.Locale.ROOT));
-      }
-    }
+    targets.forEach(t -> on.add(t.name().toLowerCase(Locale.ROOT)));
     out.add(name + ": " + doc + (on.isEmpty() ? "" : " (target: " + String.join(", ", on)
         + (directed ? "; with direction" : "") + ")"));
     keys.forEach(k -> out.add("  " + k.usage()));
