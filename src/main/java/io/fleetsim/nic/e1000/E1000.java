@@ -1,13 +1,50 @@
 package io.fleetsim.nic.e1000;
 
+import static io.fleetsim.nic.e1000.MacRegisters.BPRC;
+import static io.fleetsim.nic.e1000.MacRegisters.BPTC;
+import static io.fleetsim.nic.e1000.MacRegisters.GORC;
+import static io.fleetsim.nic.e1000.MacRegisters.GOTC;
+import static io.fleetsim.nic.e1000.MacRegisters.GPRC;
+import static io.fleetsim.nic.e1000.MacRegisters.GPTC;
+import static io.fleetsim.nic.e1000.MacRegisters.ICR;
+import static io.fleetsim.nic.e1000.MacRegisters.ICS;
+import static io.fleetsim.nic.e1000.MacRegisters.IMS;
+import static io.fleetsim.nic.e1000.MacRegisters.ITR;
+import static io.fleetsim.nic.e1000.MacRegisters.MPC;
+import static io.fleetsim.nic.e1000.MacRegisters.MPRC;
+import static io.fleetsim.nic.e1000.MacRegisters.MPTC;
+import static io.fleetsim.nic.e1000.MacRegisters.MTA;
+import static io.fleetsim.nic.e1000.MacRegisters.RA;
+import static io.fleetsim.nic.e1000.MacRegisters.RADV;
+import static io.fleetsim.nic.e1000.MacRegisters.RCTL;
+import static io.fleetsim.nic.e1000.MacRegisters.RDBAH;
+import static io.fleetsim.nic.e1000.MacRegisters.RDBAL;
+import static io.fleetsim.nic.e1000.MacRegisters.RDH;
+import static io.fleetsim.nic.e1000.MacRegisters.RDLEN;
+import static io.fleetsim.nic.e1000.MacRegisters.RDT;
+import static io.fleetsim.nic.e1000.MacRegisters.RDTR;
+import static io.fleetsim.nic.e1000.MacRegisters.RECEIVED_BY_SIZE;
+import static io.fleetsim.nic.e1000.MacRegisters.RNBC;
+import static io.fleetsim.nic.e1000.MacRegisters.ROC;
+import static io.fleetsim.nic.e1000.MacRegisters.STATUS;
+import static io.fleetsim.nic.e1000.MacRegisters.TADV;
+import static io.fleetsim.nic.e1000.MacRegisters.TCTL;
+import static io.fleetsim.nic.e1000.MacRegisters.TDBAH;
+import static io.fleetsim.nic.e1000.MacRegisters.TDBAL;
+import static io.fleetsim.nic.e1000.MacRegisters.TDH;
+import static io.fleetsim.nic.e1000.MacRegisters.TDLEN;
+import static io.fleetsim.nic.e1000.MacRegisters.TDT;
+import static io.fleetsim.nic.e1000.MacRegisters.TOR;
+import static io.fleetsim.nic.e1000.MacRegisters.TOT;
+import static io.fleetsim.nic.e1000.MacRegisters.TPR;
+import static io.fleetsim.nic.e1000.MacRegisters.TPT;
+import static io.fleetsim.nic.e1000.MacRegisters.TRANSMITTED_BY_SIZE;
+
 import io.fleetsim.addr.MacAddress;
+import io.fleetsim.nic.e1000.MacRegisters.Register;
 import io.fleetsim.vm.hw.GuestMemory;
 import io.fleetsim.vm.hw.GuestMemoryFault;
-import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.pekko.util.ByteString;
@@ -19,10 +56,10 @@ import org.slf4j.LoggerFactory;
  * space, EEPROM, PHY, legacy receive and transmit descriptor rings in guest memory, the address
  * filter, interrupt causes with QEMU's mitigation timer, and the statistics registers.
  *
- * <p>MMIO dispatches through one table indexed by {@code offset >> 2}: each entry has a name, a
- * reset value, a write mask and read/write handlers; plain registers share the generic ones.
- * Reset reloads the table's values. Receive and transmit are small methods named after the
- * hardware steps, and every interrupt passes {@link #setInterruptCause}.
+ * <p>MMIO goes to the register table ({@link MacRegisters}), whose special registers call back
+ * through {@link MacRegisters.Device}; the statistics are registers there too.
+ * Receive and transmit are small methods named after the hardware steps, and every interrupt
+ * passes {@link #setInterruptCause}.
  *
  * <p>Thread safety: every public method is synchronized. The VM thread does MMIO and config
  * accesses, the NIC actor's thread does receive, link changes, timers and transmit resumption.
@@ -110,221 +147,6 @@ public final class E1000 {
   private static final int[] MTA_SHIFT = {4, 3, 2, 0};
   private static final byte[] ZEROS = new byte[MIN_FRAME];
 
-  // ------------------------------------------------------------------ the register table
-  @FunctionalInterface
-  private interface ReadOp {
-    int read(E1000 nic, Reg reg);
-  }
-
-  @FunctionalInterface
-  private interface WriteOp {
-    void write(E1000 nic, Reg reg, int value);
-  }
-
-  /** One MMIO register: where it lives, its reset value, the bits a write keeps, its handlers. */
-  private record Reg(String name, int offset, int slot, int reset, int writeMask, ReadOp read,
-      WriteOp write) {}
-
-  /** A statistics register as {@link #statistics()} reports it; wide = a low/high pair. */
-  private record Stat(String name, int slot, boolean wide) {}
-
-  private static final Reg[] TABLE = new Reg[PciConfig.BAR0_SIZE >> 2];
-  private static final List<Reg> REGS = new ArrayList<>();
-  private static final List<Stat> STATS = new ArrayList<>();
-
-  private static int define(String name, int offset, int reset, int writeMask, ReadOp read,
-      WriteOp write) {
-    if (TABLE[offset >> 2] != null) {
-      throw new IllegalStateException("two registers at 0x" + Integer.toHexString(offset));
-    }
-    Reg reg = new Reg(name, offset, REGS.size(), reset, writeMask, read, write);
-    TABLE[offset >> 2] = reg;
-    REGS.add(reg);
-    return reg.slot();
-  }
-
-  private static int plain(String name, int offset, int reset, int writeMask) {
-    return define(name, offset, reset, writeMask, E1000::readPlain, E1000::writePlain);
-  }
-
-  /** {@code count} plain registers in consecutive slots; returns the first slot. */
-  private static int range(String name, int offset, int count) {
-    int first = REGS.size();
-    for (int i = 0; i < count; i++) {
-      plain(name + "[" + i + "]", offset + 4 * i, 0, ~0);
-    }
-    return first;
-  }
-
-  /** A saturating 32-bit counter, cleared on read, read-only. */
-  private static int counter(String name, int offset) {
-    int slot = define(name, offset, 0, 0, E1000::readAndClear, E1000::ignoreWrite);
-    STATS.add(new Stat(name, slot, false));
-    return slot;
-  }
-
-  /** A saturating 64-bit counter as a low/high pair; reading the high half clears both. */
-  private static int counter64(String name, int offset) {
-    int low = define(name + "L", offset, 0, 0, E1000::readPlain, E1000::ignoreWrite);
-    define(name + "H", offset + 4, 0, 0, E1000::readAndClearPair, E1000::ignoreWrite);
-    STATS.add(new Stat(name, low, true));
-    return low;
-  }
-
-  // slots of the registers the code below uses by name
-  private static final int CTRL;
-  private static final int STATUS;
-  private static final int EERD;
-  private static final int MDIC;
-  private static final int ICR;
-  private static final int ITR;
-  private static final int ICS;
-  private static final int IMS;
-  private static final int RCTL;
-  private static final int TCTL;
-  private static final int RDBAL;
-  private static final int RDBAH;
-  private static final int RDLEN;
-  private static final int RDH;
-  private static final int RDT;
-  private static final int RDTR;
-  private static final int RADV;
-  private static final int TDBAL;
-  private static final int TDBAH;
-  private static final int TDLEN;
-  private static final int TDH;
-  private static final int TDT;
-  private static final int TADV;
-  private static final int MPC;
-  private static final int PRC64;
-  private static final int GPRC;
-  private static final int BPRC;
-  private static final int MPRC;
-  private static final int GPTC;
-  private static final int GORC;
-  private static final int GOTC;
-  private static final int RNBC;
-  private static final int ROC;
-  private static final int TOR;
-  private static final int TOT;
-  private static final int TPR;
-  private static final int TPT;
-  private static final int PTC64;
-  private static final int MPTC;
-  private static final int BPTC;
-  private static final int MTA;
-  private static final int RA;
-
-  /** The register table, in offset order (name, offset, reset value, write mask, handlers). */
-  static {
-    CTRL = define("CTRL", 0x0000, 0x00140240, ~CTRL_RST, E1000::readPlain, E1000::writeCtrl);
-    STATUS = define("STATUS", 0x0008, 0x80080783, 0, E1000::readPlain, E1000::ignoreWrite);
-    define("EECD", 0x0010, 0, 0, E1000::readEecd, E1000::writeEecd);
-    EERD = define("EERD", 0x0014, 0, ~0, E1000::readEerd, E1000::writePlain);
-    plain("CTRL_EXT", 0x0018, 0, ~0);
-    MDIC = define("MDIC", 0x0020, 0, 0, E1000::readPlain, E1000::writeMdic);
-    plain("FCAL", 0x0028, 0, ~0);
-    plain("FCAH", 0x002C, 0, 0xFFFF);
-    plain("FCT", 0x0030, 0, 0xFFFF);
-    plain("VET", 0x0038, 0x8100, 0xFFFF);
-    ICR = define("ICR", 0x00C0, 0, 0, E1000::readIcr, E1000::writeIcr);
-    ITR = plain("ITR", 0x00C4, 0, 0xFFFF);
-    ICS = define("ICS", 0x00C8, 0, 0, E1000::readPlain, E1000::writeIcs);
-    IMS = define("IMS", 0x00D0, 0, 0, E1000::readPlain, E1000::writeIms);
-    define("IMC", 0x00D8, 0, 0, E1000::readZero, E1000::writeImc);
-    RCTL = define("RCTL", 0x0100, 0, ~0, E1000::readPlain, E1000::writeRctl);
-    plain("FCTTV", 0x0170, 0, 0xFFFF);
-    plain("TXCW", 0x0178, 0, ~0);
-    plain("RXCW", 0x0180, 0, ~0);
-    TCTL = define("TCTL", 0x0400, 0, ~0, E1000::readPlain, E1000::writeTctl);
-    plain("TIPG", 0x0410, 0, ~0);
-    plain("LEDCTL", 0x0E00, 0x602, ~0);
-    plain("PBA", 0x1000, 0x00100030, ~0);
-    plain("FCRTL", 0x2160, 0, ~0);
-    plain("FCRTH", 0x2168, 0, ~0);
-    RDBAL = plain("RDBAL", 0x2800, 0, ~0);
-    RDBAH = plain("RDBAH", 0x2804, 0, ~0);
-    RDLEN = plain("RDLEN", 0x2808, 0, 0xFFF80);
-    RDH = plain("RDH", 0x2810, 0, 0xFFFF);
-    RDT = define("RDT", 0x2818, 0, 0xFFFF, E1000::readPlain, E1000::writeRdt);
-    RDTR = plain("RDTR", 0x2820, 0, 0xFFFF);
-    plain("RXDCTL", 0x2828, 0, ~0);
-    RADV = plain("RADV", 0x282C, 0, 0xFFFF);
-    plain("RSRPD", 0x2C00, 0, 0xFFF);
-    TDBAL = plain("TDBAL", 0x3800, 0, ~0);
-    TDBAH = plain("TDBAH", 0x3804, 0, ~0);
-    TDLEN = plain("TDLEN", 0x3808, 0, 0xFFF80);
-    TDH = plain("TDH", 0x3810, 0, 0xFFFF);
-    TDT = define("TDT", 0x3818, 0, 0xFFFF, E1000::readPlain, E1000::writeTdt);
-    plain("TIDV", 0x3820, 0, 0xFFFF);
-    plain("TXDCTL", 0x3828, 0, ~0);
-    TADV = plain("TADV", 0x382C, 0, 0xFFFF);
-    // statistics: the size buckets (PRC64.., PTC64..) must sit in consecutive slots
-    counter("CRCERRS", 0x4000);
-    counter("ALGNERRC", 0x4004);
-    counter("SYMERRS", 0x4008);
-    counter("RXERRC", 0x400C);
-    MPC = counter("MPC", 0x4010);
-    counter("SCC", 0x4014);
-    counter("ECOL", 0x4018);
-    counter("MCC", 0x401C);
-    counter("LATECOL", 0x4020);
-    counter("COLC", 0x4028);
-    counter("DC", 0x4030);
-    counter("TNCRS", 0x4034);
-    counter("SEC", 0x4038);
-    counter("CEXTERR", 0x403C);
-    counter("RLEC", 0x4040);
-    counter("XONRXC", 0x4048);
-    counter("XONTXC", 0x404C);
-    counter("XOFFRXC", 0x4050);
-    counter("XOFFTXC", 0x4054);
-    counter("FCRUC", 0x4058);
-    PRC64 = counter("PRC64", 0x405C);
-    counter("PRC127", 0x4060);
-    counter("PRC255", 0x4064);
-    counter("PRC511", 0x4068);
-    counter("PRC1023", 0x406C);
-    counter("PRC1522", 0x4070);
-    GPRC = counter("GPRC", 0x4074);
-    BPRC = counter("BPRC", 0x4078);
-    MPRC = counter("MPRC", 0x407C);
-    GPTC = counter("GPTC", 0x4080);
-    GORC = counter64("GORC", 0x4088);
-    GOTC = counter64("GOTC", 0x4090);
-    RNBC = counter("RNBC", 0x40A0);
-    counter("RUC", 0x40A4);
-    counter("RFC", 0x40A8);
-    ROC = counter("ROC", 0x40AC);
-    counter("RJC", 0x40B0);
-    counter("MGTPRC", 0x40B4);
-    counter("MGTPDC", 0x40B8);
-    counter("MGTPTC", 0x40BC);
-    TOR = counter64("TOR", 0x40C0);
-    TOT = counter64("TOT", 0x40C8);
-    TPR = counter("TPR", 0x40D0);
-    TPT = counter("TPT", 0x40D4);
-    PTC64 = counter("PTC64", 0x40D8);
-    counter("PTC127", 0x40DC);
-    counter("PTC255", 0x40E0);
-    counter("PTC511", 0x40E4);
-    counter("PTC1023", 0x40E8);
-    counter("PTC1522", 0x40EC);
-    MPTC = counter("MPTC", 0x40F0);
-    BPTC = counter("BPTC", 0x40F4);
-    counter("TSCTC", 0x40F8);
-    counter("TSCTFC", 0x40FC);
-    plain("RXCSUM", 0x5000, 0, 0x7FF);
-    MTA = range("MTA", 0x5200, 128);
-    RA = range("RA", 0x5400, 32); // RAL[n] in slot RA + 2n, RAH[n] in RA + 2n + 1
-    range("VFTA", 0x5600, 128);
-    plain("WUC", 0x5800, 0, ~0);
-    plain("WUFC", 0x5808, 0, ~0);
-    plain("WUS", 0x5810, 0, ~0);
-    plain("MANC", 0x5820, 0x00222300, ~0);
-    plain("IPAV", 0x5838, 0, ~0);
-  }
-
   /** What a guest can get wrong; each kind is logged once per device. */
   private enum GuestBug {
     DMA_FAULT, RX_RING, TX_RING, NULL_RX_BUFFER, TX_OFFLOAD, TX_FRAME_TOO_LONG, TX_EMPTY_FRAME
@@ -336,9 +158,9 @@ public final class E1000 {
   private final MacAddress mac;
   private final GuestMemory memory;
   private final Host host;
-  private final int[] regs = new int[REGS.size()];
   private final Eeprom eeprom;
   private final Phy phy = new Phy();
+  private final MacRegisters regs;
   private final PciConfig pci = new PciConfig();
   private final byte[] descriptor = new byte[DESCRIPTOR_SIZE];
 
@@ -365,13 +187,13 @@ public final class E1000 {
   private long dmaFaults;
   private long ringErrors;
   private final EnumSet<GuestBug> reported = EnumSet.noneOf(GuestBug.class);
-  private BitSet unknownOffsets;
 
   public E1000(MacAddress mac, GuestMemory memory, Host host) {
     this.mac = Objects.requireNonNull(mac, "mac");
     this.memory = Objects.requireNonNull(memory, "memory");
     this.host = Objects.requireNonNull(host, "host");
     this.eeprom = new Eeprom(mac, PciConfig.DEVICE_ID, PciConfig.VENDOR_ID);
+    this.regs = new MacRegisters(mac, eeprom, phy, new RegisterSideEffects());
     reset();
   }
 
@@ -379,22 +201,12 @@ public final class E1000 {
 
   /** A 32-bit read in the 128 KiB BAR0 window. */
   public synchronized int mmioRead(int offset) {
-    Reg reg = TABLE[(offset & (PciConfig.BAR0_SIZE - 1)) >>> 2];
-    if (reg == null) {
-      unknownRegister(offset, "read");
-      return 0;
-    }
-    return reg.read().read(this, reg);
+    return regs.read(offset);
   }
 
   /** A 32-bit write in the 128 KiB BAR0 window. */
   public synchronized void mmioWrite(int offset, int value) {
-    Reg reg = TABLE[(offset & (PciConfig.BAR0_SIZE - 1)) >>> 2];
-    if (reg == null) {
-      unknownRegister(offset, "write");
-      return;
-    }
-    reg.write().write(this, reg, value);
+    regs.write(offset, value);
   }
 
   /** A dword of PCI configuration space. */
@@ -412,121 +224,36 @@ public final class E1000 {
     }
   }
 
-  // ------------------------------------------------------------------ generic handlers
-
-  private int readPlain(Reg reg) {
-    return regs[reg.slot()];
-  }
-
-  private int readZero(Reg reg) {
-    return 0; // write-only register
-  }
-
-  private void writePlain(Reg reg, int value) {
-    regs[reg.slot()] = value & reg.writeMask();
-  }
-
-  private void ignoreWrite(Reg reg, int value) {
-    // read-only register
-  }
-
-  private int readAndClear(Reg reg) {
-    int value = regs[reg.slot()];
-    regs[reg.slot()] = 0;
-    return value;
-  }
-
-  private int readAndClearPair(Reg high) {
-    int value = regs[high.slot()];
-    regs[high.slot()] = 0;
-    regs[high.slot() - 1] = 0;
-    return value;
-  }
-
-  // ------------------------------------------------------------------ special handlers
-
-  private void writeCtrl(Reg reg, int value) {
-    if ((value & CTRL_RST) != 0) {
-      reset(); // self-clearing; QEMU 7.2 merely drops the bit, the 82540 resets
-      return;
+  /** What the special registers' handlers set off here. */
+  private final class RegisterSideEffects implements MacRegisters.Device {
+    @Override
+    public void reset() {
+      E1000.this.reset();
     }
-    regs[CTRL] = value & reg.writeMask();
-  }
 
-  private int readEecd(Reg reg) {
-    return eeprom.readEecd();
-  }
-
-  private void writeEecd(Reg reg, int value) {
-    eeprom.writeEecd(value);
-  }
-
-  private int readEerd(Reg reg) {
-    return eeprom.readEerd(regs[EERD]);
-  }
-
-  private void writeMdic(Reg reg, int value) {
-    regs[MDIC] = phy.mdicWrite(value, regs[MDIC]);
-    if ((regs[MDIC] & Phy.MDIC_INT_EN) != 0) {
-      raise(ICR_MDAC);
+    @Override
+    public void setInterruptCause(int causes) {
+      E1000.this.setInterruptCause(causes);
     }
-  }
 
-  private int readIcr(Reg reg) {
-    int causes = regs[ICR];
-    setInterruptCause(0);
-    return causes;
-  }
+    @Override
+    public void receiveControlWritten() {
+      offerReceive();
+    }
 
-  private void writeIcr(Reg reg, int value) {
-    setInterruptCause(regs[ICR] & ~value);
-  }
-
-  private void writeIcs(Reg reg, int value) {
-    raise(value);
-  }
-
-  private void writeIms(Reg reg, int value) {
-    regs[IMS] |= value;
-    raise(0);
-  }
-
-  private void writeImc(Reg reg, int value) {
-    regs[IMS] &= ~value;
-    raise(0);
-  }
-
-  private void writeRctl(Reg reg, int value) {
-    regs[RCTL] = value;
-    offerReceive();
-  }
-
-  private void writeRdt(Reg reg, int value) {
-    regs[RDT] = value & reg.writeMask();
-    offerReceive();
-  }
-
-  private void writeTctl(Reg reg, int value) {
-    regs[TCTL] = value;
-    startTransmit();
-  }
-
-  private void writeTdt(Reg reg, int value) {
-    regs[TDT] = value & reg.writeMask();
-    startTransmit();
+    @Override
+    public void transmitControlWritten() {
+      startTransmit();
+    }
   }
 
   // ------------------------------------------------------------------ reset and link
 
   private void reset() {
-    for (Reg reg : REGS) {
-      regs[reg.slot()] = reg.reset();
-    }
-    regs[RA] = mac.octet(0) | mac.octet(1) << 8 | mac.octet(2) << 16 | mac.octet(3) << 24;
-    regs[RA + 1] = mac.octet(4) | mac.octet(5) << 8 | RAH_AV;
+    regs.reset();
     phy.reset();
     if (!linkUp) {
-      regs[STATUS] &= ~STATUS_LU;
+      regs.set(STATUS, regs.get(STATUS) & ~STATUS_LU);
     }
     eeprom.resetProtocol();
     mitTimerOn = false; // a timer still pending will find no window and do nothing
@@ -544,15 +271,15 @@ public final class E1000 {
   /** The cable: link down clears STATUS.LU and the PHY's link bit; any change raises LSC. */
   public synchronized void setLinkUp(boolean up) {
     linkUp = up;
-    int before = regs[STATUS];
+    int before = regs.get(STATUS);
     if (up) {
-      regs[STATUS] |= STATUS_LU;
+      regs.set(STATUS, regs.get(STATUS) | STATUS_LU);
       phy.linkUp();
     } else {
-      regs[STATUS] &= ~STATUS_LU;
+      regs.set(STATUS, regs.get(STATUS) & ~STATUS_LU);
       phy.linkDown();
     }
-    if (regs[STATUS] != before) {
+    if (regs.get(STATUS) != before) {
       raise(ICR_LSC);
     }
     if (up) {
@@ -563,7 +290,7 @@ public final class E1000 {
   // ------------------------------------------------------------------ interrupts
 
   private void raise(int causes) {
-    setInterruptCause(regs[ICR] | causes);
+    setInterruptCause(regs.get(ICR) | causes);
   }
 
   /**
@@ -573,9 +300,9 @@ public final class E1000 {
    * rising edges inside the window wait for {@link #onTimer()}.
    */
   private void setInterruptCause(int causes) {
-    regs[ICR] = causes;
-    regs[ICS] = causes;
-    int pending = regs[IMS] & causes;
+    regs.set(ICR, causes);
+    regs.set(ICS, causes);
+    int pending = regs.get(IMS) & causes;
     if (!mitIrqLevel && pending != 0) {
       if (mitTimerOn) {
         return;
@@ -592,12 +319,12 @@ public final class E1000 {
   private long mitigationDelay(int pending) {
     int delay = 0;
     if (mitIde && (pending & (ICR_TXQE | ICR_TXDW)) != 0) {
-      delay = shorter(delay, regs[TADV] * 4);
+      delay = shorter(delay, regs.get(TADV) * 4);
     }
-    if (regs[RDTR] != 0 && (pending & ICR_RXT0) != 0) {
-      delay = shorter(delay, regs[RADV] * 4);
+    if (regs.get(RDTR) != 0 && (pending & ICR_RXT0) != 0) {
+      delay = shorter(delay, regs.get(RADV) * 4);
     }
-    delay = shorter(delay, regs[ITR]);
+    delay = shorter(delay, regs.get(ITR));
     return Math.max(delay, MIN_MITIGATION_DELAY);
   }
 
@@ -619,14 +346,14 @@ public final class E1000 {
       return; // stale: reset closed the window
     }
     mitTimerOn = false;
-    setInterruptCause(regs[ICR]);
+    setInterruptCause(regs.get(ICR));
   }
 
   // ------------------------------------------------------------------ receive
 
   /** STATUS.LU, RCTL.EN, bus mastering and at least one descriptor between RDH and RDT. */
   public synchronized boolean canReceive() {
-    return receiverEnabled() && rxRingValid() && regs[RDH] != regs[RDT];
+    return receiverEnabled() && rxRingValid() && regs.get(RDH) != regs.get(RDT);
   }
 
   /** A frame from the wire (no FCS). Call when {@link #canReceive()}; otherwise it is dropped. */
@@ -637,7 +364,7 @@ public final class E1000 {
     }
     ByteString padded = padToMinimum(frame);
     if (oversized(padded.size())) {
-      inc(ROC);
+      regs.count(ROC);
       return;
     }
     if (!addressFilterAccepts(padded)) {
@@ -647,7 +374,7 @@ public final class E1000 {
     if (!rxRingValid()) {
       ringErrors++;
       guestBug(GuestBug.RX_RING, String.format("RX ring unusable (RDLEN=%d RDH=%d RDT=%d)",
-          regs[RDLEN], regs[RDH], regs[RDT]));
+          regs.get(RDLEN), regs.get(RDH), regs.get(RDT)));
       receiverOverrun();
       return;
     }
@@ -663,16 +390,17 @@ public final class E1000 {
   }
 
   private boolean receiverEnabled() {
-    return (regs[STATUS] & STATUS_LU) != 0 && (regs[RCTL] & RCTL_EN) != 0 && pci.busMaster();
+    return (regs.get(STATUS) & STATUS_LU) != 0 && (regs.get(RCTL) & RCTL_EN) != 0
+        && pci.busMaster();
   }
 
   private int rxRingSize() {
-    return regs[RDLEN] / DESCRIPTOR_SIZE;
+    return regs.get(RDLEN) / DESCRIPTOR_SIZE;
   }
 
   private boolean rxRingValid() {
     int n = rxRingSize();
-    return n > 0 && regs[RDH] < n && regs[RDT] < n;
+    return n > 0 && regs.get(RDH) < n && regs.get(RDT) < n;
   }
 
   private void offerReceive() {
@@ -688,13 +416,13 @@ public final class E1000 {
 
   /** Longer than 1518 bytes without LPE or than 16380 with it, unless SBP keeps it. */
   private boolean oversized(int size) {
-    int rctl = regs[RCTL];
+    int rctl = regs.get(RCTL);
     return (rctl & RCTL_SBP) == 0
         && (size > MAX_LONG_FRAME || (size > MAX_STANDARD_FRAME && (rctl & RCTL_LPE) == 0));
   }
 
   private boolean addressFilterAccepts(ByteString frame) {
-    int rctl = regs[RCTL];
+    int rctl = regs.get(RCTL);
     if (isBroadcast(frame)) {
       if ((rctl & RCTL_BAM) != 0) {
         return true;
@@ -715,8 +443,8 @@ public final class E1000 {
       destination |= (frame.apply(i) & 0xFFL) << (8 * i); // RAL/RAH byte order
     }
     for (int i = 0; i < 16; i++) {
-      int high = regs[RA + 2 * i + 1];
-      long address = (regs[RA + 2 * i] & 0xFFFF_FFFFL) | (high & 0xFFFFL) << 32;
+      int high = regs.get(RA, 2 * i + 1);
+      long address = (regs.get(RA, 2 * i) & 0xFFFF_FFFFL) | (high & 0xFFFFL) << 32;
       if ((high & RAH_AV) != 0 && address == destination) {
         return true;
       }
@@ -725,23 +453,23 @@ public final class E1000 {
   }
 
   private boolean hitsMulticastTable(ByteString frame) {
-    int shift = MTA_SHIFT[(regs[RCTL] >>> RCTL_MO_SHIFT) & 3];
+    int shift = MTA_SHIFT[(regs.get(RCTL) >>> RCTL_MO_SHIFT) & 3];
     int hash = (((frame.apply(5) & 0xFF) << 8 | (frame.apply(4) & 0xFF)) >>> shift) & 0xFFF;
-    return ((regs[MTA + (hash >>> 5)] >>> (hash & 31)) & 1) != 0;
+    return ((regs.get(MTA, hash >>> 5) >>> (hash & 31)) & 1) != 0;
   }
 
   private int fcsLength() {
-    return (regs[RCTL] & RCTL_SECRC) != 0 ? 0 : 4;
+    return (regs.get(RCTL) & RCTL_SECRC) != 0 ? 0 : 4;
   }
 
   private int receiveBufferSize() {
-    int rctl = regs[RCTL];
+    int rctl = regs.get(RCTL);
     int code = (rctl >>> RCTL_BSIZE_SHIFT) & 3;
     return (rctl & RCTL_BSEX) != 0 ? BSIZE_EXTENDED[code] : BSIZE[code];
   }
 
   private int freeReceiveDescriptors() {
-    int free = regs[RDT] - regs[RDH];
+    int free = regs.get(RDT) - regs.get(RDH);
     return free < 0 ? free + rxRingSize() : free;
   }
 
@@ -751,8 +479,8 @@ public final class E1000 {
   }
 
   private void receiverOverrun() {
-    inc(RNBC);
-    inc(MPC);
+    regs.count(RNBC);
+    regs.count(MPC);
     raise(ICR_RXO);
   }
 
@@ -764,8 +492,8 @@ public final class E1000 {
     int size = frame.size();
     int done = 0;
     while (done < total) {
-      int head = regs[RDH];
-      if (head == regs[RDT]) { // only null buffers can bring us here: they took the space
+      int head = regs.get(RDH);
+      if (head == regs.get(RDT)) { // only null buffers can bring us here: they took the space
         receiverOverrun();
         return false;
       }
@@ -791,7 +519,7 @@ public final class E1000 {
         guestBug(GuestBug.NULL_RX_BUFFER, "RX descriptor " + head + " has no buffer: skipped");
       }
       writeBackReceiveDescriptor(address, length, status, errors);
-      regs[RDH] = head + 1 >= n ? 0 : head + 1;
+      regs.set(RDH, head + 1 >= n ? 0 : head + 1);
     }
     return true;
   }
@@ -810,22 +538,22 @@ public final class E1000 {
 
   private void countReceived(ByteString frame, int total) {
     int size = frame.size();
-    countBySize(PRC64, total);
-    inc(TPR);
-    inc(GPRC);
-    add64(TOR, size + 4);
-    add64(GORC, size + 4);
+    regs.countBySize(RECEIVED_BY_SIZE, total);
+    regs.count(TPR);
+    regs.count(GPRC);
+    regs.add(TOR, size + 4);
+    regs.add(GORC, size + 4);
     if (isBroadcast(frame)) {
-      inc(BPRC);
+      regs.count(BPRC);
     } else if (isMulticast(frame)) {
-      inc(MPRC);
+      regs.count(MPRC);
     }
   }
 
   /** Free descriptors at or below RDLEN >> (RDMTS + 1) bytes' worth. */
   private boolean belowMinimumThreshold() {
-    int shift = ((regs[RCTL] >>> RCTL_RDMTS_SHIFT) & 3) + 1;
-    return (long) freeReceiveDescriptors() * DESCRIPTOR_SIZE <= (regs[RDLEN] >>> shift);
+    int shift = ((regs.get(RCTL) >>> RCTL_RDMTS_SHIFT) & 3) + 1;
+    return (long) freeReceiveDescriptors() * DESCRIPTOR_SIZE <= (regs.get(RDLEN) >>> shift);
   }
 
   // ------------------------------------------------------------------ transmit
@@ -837,7 +565,7 @@ public final class E1000 {
   }
 
   private void startTransmit() {
-    if ((regs[TCTL] & TCTL_EN) == 0 || !pci.busMaster() || txBusy || txStalled) {
+    if ((regs.get(TCTL) & TCTL_EN) == 0 || !pci.busMaster() || txBusy || txStalled) {
       return;
     }
     txBusy = true;
@@ -862,19 +590,19 @@ public final class E1000 {
       causes |= completeTransmitDescriptor(held.descriptor(), held.lower(), held.upper());
       held = null;
     }
-    if (regs[TDH] == regs[TDT]) {
+    if (regs.get(TDH) == regs.get(TDT)) {
       return causes | ICR_TXQE;
     }
-    int n = regs[TDLEN] / DESCRIPTOR_SIZE;
-    if (n == 0 || regs[TDH] >= n || regs[TDT] >= n) {
+    int n = regs.get(TDLEN) / DESCRIPTOR_SIZE;
+    if (n == 0 || regs.get(TDH) >= n || regs.get(TDT) >= n) {
       ringErrors++;
       guestBug(GuestBug.TX_RING, String.format("TX ring unusable (TDLEN=%d TDH=%d TDT=%d)",
-          regs[TDLEN], regs[TDH], regs[TDT]));
+          regs.get(TDLEN), regs.get(TDH), regs.get(TDT)));
       return causes;
     }
     long ring = ringBase(TDBAL, TDBAH);
-    while (regs[TDH] != regs[TDT]) {
-      long address = ring + (long) DESCRIPTOR_SIZE * regs[TDH];
+    while (regs.get(TDH) != regs.get(TDT)) {
+      long address = ring + (long) DESCRIPTOR_SIZE * regs.get(TDH);
       if (!fetchDescriptor(address, "TX descriptor")) {
         return causes; // stop: the guest must fix its ring
       }
@@ -967,7 +695,7 @@ public final class E1000 {
 
   /** False when the netdev is full. With the link down the frame is lost on the dead wire. */
   private boolean sendFrame(ByteString frame) {
-    if ((regs[STATUS] & STATUS_LU) == 0) {
+    if ((regs.get(STATUS) & STATUS_LU) == 0) {
       txFramesDropped++;
     } else if (!host.transmit(frame)) {
       return false;
@@ -988,37 +716,31 @@ public final class E1000 {
       }
       causes = ICR_TXDW;
     }
-    int n = regs[TDLEN] / DESCRIPTOR_SIZE;
-    regs[TDH] = regs[TDH] + 1 >= n ? 0 : regs[TDH] + 1;
+    int n = regs.get(TDLEN) / DESCRIPTOR_SIZE;
+    int next = regs.get(TDH) + 1;
+    regs.set(TDH, next >= n ? 0 : next);
     return causes;
   }
 
   private void countTransmitted(ByteString frame) {
     int size = frame.size();
     if (isBroadcast(frame)) {
-      inc(BPTC);
+      regs.count(BPTC);
     } else if (isMulticast(frame)) {
-      inc(MPTC);
+      regs.count(MPTC);
     }
-    countBySize(PTC64, size + 4);
-    inc(TPT);
-    add64(TOT, size + 4);
-    inc(GPTC);
-    add64(GOTC, size + 4);
+    regs.countBySize(TRANSMITTED_BY_SIZE, size + 4);
+    regs.count(TPT);
+    regs.add(TOT, size + 4);
+    regs.count(GPTC);
+    regs.add(GOTC, size + 4);
   }
 
   // ------------------------------------------------------------------ statistics
 
   /** The statistics registers by name, without clearing them; 64-bit pairs under one name. */
   public synchronized Map<String, Long> statistics() {
-    Map<String, Long> stats = new LinkedHashMap<>();
-    for (Stat stat : STATS) {
-      long value = regs[stat.slot()] & 0xFFFF_FFFFL;
-      if (stat.wide()) {
-        value |= (long) regs[stat.slot() + 1] << 32;
-      }
-      stats.put(stat.name(), value);
-    }
+    Map<String, Long> stats = regs.statistics();
     stats.put("rxDroppedNotReady", rxDroppedNotReady);
     stats.put("txFramesDropped", txFramesDropped);
     stats.put("txDescriptorsSkipped", txDescriptorsSkipped);
@@ -1027,48 +749,15 @@ public final class E1000 {
     return stats;
   }
 
-  private void inc(int slot) {
-    if (regs[slot] != -1) {
-      regs[slot]++;
-    }
-  }
-
-  private void add64(int lowSlot, int amount) {
-    long sum = (regs[lowSlot] & 0xFFFF_FFFFL) | (long) regs[lowSlot + 1] << 32;
-    long next = sum + amount;
-    if (Long.compareUnsigned(next, sum) < 0) {
-      next = -1L; // saturate at 2^64 - 1
-    }
-    regs[lowSlot] = (int) next;
-    regs[lowSlot + 1] = (int) (next >>> 32);
-  }
-
-  /** The 64, 65-127, 128-255, 256-511, 512-1023 and 1024+ byte buckets in consecutive slots. */
-  private void countBySize(int first, int size) {
-    if (size > 1023) {
-      inc(first + 5);
-    } else if (size > 511) {
-      inc(first + 4);
-    } else if (size > 255) {
-      inc(first + 3);
-    } else if (size > 127) {
-      inc(first + 2);
-    } else if (size > 64) {
-      inc(first + 1);
-    } else if (size == 64) {
-      inc(first);
-    }
-  }
-
   /** Test hook: sets a register's stored value directly, bypassing its write handler. */
   synchronized void pokeRegister(int offset, int value) {
-    regs[TABLE[(offset & (PciConfig.BAR0_SIZE - 1)) >>> 2].slot()] = value;
+    regs.poke(offset, value);
   }
 
   // ------------------------------------------------------------------ DMA and helpers
 
-  private long ringBase(int lowSlot, int highSlot) {
-    return (long) regs[highSlot] << 32 | (regs[lowSlot] & 0xFFFF_FFF0L);
+  private long ringBase(Register low, Register high) {
+    return (long) regs.get(high) << 32 | (regs.get(low) & 0xFFFF_FFF0L);
   }
 
   private boolean fetchDescriptor(long address, String what) {
@@ -1099,18 +788,6 @@ public final class E1000 {
   private void guestBug(GuestBug kind, String detail) {
     if (reported.add(kind)) {
       log.warn("e1000 {}: guest bug: {} (further ones of this kind are not logged)", mac, detail);
-    }
-  }
-
-  private void unknownRegister(int offset, String access) {
-    int index = (offset & (PciConfig.BAR0_SIZE - 1)) >>> 2;
-    if (unknownOffsets == null) {
-      unknownOffsets = new BitSet();
-    }
-    if (!unknownOffsets.get(index)) {
-      unknownOffsets.set(index);
-      log.info("e1000 {}: {} of unmodelled register 0x{} ({})", mac, access,
-          Integer.toHexString(index << 2), "reads 0, writes ignored");
     }
   }
 

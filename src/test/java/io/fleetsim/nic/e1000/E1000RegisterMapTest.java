@@ -45,7 +45,8 @@ class E1000RegisterMapTest {
       new Stored("FCT", 0x0030, 0, ALL, 0xFFFF), // an ethertype
       new Stored("VET", VET, 0x8100, ALL, 0xFFFF), // the VLAN ethertype
       new Stored("ITR", ITR, 0, ALL, 0xFFFF), // interval in 256 ns units, 16 bits
-      new Stored("RCTL", RCTL, 0, 0x0603_B33E, 0x0603_B33E), // EN..LPE, RDMTS, MO, BAM, BSIZE, BSEX, SECRC
+      // RCTL's fields: EN to LPE, RDMTS, MO, BAM, BSIZE, BSEX, SECRC
+      new Stored("RCTL", RCTL, 0, 0x0603_B33E, 0x0603_B33E),
       new Stored("FCTTV", 0x0170, 0, ALL, 0xFFFF),
       new Stored("TCTL", TCTL, 0, 0x003F_FFFA, 0x003F_FFFA), // EN, PSP, CT, COLD
       new Stored("TIPG", TIPG, 0, 0x0060_200A, 0x0060_200A),
@@ -75,7 +76,7 @@ class E1000RegisterMapTest {
       new Stored("VFTA[127]", 0x5600 + 4 * 127, 0, ALL, ALL),
       new Stored("MANC", 0x5820, 0x00222300, 0, 0));
 
-  /** A statistics register: 32 bits, or 64 as a low dword at {@code offset} and a high one after. */
+  /** A statistics register: 32 bits, or 64 as a low dword at {@code offset} and a high after. */
   record Counter(String name, int offset, boolean wide) {
     @Override
     public String toString() {
@@ -109,7 +110,7 @@ class E1000RegisterMapTest {
       c32("PTC511", 0x40E4), c32("PTC1023", 0x40E8), c32("PTC1522", 0x40EC),
       c32("MPTC", 0x40F0), c32("BPTC", 0x40F4), c32("TSCTC", 0x40F8), c32("TSCTFC", 0x40FC));
 
-  /** Offsets where the 82540 has no register: reserved holes between and after the modelled ones. */
+  /** Offsets where the 82540 has no register: reserved holes between and after the others. */
   static final List<Integer> HOLES = List.of(0x000C, 0x0024, 0x00CC, 0x0104, 0x0E04, 0x280C,
       0x4024, 0x402C, 0x4044, 0x4084, 0x4098, 0x409C, 0x5004, 0x5B00,
       0x1FFFC);
