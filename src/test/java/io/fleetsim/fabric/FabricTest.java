@@ -207,11 +207,40 @@ class FabricTest {
     pa.in.sendNext(frame(BCAST, MAC_A, 1));
     pb.out.expectNext();
     pc.out.expectNext();
-    Thread.sleep(400);
-    ByteString toA = frame(MAC_A, MAC_B, 2); // MAC_A forgotten: flooded again
-    pb.in.sendNext(toA);
-    assertEquals(toA, pa.out.expectNext());
-    assertEquals(toA, pc.out.expectNext());
+    // b sends to MAC_A, then a broadcast marker: c sees the marker first while the switch
+    // still knows MAC_A, and the frame for MAC_A first once it has forgotten it (flooded again).
+    // Frames from one port reach c in order, so each round tells without waiting on the clock.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (int seq = 2; ; seq += 2) {
+      ByteString toA = frame(MAC_A, MAC_B, seq);
+      ByteString marker = frame(BCAST, MAC_B, seq + 1);
+      pb.in.sendNext(toA);
+      pb.in.sendNext(marker);
+      assertEquals(toA, pa.out.expectNext());
+      assertEquals(marker, pa.out.expectNext());
+      if (pc.out.expectNext().equals(toA)) {
+        assertEquals(marker, pc.out.expectNext());
+        break; // MAC_A forgotten: flooded again
+      }
+      assertTrue(System.nanoTime() < deadline, "MAC_A never aged out");
+      pc.out.request(2);
+      pa.out.request(2);
+    }
+  }
+
+  @Test
+  void anAddressIsForgottenOnceItIsOlderThanTheAgeing() {
+    // the forwarding decides by the times it is given: the ageing's edge, without a clock
+    LearningSwitchForwarding sw = new LearningSwitchForwarding(Duration.ofNanos(1_000));
+    int[] out = new int[3];
+    assertEquals(2, sw.route(0, frame(BCAST, MAC_A, 1), 0, 3, out), "a broadcast floods");
+    assertEquals(1, sw.route(1, frame(MAC_A, MAC_B, 2), 1_000, 3, out), "known at the ageing");
+    assertEquals(0, out[0], "to a's port");
+    assertEquals(2, sw.route(1, frame(MAC_A, MAC_B, 3), 1_001, 3, out), "forgotten after it");
+    sw.expire(2_000);
+    assertEquals(1, sw.learnedAddresses(), "expiry removes MAC_A, keeps MAC_B (seen at 1_001)");
+    sw.expire(2_002);
+    assertEquals(0, sw.learnedAddresses());
   }
 
   /** A sender that hands the link frames as fast as it asks, and counts what it took. */

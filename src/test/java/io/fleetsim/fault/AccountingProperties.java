@@ -47,14 +47,12 @@ class AccountingProperties {
     java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
     long now = 0;
     long offered = 0;
-    long fromPartitioned = 0;
     boolean everHeld = false;
     for (int i = 0; i < frames; i++) {
       now += random.nextLong(0, 3_000_000);
       long src = random.nextBoolean() ? PARTITIONED : HEARD;
       p.offer(Pipe.frame(i, src), now);
       offered++;
-      fromPartitioned += src == PARTITIONED ? 1 : 0;
       if (i == frames / 2 && removeAfter < ids.size()) {
         p.remove(ids.get(removeAfter), now);
       }
@@ -65,21 +63,16 @@ class AccountingProperties {
     check(p, offered, causes, stack);
     assertEquals(0, p.pipeline.held(), "released all: nothing may stay held");
 
-    // what came out was offered: each sequence number, once unless a fault copies frames
-    Map<Integer, Integer> copiesOf = new TreeMap<>();
-    p.out.forEach(o -> copiesOf.merge(o.seq(), 1, Integer::sum));
-    assertTrue(copiesOf.keySet().stream().allMatch(seq -> seq >= 0 && seq < frames), copiesOf.toString());
-    int maxCopies = 1 << (int) stack.stream().filter(f -> f instanceof DuplicateFault).count();
-    assertTrue(copiesOf.values().stream().allMatch(n -> n <= maxCopies), "more copies than "
-        + maxCopies + ": " + copiesOf);
-    if (onlyPartitionDrops(stack)) {
-      // no fault changes the source or loses frames otherwise: a partition takes exactly the
-      // frames from the partitioned address, and everything else arrives
-      long cut = stack.isEmpty() ? 0 : fromPartitioned;
-      assertEquals(cut, p.drops(PartitionFault.CAUSE));
-      assertEquals(offered - cut, p.out.size());
+    if (stack.stream().noneMatch(f -> f instanceof CorruptFault)) {
+      // what came out was offered: each sequence number, once unless a fault copies frames
+      // (a corrupt fault may flip the number's bits, so only without one)
+      Map<Integer, Integer> copiesOf = new TreeMap<>();
+      p.out.forEach(o -> copiesOf.merge(o.seq(), 1, Integer::sum));
+      assertTrue(copiesOf.keySet().stream().allMatch(seq -> seq >= 0 && seq < frames), copiesOf.toString());
+      int maxCopies = 1 << (int) stack.stream().filter(f -> f instanceof DuplicateFault).count();
+      assertTrue(copiesOf.values().stream().allMatch(n -> n <= maxCopies), "more copies than "
+          + maxCopies + ": " + copiesOf);
     }
-
     // the generator reaches what the property is about: faults that drop, copy and hold
     Map<String, Long> drops = dropsOf(p);
     Statistics.label("faults").collect(!stack.isEmpty());
@@ -88,15 +81,60 @@ class AccountingProperties {
     Statistics.label("copied").collect(p.counters.added.sum() > 0);
     Statistics.label("held").collect(everHeld);
     Statistics.label("removed mid-run").collect(removeAfter < ids.size());
-    Statistics.label("partition exact").collect(onlyPartitionDrops(stack) && !stack.isEmpty()
-        && stack.stream().anyMatch(f -> f instanceof PartitionFault));
     Statistics.label("faults").coverage(c -> c.check(true).percentage(pct -> pct >= 70));
-    Statistics.label("dropped").coverage(c -> c.check(true).percentage(pct -> pct >= 30));
-    Statistics.label("delivered").coverage(c -> c.check(true).percentage(pct -> pct >= 30));
-    Statistics.label("copied").coverage(c -> c.check(true).percentage(pct -> pct >= 10));
-    Statistics.label("held").coverage(c -> c.check(true).percentage(pct -> pct >= 30));
-    Statistics.label("removed mid-run").coverage(c -> c.check(true).percentage(pct -> pct >= 20));
-    Statistics.label("partition exact").coverage(c -> c.check(true).percentage(pct -> pct >= 2));
+    Statistics.label("dropped").coverage(c -> c.check(true).percentage(pct -> pct >= 25));
+    Statistics.label("delivered").coverage(c -> c.check(true).percentage(pct -> pct >= 60));
+    Statistics.label("copied").coverage(c -> c.check(true).percentage(pct -> pct >= 3));
+    Statistics.label("held").coverage(c -> c.check(true).percentage(pct -> pct >= 60));
+    Statistics.label("removed mid-run").coverage(c -> c.check(true).percentage(pct -> pct >= 30));
+  }
+
+  /**
+   * A partition with faults that only delay around it takes exactly the frames from the
+   * partitioned address, and lets every other frame through (the general property above reaches
+   * such stacks too rarely to rely on).
+   */
+  @Property(tries = 100)
+  void aPartitionAmongDelaysTakesExactlyTheFramesFromItsSide(
+      @ForAll("delaysAroundAPartition") List<Fault.LinkFault> stack,
+      @ForAll @IntRange(min = 1, max = 300) int frames, @ForAll long seed) {
+    Pipe p = new Pipe();
+    for (Fault.LinkFault f : stack) {
+      p.add(f, seed++);
+    }
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    long now = 0;
+    long fromPartitioned = 0;
+    for (int i = 0; i < frames; i++) {
+      now += random.nextLong(0, 3_000_000);
+      long src = random.nextBoolean() ? PARTITIONED : HEARD;
+      fromPartitioned += src == PARTITIONED ? 1 : 0;
+      p.offer(Pipe.frame(i, src), now);
+    }
+    p.releaseAll();
+    assertEquals(fromPartitioned, p.drops(PartitionFault.CAUSE));
+    assertEquals(fromPartitioned == 0 ? Map.of() : Map.of(PartitionFault.CAUSE, fromPartitioned),
+        dropsOf(p), "no other cause");
+    assertEquals(frames - fromPartitioned, p.out.size());
+    assertTrue(p.out.stream().noneMatch(o -> o.frame().apply(11) == (byte) 0x02),
+        "nothing from the partitioned address came through");
+  }
+
+  @Provide
+  Arbitrary<List<Fault.LinkFault>> delaysAroundAPartition() {
+    Arbitrary<Duration> ms = Arbitraries.integers().between(0, 50).map(Duration::ofMillis);
+    Arbitrary<Fault.LinkFault> delay = Arbitraries.oneOf(
+        Combinators.combine(ms, ms, Arbitraries.of(LatencyFault.Distribution.class))
+            .as(LatencyFault::new),
+        Combinators.combine(Arbitraries.doubles().between(0, 1),
+            Arbitraries.integers().between(1, 20).map(Duration::ofMillis)).as(ReorderFault::new));
+    return Combinators.combine(delay.list().ofMaxSize(2), delay.list().ofMaxSize(2))
+        .as((before, after) -> {
+          List<Fault.LinkFault> stack = new ArrayList<>(before);
+          stack.add(new PartitionFault(Set.of(new MacAddress(PARTITIONED))));
+          stack.addAll(after);
+          return stack;
+        });
   }
 
   /** offered + copies = delivered + drops + held, by the test's counts; no unexpected cause. */
@@ -139,16 +177,6 @@ class AccountingProperties {
       }
     }
     return out;
-  }
-
-  /**
-   * A stack with a partition and otherwise only faults that delay (nothing lost, copied or
-   * rewritten), or none at all.
-   */
-  private static boolean onlyPartitionDrops(List<Fault.LinkFault> stack) {
-    return stack.stream().allMatch(f -> f instanceof PartitionFault || f instanceof LatencyFault
-        || f instanceof ReorderFault)
-        && (stack.isEmpty() || stack.stream().anyMatch(f -> f instanceof PartitionFault));
   }
 
   @Provide

@@ -97,11 +97,14 @@ class ChurnTest {
       EchoPort port = new EchoPort("churn");
       Started netdev = start(kit, listen("churn", 0), port);
       String netdevPath = netdev.ref().path().toStringWithoutAddress();
+      int idleActors = actorsUnder(netdevPath); // a netdev that never had a peer
       for (int i = 0; i < 20; i++) {
         cycle(netdev.boundPort(), i);
       }
       port.awaitRunning(0);
-      Thread.sleep(200);
+      // the warm-up's peers are gone once their streams' actors are: the baseline is a netdev
+      // without peers, not one still closing the last of them
+      awaitAtMost("actors under the netdev after the warm-up", () -> actorsUnder(netdevPath), idleActors);
       int fds = openFds();
       int threads = threads();
       int netdevActors = actorsUnder(netdevPath);

@@ -126,15 +126,15 @@ class VmBackPressureTest {
       UdpSendResult sent = VmRig.result(txReport, 0, UdpSendResult.class).orElseThrow();
       assertEquals(count, sent.sent(), sent.summary());
 
-      // Let the receiver drain what reached it: its frame count stops moving.
-      long[] last = {-1};
+      // Let the receiver drain what reached it: nothing waits in the kernel for the group's
+      // sockets any more, every frame the NIC took from its netdev it put in the ring or missed,
+      // and the guest took every frame from the ring.
       rig.awaitReport(rx, r -> {
-        long now = VmRig.guestCounters(r).get("rxFrames");
-        boolean still = now == last[0];
-        last[0] = now;
-        return still;
+        Map<String, Long> nic = VmRig.e1000(r);
+        long tookFromWire = VmRig.nic(r).port().framesIn();
+        return kernelQueued(group, port) == 0 && tookFromWire == nic.get("GPRC") + nic.get("MPC")
+            && VmRig.guestCounters(r).get("rxFrames").equals(nic.get("GPRC"));
       }, Duration.ofSeconds(30));
-      Thread.sleep(500);
       VmReport rxFinal = rig.shutdown(rx);
       UdpSinkResult sink = VmRig.result(rxFinal, 0, UdpSinkResult.class).orElseThrow();
       String context = sent.summary() + "\n" + sink.summary();
@@ -178,19 +178,33 @@ class VmBackPressureTest {
 
   /** Sum of the "drops" column of /proc/net/udp over the sockets bound to {@code group:port}. */
   private static long kernelDrops(String group, int port) throws IOException {
+    return sumOverSockets(group, port, f -> Long.parseLong(f[f.length - 1]));
+  }
+
+  /** Bytes waiting to be read on the sockets bound to {@code group:port} ("rx_queue"). */
+  private static long kernelQueued(String group, int port) {
+    try {
+      return sumOverSockets(group, port, f -> Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static long sumOverSockets(String group, int port,
+      java.util.function.ToLongFunction<String[]> column) throws IOException {
     String[] octets = group.split("\\.");
     // /proc shows the address as a little-endian 32-bit hex number
     String wanted = String.format(Locale.ROOT, "%02X%02X%02X%02X:%04X",
         Integer.parseInt(octets[3]), Integer.parseInt(octets[2]), Integer.parseInt(octets[1]),
         Integer.parseInt(octets[0]), port);
     List<String> lines = Files.readAllLines(Path.of("/proc/net/udp"));
-    long drops = 0;
+    long sum = 0;
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.trim().split("\\s+");
       if (f[1].equals(wanted)) {
-        drops += Long.parseLong(f[f.length - 1]);
+        sum += column.applyAsLong(f);
       }
     }
-    return drops;
+    return sum;
   }
 }
