@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: the two stream threads of a port may call {@link #frame} at once; records never
  * interleave. Records are gathered in a buffer and written when it fills, when {@link #flush()}
- * or {@link #close()} is called, or on the first frame more than a second (on its clock) after the
- * last write, so a file being watched does not lag far behind. A write error is logged once and stops the
- * capture (QEMU does the same); the port keeps running.
+ * or {@link #close()} is called, or on the first frame more than a second (on its clock) after
+ * the last write, so a file being watched does not lag far behind. A write error is logged once
+ * and stops the capture (QEMU does the same); the port keeps running.
  */
 public final class PcapWriter implements FrameTap, Flushable, Closeable {
   public static final int MAGIC_MICROSECONDS = 0xA1B2C3D4;

@@ -101,7 +101,8 @@ public final class Vm {
       NetdevSettings netdevSettings, E1000Nic.Settings nicSettings, Consumer<String> console,
       ActorRef<VmEvent> events) {
     return Behaviors.setup(ctx -> Behaviors.withStash(STASH_CAPACITY, stash ->
-        new Vm(ctx, stash, clock, spec, os, nicSettings, console, events).starting(netdevSettings)));
+        new Vm(ctx, stash, clock, spec, os, nicSettings, console, events)
+            .starting(netdevSettings)));
   }
 
   private final ActorContext<Command> context;
@@ -212,7 +213,7 @@ public final class Vm {
     return Behaviors.same();
   }
 
-  /** Kept for the running VM: a carrier change, a pause, the experiment's start, an interrupt. */
+  /** Kept for the running VM, in order: a carrier change, a pause, the experiment's start. */
   private Behavior<Command> onEarly(Command early) {
     stash.stash(early);
     return Behaviors.same();

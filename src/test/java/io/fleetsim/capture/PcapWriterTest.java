@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PcapWriterTest {
   private static final HexFormat HEX = HexFormat.of();
   // 2024-01-02T03:04:05.678901Z: 0x65937D25 seconds, 678901 = 0x000A5BF5 microseconds.
-  private static final Clock FIXED = new StoppedClock(Instant.parse("2024-01-02T03:04:05.678901234Z"));
+  private static final Clock FIXED =
+      new StoppedClock(Instant.parse("2024-01-02T03:04:05.678901234Z"));
 
   /** A clock that shows one instant, and whose monotonic time moves only when a test moves it. */
   private static final class StoppedClock implements Clock {

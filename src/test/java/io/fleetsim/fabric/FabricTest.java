@@ -128,7 +128,8 @@ class FabricTest {
   @Test
   void switchLearnsAddressesAndForwardsKnownUnicastOutOfOnePort() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
-    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings, RealClock.system()));
+    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings,
+        RealClock.system()));
     Peer pa = connect(port(sw, settings, "a"));
     Peer pb = connect(port(sw, settings, "b"));
     Peer pc = connect(port(sw, settings, "c"));
@@ -161,7 +162,8 @@ class FabricTest {
   @Test
   void aStaticAddressIsForwardedToItsPortBeforeTheSwitchHearsFromIt() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
-    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings, RealClock.system()));
+    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings,
+        RealClock.system()));
     FabricPort b = port(sw, settings, "b");
     Peer pa = connect(port(sw, settings, "a"));
     Peer pb = connect(b);
@@ -180,7 +182,8 @@ class FabricTest {
   @Test
   void switchNeverSendsAFrameBackOutOfItsIngressPortAndCountsRunts() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
-    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings, RealClock.system()));
+    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings,
+        RealClock.system()));
     FabricPort a = port(sw, settings, "a");
     Peer pa = connect(a);
     Peer pb = connect(port(sw, settings, "b"));
@@ -198,7 +201,8 @@ class FabricTest {
   @Test
   void learnedAddressesAgeOut() throws Exception {
     FabricSettings settings = new FabricSettings(64, 64, Duration.ofMillis(100));
-    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings, RealClock.system()));
+    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings,
+        RealClock.system()));
     Peer pa = connect(port(sw, settings, "a"));
     Peer pb = connect(port(sw, settings, "b"));
     Peer pc = connect(port(sw, settings, "c"));

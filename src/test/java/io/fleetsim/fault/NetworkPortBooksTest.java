@@ -64,7 +64,8 @@ class NetworkPortBooksTest {
 
   @Test
   void eachChainIsCountedAtItsEdges() throws Exception {
-    FaultyPort port = FaultyPort.networkPort(port(Flow::create), RealClock.system()); // the port echoes
+    FaultyPort port = FaultyPort.networkPort(port(Flow::create),
+        RealClock.system()); // the port echoes
     port.add(LossFault.random(0.5), Direction.OUT, 1);
     port.add(new DuplicateFault(0.2), Direction.IN, 2);
     List<ByteString> back = Source.from(frames(1000)).via(port.link()).runWith(Sink.seq(), system)
@@ -84,7 +85,8 @@ class NetworkPortBooksTest {
   @Test
   void framesStillComingWhenThePortSideClosesAreBookedAsLinkClosed() throws Exception {
     // the port's side takes ten frames and ends: the rest reach a closed link
-    FaultyPort port = FaultyPort.networkPort(port(() -> Flow.<ByteString>create().take(10)), RealClock.system());
+    FaultyPort port = FaultyPort.networkPort(port(() -> Flow.<ByteString>create().take(10)),
+        RealClock.system());
     port.add(LatencyFault.of(Duration.ofMillis(20)), Direction.OUT, 1);
     List<ByteString> back = Source.from(frames(100)).via(port.link()).runWith(Sink.seq(), system)
         .toCompletableFuture().get(20, TimeUnit.SECONDS);

@@ -39,7 +39,8 @@ class MulticastNetdevTest {
 
   private NetdevStatus start(NetdevSpec spec, io.fleetsim.link.Port port) {
     TestProbe<NetdevStatus> status = testKit.createTestProbe();
-    testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(), RealClock.system(), status.ref()));
+    testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(), RealClock.system(),
+        status.ref()));
     return status.expectMessageClass(NetdevStatus.class, ProbePort.WAIT);
   }
 
@@ -136,7 +137,8 @@ class MulticastNetdevTest {
     ProbePort fabric = new ProbePort("m0", testKit.system());
     TestProbe<NetdevStatus> status = testKit.createTestProbe();
     testKit.spawn(DatagramNetdev.create(spec("m0", "230.0.0.14", 24014, Optional.of("127.0.0.1")),
-        fabric, DatagramOptions.defaults().withEcho(Optional.empty()), RealClock.system(), status.ref()));
+        fabric, DatagramOptions.defaults().withEcho(Optional.empty()), RealClock.system(),
+            status.ref()));
     status.expectMessageClass(NetdevStatus.Ready.class, ProbePort.WAIT);
     ProbePort.Link link = fabric.awaitLink();
     link.toWire().sendNext(ByteString.fromString("boomerang"));

@@ -25,7 +25,8 @@ class NetdevsTest {
   void aHubportHasNoBackendOfItsOwn() {
     NetdevSpec hubport = new NetdevSpec.Hubport("h", 0, Optional.empty(), "hubport,id=h,hubid=0");
     assertThrows(IllegalArgumentException.class, () -> Netdevs.behavior(hubport,
-        new QueuePort("p"), NetdevSettings.defaults(), RealClock.system(), kit.createTestProbe(NetdevStatus.class)
+        new QueuePort("p"), NetdevSettings.defaults(), RealClock.system(),
+            kit.createTestProbe(NetdevStatus.class)
             .getRef()));
   }
 

@@ -49,7 +49,8 @@ class QemuMulticastDhcpTest {
     NetdevSpec spec = new NetdevSpec.Multicast("m0", new SocketAddr.Inet(GROUP, PORT),
         Optional.of("127.0.0.1"), "socket,id=m0,mcast=" + GROUP + ":" + PORT
             + ",localaddr=127.0.0.1");
-    testKit.spawn(DatagramNetdev.create(spec, fabric, DatagramOptions.defaults(), RealClock.system(), status.ref()));
+    testKit.spawn(DatagramNetdev.create(spec, fabric, DatagramOptions.defaults(),
+        RealClock.system(), status.ref()));
     status.expectMessageClass(NetdevStatus.Ready.class, ProbePort.WAIT);
     ProbePort.Link link = fabric.awaitLink();
 

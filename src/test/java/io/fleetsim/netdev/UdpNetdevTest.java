@@ -41,7 +41,8 @@ class UdpNetdevTest {
         new SocketAddr.Inet("127.0.0.1", remotePort),
         "socket,id=u0,udp=127.0.0.1:" + remotePort + ",localaddr=127.0.0.1:0");
     ActorRef<DatagramNetdev.Command> netdev =
-        testKit.spawn(DatagramNetdev.create(spec, port.port(), options, RealClock.system(), status.ref()));
+        testKit.spawn(DatagramNetdev.create(spec, port.port(), options, RealClock.system(),
+            status.ref()));
     NetdevStatus.Ready ready = status.expectMessageClass(NetdevStatus.Ready.class,
         ProbePort.WAIT);
     Matcher m = LOCAL_PORT.matcher(ready.description());
@@ -208,7 +209,8 @@ class UdpNetdevTest {
     NetdevSpec spec = new NetdevSpec.Udp("u0", new SocketAddr.Inet("127.0.0.1", 0),
         new SocketAddr.Inet("127.255.255.255", 9), "socket,id=u0,...");
     ActorRef<DatagramNetdev.Command> netdev =
-        testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(), RealClock.system(), status.ref()));
+        testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(),
+            RealClock.system(), status.ref()));
     NetdevStatus.Ready ready = status.expectMessageClass(NetdevStatus.Ready.class,
         ProbePort.WAIT);
     Matcher m = LOCAL_PORT.matcher(ready.description());
@@ -255,7 +257,8 @@ class UdpNetdevTest {
           new SocketAddr.Inet("127.0.0.1", holder.getLocalPort()),
           new SocketAddr.Inet("127.0.0.1", 9), "socket,id=u0,...");
       ProbePort port = new ProbePort("u0", testKit.system());
-      testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(), RealClock.system(), status.ref()));
+      testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(),
+          RealClock.system(), status.ref()));
       NetdevStatus.Failed failed = status.expectMessageClass(NetdevStatus.Failed.class,
           ProbePort.WAIT);
       assertEquals("u0", failed.netdevId());
@@ -270,7 +273,8 @@ class UdpNetdevTest {
     NetdevSpec spec = new NetdevSpec.Udp("d0", new SocketAddr.Unix("/tmp/fleetsim-a.sock"),
         new SocketAddr.Unix("/tmp/fleetsim-b.sock"), "dgram,id=d0,...");
     ProbePort port = new ProbePort("d0", testKit.system());
-    testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(), RealClock.system(), status.ref()));
+    testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(), RealClock.system(),
+        status.ref()));
     NetdevStatus.Failed failed = status.expectMessageClass(NetdevStatus.Failed.class,
         ProbePort.WAIT);
     assertEquals("unix datagram sockets (unix:/tmp/fleetsim-a.sock) are not supported by the "

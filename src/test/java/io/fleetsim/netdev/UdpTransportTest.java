@@ -113,7 +113,8 @@ class UdpTransportTest {
       var bound = TestSource.<ByteString>create(testKit.system())
           .viaMat(UdpTransport.flow(new DatagramEndpoint.Unicast(
                   new InetSocketAddress(LOOPBACK, holder.getLocalPort()),
-                  new InetSocketAddress(LOOPBACK, 9)), DatagramOptions.defaults(), counters, RealClock.system()),
+                  new InetSocketAddress(LOOPBACK, 9)), DatagramOptions.defaults(), counters,
+                      RealClock.system()),
               Keep.right())
           .to(TestSink.create(testKit.system()))
           .run(testKit.system());

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * The host clock's timer: a task runs, not before its delay, once; a cancelled one never runs; tasks
- * run in the order of their due times. Every check waits for an event (a task that ran), never for
+ * The host clock's timer: a task runs, not before its delay, once; a cancelled one never runs;
+ * tasks run in the order of their due times. Every check waits for an event (a task that ran), never for
  * time to pass; how close to its delay a task runs is for the benchmarks.
  */
 class RealClockTest {

@@ -82,8 +82,8 @@ class VmGuestTimerTest {
         List.of(new NicSpec("n0", MacAddress.QEMU_DEFAULT, new NicSpec.FabricPort(port), List.of())), 1);
     TimerGuest guest = new TimerGuest();
     TestProbe<VmEvent> events = testKit.createTestProbe();
-    testKit.spawn(Vm.create(spec, guest, RealClock.system(), NetdevSettings.defaults(), E1000Nic.Settings.defaults(),
-        line -> {}, events.ref()));
+    testKit.spawn(Vm.create(spec, guest, RealClock.system(), NetdevSettings.defaults(),
+        E1000Nic.Settings.defaults(), line -> {}, events.ref()));
 
     assertEquals(List.of("boot-end", "a", "c", "d", "e"), guest.done.get(30, TimeUnit.SECONDS));
   }

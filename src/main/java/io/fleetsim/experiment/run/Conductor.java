@@ -27,9 +27,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * Plays an experiment's timeline on the run's thread: turns faults on and off at their times,
- * samples every counter once a second into the time series, and reports progress. Its times are
- * the run's clock: it sleeps until the clock's timer for the next step or sample wakes it. Everything it
- * does to the world goes through thread-safe handles (fault chains, actor messages).
+ * samples every counter once a second into the time series, and reports progress. Everything it
+ * does to the world goes through thread-safe handles (fault chains, actor messages). Its times are
+ * the run's clock: it sleeps until that clock's timer for the next step or sample wakes it.
  */
 final class Conductor {
   private static final long SECOND = 1_000_000_000L;

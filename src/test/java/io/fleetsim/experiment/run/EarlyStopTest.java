@@ -37,7 +37,8 @@ class EarlyStopTest {
     Settings s = Settings.load(Optional.empty());
     List<String> said = Collections.synchronizedList(new ArrayList<>());
     ExperimentRun run = new ExperimentRun(e, Optional.empty(),
-        new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm()), RealClock.system(), new ExperimentRun.Progress() {
+        new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm()), RealClock.system(),
+            new ExperimentRun.Progress() {
           @Override
           public void say(String line) {
             said.add(line);

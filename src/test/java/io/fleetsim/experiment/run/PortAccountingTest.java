@@ -150,7 +150,8 @@ class PortAccountingTest {
           """.formatted(dir), "broken.conf");
       Settings s = Settings.load(Optional.empty());
       ExperimentRun.Machine machine = new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm());
-      ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.learningSwitch(s.fabric(), RealClock.system()));
+      ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.learningSwitch(s.fabric(),
+          RealClock.system()));
       FabricPort fabricPort = FabricPort.attach(kit.system(), fabric, s.fabric(), "ext")
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
       FaultyPort faults = FaultyPort.networkPort(fabricPort, RealClock.system());

@@ -105,7 +105,8 @@ final class RunHarness {
       }
     };
     ExperimentRun.Outcome outcome = new ExperimentRun(e, Optional.empty(),
-        new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm()), RealClock.system(), progress).run();
+        new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm()), RealClock.system(),
+            progress).run();
     JsonNode json = Results.read(outcome.folder().resolve("results.json"));
     String console = Files.readString(outcome.folder().resolve("console.log"));
     return new Ran(outcome, json, console, said);
