@@ -2,6 +2,7 @@ package io.fleetsim.capture;
 
 import io.fleetsim.link.FrameTap;
 import io.fleetsim.qemu.FilterDumpSpec;
+import io.fleetsim.time.Clock;
 import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;
@@ -14,9 +15,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.function.LongSupplier;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: the two stream threads of a port may call {@link #frame} at once; records never
  * interleave. Records are gathered in a buffer and written when it fills, when {@link #flush()}
- * or {@link #close()} is called, or on the first frame more than a second after the last write,
- * so a file being watched does not lag far behind. A write error is logged once and stops the
- * capture (QEMU does the same); the port keeps running.
+ * or {@link #close()} is called, or on the first frame more than a second (on its clock) after
+ * the last write, so a file being watched does not lag far behind. A write error is logged once
+ * and stops the capture (QEMU does the same); the port keeps running.
  */
 public final class PcapWriter implements FrameTap, Flushable, Closeable {
   public static final int MAGIC_MICROSECONDS = 0xA1B2C3D4;
@@ -52,7 +51,6 @@ public final class PcapWriter implements FrameTap, Flushable, Closeable {
   private final Path file;
   private final int maxlen;
   private final Clock clock;
-  private final LongSupplier ticker;
   private final Object lock = new Object();
   // Guarded by lock.
   private final FileChannel channel;
@@ -62,20 +60,18 @@ public final class PcapWriter implements FrameTap, Flushable, Closeable {
   private long lastWriteNanos;
   private long frames;
 
-  private PcapWriter(String id, Path file, int maxlen, Clock clock, LongSupplier ticker,
-      FileChannel channel) {
+  private PcapWriter(String id, Path file, int maxlen, Clock clock, FileChannel channel) {
     this.id = id;
     this.file = file;
     this.maxlen = maxlen;
     this.clock = clock;
-    this.ticker = ticker;
     this.channel = channel;
     this.buffer = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.nativeOrder());
-    this.lastWriteNanos = ticker.getAsLong();
+    this.lastWriteNanos = clock.nanos();
   }
 
-  /** Opens {@code spec.file()} with the spec's id and maxlen, timestamps from the system clock. */
-  public static PcapWriter open(FilterDumpSpec spec) {
+  /** Opens {@code spec.file()} with the spec's id and maxlen, timestamps from {@code clock}. */
+  public static PcapWriter open(FilterDumpSpec spec, Clock clock) {
     Path path;
     try {
       path = Path.of(spec.file());
@@ -83,12 +79,7 @@ public final class PcapWriter implements FrameTap, Flushable, Closeable {
       throw new CaptureException("filter-dump " + spec.id() + ": can't open file '" + spec.file()
           + "': " + e.getReason(), e);
     }
-    return open(spec.id(), path, spec.maxlen());
-  }
-
-  /** Creates or truncates {@code file} and writes the pcap header; timestamps from the system clock. */
-  public static PcapWriter open(String id, Path file, int maxlen) {
-    return open(id, file, maxlen, Clock.systemUTC());
+    return open(spec.id(), path, spec.maxlen(), clock);
   }
 
   /**
@@ -98,14 +89,11 @@ public final class PcapWriter implements FrameTap, Flushable, Closeable {
    *
    * @param id the filter's id, used in messages
    * @param maxlen bytes kept of each frame, at least 1 (QEMU's default is 65536)
-   * @param clock the source of record timestamps (injectable for tests)
+   * @param clock the source of record timestamps ({@link Clock#instant()}) and of the time since
+   *     the last write ({@link Clock#nanos()})
    * @throws CaptureException naming the filter and the file when it cannot be opened or written
    */
   public static PcapWriter open(String id, Path file, int maxlen, Clock clock) {
-    return open(id, file, maxlen, clock, System::nanoTime);
-  }
-
-  static PcapWriter open(String id, Path file, int maxlen, Clock clock, LongSupplier ticker) {
     if (maxlen < 1) {
       throw new CaptureException("filter-dump " + id + ": maxlen must be at least 1, got " + maxlen,
           null);
@@ -118,7 +106,7 @@ public final class PcapWriter implements FrameTap, Flushable, Closeable {
       throw new CaptureException(
           "filter-dump " + id + ": can't open file '" + file + "': " + reason(e), e);
     }
-    PcapWriter writer = new PcapWriter(id, file, maxlen, clock, ticker, channel);
+    PcapWriter writer = new PcapWriter(id, file, maxlen, clock, channel);
     try {
       writer.writeFileHeader();
     } catch (IOException e) {
@@ -158,7 +146,7 @@ public final class PcapWriter implements FrameTap, Flushable, Closeable {
       try {
         append(frame);
         frames++;
-        if (ticker.getAsLong() - lastWriteNanos >= WRITE_AFTER_NANOS) {
+        if (clock.nanos() - lastWriteNanos >= WRITE_AFTER_NANOS) {
           drain();
         }
       } catch (IOException e) {
@@ -211,13 +199,13 @@ public final class PcapWriter implements FrameTap, Flushable, Closeable {
   private void append(ByteString frame) throws IOException {
     int length = frame.size();
     int caplen = Math.min(length, maxlen);
-    Instant now = clock.instant();
+    Instant stamp = clock.instant();
     if (buffer.remaining() < RECORD_HEADER_BYTES + caplen) {
       drain();
     }
     // QEMU's record fields are 32 bits; seconds wrap like its int32 tv_sec does.
-    buffer.putInt((int) now.getEpochSecond())
-        .putInt(now.getNano() / 1000)
+    buffer.putInt((int) stamp.getEpochSecond())
+        .putInt(stamp.getNano() / 1000)
         .putInt(caplen)
         .putInt(length);
     ByteString captured = caplen == length ? frame : frame.take(caplen);
@@ -239,7 +227,7 @@ public final class PcapWriter implements FrameTap, Flushable, Closeable {
     } finally {
       buffer.clear();
     }
-    lastWriteNanos = ticker.getAsLong();
+    lastWriteNanos = clock.nanos();
   }
 
   private void writeFully(ByteBuffer source) throws IOException {

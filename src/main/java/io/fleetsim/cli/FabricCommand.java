@@ -3,6 +3,7 @@ package io.fleetsim.cli;
 import io.fleetsim.qemu.QemuCommandLine;
 import io.fleetsim.qemu.QemuConfig;
 import io.fleetsim.qemu.QemuOption;
+import io.fleetsim.time.RealClock;
 import java.io.File;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -45,6 +46,7 @@ abstract class FabricCommand implements Callable<Integer> {
       Writable.file("--stats " + stats, stats.toPath());
     }
     Settings settings = Settings.load(Optional.ofNullable(config));
-    return FabricProcess.run(kind(), parsed, settings, Optional.ofNullable(stats));
+    return FabricProcess.run(kind(), parsed, settings, RealClock.system(),
+        Optional.ofNullable(stats));
   }
 }

@@ -14,6 +14,7 @@ import io.fleetsim.netdev.Splice;
 import io.fleetsim.qemu.FilterDumpSpec;
 import io.fleetsim.qemu.NetdevSpec;
 import io.fleetsim.qemu.QemuConfig;
+import io.fleetsim.time.Clock;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -60,6 +61,7 @@ final class FabricProcess {
   private final Kind kind;
   private final QemuConfig config;
   private final Settings settings;
+  private final Clock clock;
   private final Optional<File> statsFile;
   private final PrintStream out;
   private final List<FabricPort> ports = new ArrayList<>();
@@ -69,19 +71,20 @@ final class FabricProcess {
   private volatile boolean stopRequested;
   private volatile boolean running;
 
-  private FabricProcess(Kind kind, QemuConfig config, Settings settings, Optional<File> statsFile,
-      PrintStream out) {
+  private FabricProcess(Kind kind, QemuConfig config, Settings settings, Clock clock,
+      Optional<File> statsFile, PrintStream out) {
     this.kind = kind;
     this.config = config;
     this.settings = settings;
+    this.clock = clock;
     this.statsFile = statsFile;
     this.out = out;
   }
 
   /** Starts everything, waits for a stop signal, reports, and returns the exit status. */
-  static int run(Kind kind, QemuConfig config, Settings settings, Optional<File> stats)
-      throws Exception {
-    FabricProcess process = new FabricProcess(kind, config, settings, stats, System.out);
+  static int run(Kind kind, QemuConfig config, Settings settings, Clock clock,
+      Optional<File> stats) throws Exception {
+    FabricProcess process = new FabricProcess(kind, config, settings, clock, stats, System.out);
     // before start-up: "ready" is printed inside it, and a script may signal as soon as it sees it
     Signals.onStop(process::stop);
     process.start();
@@ -109,8 +112,9 @@ final class FabricProcess {
       for (NetdevSpec spec : backends) {
         int hubId = hubOf(spec.id());
         ActorRef<Fabric.Command> fabric = fabrics.computeIfAbsent(hubId, id ->
-            system.systemActorOf(kind == Kind.HUB ? Fabric.hub(settings.fabric())
-                : Fabric.learningSwitch(settings.fabric()), kind.label() + "-" + id, Props.empty()));
+            system.systemActorOf(kind == Kind.HUB ? Fabric.hub(settings.fabric(), clock)
+                : Fabric.learningSwitch(settings.fabric(), clock), kind.label() + "-" + id,
+                Props.empty()));
         FabricPort port = FabricPort.attach(system, fabric, settings.fabric(), spec.id())
             .toCompletableFuture().get(10, TimeUnit.SECONDS);
         ports.add(port);
@@ -204,7 +208,7 @@ final class FabricProcess {
     for (FilterDumpSpec dump : config.dumps()) {
       PcapWriter writer;
       try {
-        writer = PcapWriter.open(dump.id(), Path.of(dump.file()), dump.maxlen());
+        writer = PcapWriter.open(dump.id(), Path.of(dump.file()), dump.maxlen(), clock);
       } catch (CaptureException e) {
         captures.forEach(PcapWriter::close);
         throw new UsageError(dump.source() + ": " + e.getMessage());
@@ -222,7 +226,7 @@ final class FabricProcess {
           status.complete(s);
           return Behaviors.stopped();
         }), "status-" + spec.id(), Props.empty());
-    spawn(Netdevs.behavior(spec, port, settings.netdev(), replyTo), "netdev-" + spec.id());
+    spawn(Netdevs.behavior(spec, port, settings.netdev(), clock, replyTo), "netdev-" + spec.id());
     return status;
   }
 

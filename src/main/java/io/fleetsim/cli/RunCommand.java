@@ -10,6 +10,7 @@ import io.fleetsim.experiment.ValidationError;
 import io.fleetsim.experiment.run.ExperimentRun;
 import io.fleetsim.experiment.run.RunException;
 import io.fleetsim.time.DurationText;
+import io.fleetsim.time.RealClock;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
     ProgressDisplay progress = ProgressDisplay.forConsole(out, experiment.report().progressInterval());
     ExperimentRun run = new ExperimentRun(experiment, Optional.of(file),
         new ExperimentRun.Machine(settings.config(), settings.netdev(), settings.fabric(), settings.vm()),
-        progress);
+        RealClock.system(), progress);
     // before the first line: a script may signal as soon as it sees one
     Signals.onStop(run::stop);
     out.printf("fleetsim run %s: %s, %d VMs, %s, seed %d%n", file, experiment.name(),

@@ -2,6 +2,8 @@ package io.fleetsim.cli;
 
 import io.fleetsim.guest.workload.Workloads;
 import io.fleetsim.qemu.QemuOption;
+import io.fleetsim.time.Clock;
+import io.fleetsim.time.RealClock;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,8 +67,9 @@ final class VmCommand implements Callable<Integer> {
       Writable.file("--stats " + stats, stats.toPath());
     }
     Settings settings = Settings.load(Optional.ofNullable(config));
+    Clock clock = RealClock.system(); // the one clock of this process
     VmSetup setup = VmSetup.from(name, qemu.options(), ips, dhcp, runs, Optional.ofNullable(cpuMhz),
-        settings);
-    return VmProcess.run(setup, settings, Optional.ofNullable(stats));
+        settings, clock);
+    return VmProcess.run(setup, settings, clock, Optional.ofNullable(stats));
   }
 }

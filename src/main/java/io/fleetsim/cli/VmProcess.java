@@ -1,6 +1,7 @@
 package io.fleetsim.cli;
 
 import io.fleetsim.capture.PcapWriter;
+import io.fleetsim.time.Clock;
 import io.fleetsim.vm.Vm;
 import io.fleetsim.vm.VmEvent;
 import io.fleetsim.vm.VmReport;
@@ -30,7 +31,8 @@ final class VmProcess {
 
   private VmProcess() {}
 
-  static int run(VmSetup setup, Settings settings, Optional<File> stats) throws Exception {
+  static int run(VmSetup setup, Settings settings, Clock clock, Optional<File> stats)
+      throws Exception {
     BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     Signals.onStop(() -> inbox.add(new StopRequested()));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.<Void>empty(), "fleetsim", settings.config());
@@ -41,18 +43,18 @@ final class VmProcess {
             return Behaviors.same();
           }), "vm-events", Props.empty());
       ActorRef<Vm.Command> vm = system.systemActorOf(
-          Vm.create(setup.spec(), setup.guest(), settings.netdev(), settings.vm().nic(),
+          Vm.create(setup.spec(), setup.guest(), clock, settings.netdev(), settings.vm().nic(),
               line -> System.out.println(line), events),
           "vm-" + setup.spec().name(), Props.empty());
 
       // a stop while the VM starts waits for the start (a VM stopped half-started would still be
       // starting its streams), then stops it as it would later: workloads, --stats and all
       boolean stopped = false;
-      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+      long deadline = clock.nanos() + START_TIMEOUT.toNanos();
       Object first = inbox.poll(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       while (first instanceof StopRequested) {
         stopped = true;
-        first = inbox.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        first = inbox.poll(Math.max(0, deadline - clock.nanos()), TimeUnit.NANOSECONDS);
       }
       if (first instanceof VmEvent.StartFailed failed) {
         throw new UsageError(failed.reason());

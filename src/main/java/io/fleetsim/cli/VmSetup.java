@@ -16,6 +16,7 @@ import io.fleetsim.qemu.NetdevSpec;
 import io.fleetsim.qemu.QemuCommandLine;
 import io.fleetsim.qemu.QemuConfig;
 import io.fleetsim.qemu.QemuOption;
+import io.fleetsim.time.Clock;
 import io.fleetsim.vm.NicSpec;
 import io.fleetsim.vm.VmSpec;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ record VmSetup(VmSpec spec, GuestSystem guest, List<PcapWriter> captures, boolea
   static final String ALL_NICS = "*";
 
   static VmSetup from(String name, List<QemuOption> options, List<String> ips, List<String> dhcp,
-      List<String> runs, Optional<Double> cpuMhz, Settings settings) {
+      List<String> runs, Optional<Double> cpuMhz, Settings settings, Clock clock) {
     QemuConfig qemu = QemuCommandLine.parse(options);
     if (qemu.devices().isEmpty()) {
       throw new UsageError("a VM needs at least one -device e1000,netdev=ID");
@@ -77,7 +78,7 @@ record VmSetup(VmSpec spec, GuestSystem guest, List<PcapWriter> captures, boolea
     Map<String, List<FrameTap>> taps = new LinkedHashMap<>();
     for (FilterDumpSpec dump : qemu.dumps()) {
       try {
-        PcapWriter writer = PcapWriter.open(dump.id(), Path.of(dump.file()), dump.maxlen());
+        PcapWriter writer = PcapWriter.open(dump.id(), Path.of(dump.file()), dump.maxlen(), clock);
         captures.add(writer);
         taps.computeIfAbsent(dump.netdev(), k -> new ArrayList<>()).add(writer);
       } catch (CaptureException e) {

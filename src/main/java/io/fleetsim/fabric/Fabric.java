@@ -2,11 +2,13 @@ package io.fleetsim.fabric;
 
 import io.fleetsim.link.DropCause;
 import io.fleetsim.link.PortCounters;
+import io.fleetsim.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -78,17 +80,16 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     }
   }
 
-  public static Behavior<Command> hub(FabricSettings settings) {
-    return Behaviors.setup(ctx -> new Fabric(ctx, settings, new HubForwarding()));
+  /** {@code clock}: the time the fabric stamps frames with (learning, ageing) and sweeps by. */
+  public static Behavior<Command> hub(FabricSettings settings, Clock clock) {
+    return Behaviors.setup(ctx -> new Fabric(ctx, settings, new HubForwarding(), clock, null));
   }
 
-  public static Behavior<Command> learningSwitch(FabricSettings settings) {
+  public static Behavior<Command> learningSwitch(FabricSettings settings, Clock clock) {
     return Behaviors.setup(ctx -> {
       Duration sweep = settings.macAgeing().dividedBy(2);
-      return Behaviors.withTimers(timers -> {
-        timers.startTimerWithFixedDelay(Expire.INSTANCE, sweep.isZero() ? Duration.ofMillis(1) : sweep);
-        return new Fabric(ctx, settings, new LearningSwitchForwarding(settings.macAgeing()));
-      });
+      return new Fabric(ctx, settings, new LearningSwitchForwarding(settings.macAgeing()), clock,
+          sweep.isZero() ? Duration.ofMillis(1) : sweep);
     });
   }
 
@@ -97,16 +98,31 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   private final FabricSettings settings;
   private final Forwarding forwarding;
+  private final Clock clock;
+  private final Duration sweepEvery; // null: nothing ages (a hub)
+  private Clock.Timer sweep;
   private final List<PortState> ports = new ArrayList<>();
   private int[] routeBuffer = new int[0];
   private boolean[] touched = new boolean[0];
   private int[] touchedPorts = new int[0];
   private int touchedCount;
 
-  private Fabric(ActorContext<Command> context, FabricSettings settings, Forwarding forwarding) {
+  private Fabric(ActorContext<Command> context, FabricSettings settings, Forwarding forwarding,
+      Clock clock, Duration sweepEvery) {
     super(context);
     this.settings = settings;
     this.forwarding = forwarding;
+    this.clock = clock;
+    this.sweepEvery = sweepEvery;
+    armSweep();
+  }
+
+  /** The next ageing sweep, {@code sweepEvery} after the last one ended (a fixed delay). */
+  private void armSweep() {
+    if (sweepEvery != null) {
+      ActorRef<Command> self = getContext().getSelf();
+      sweep = clock.schedule(sweepEvery.toNanos(), () -> self.tell(Expire.INSTANCE));
+    }
   }
 
   @Override
@@ -123,6 +139,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
           return this;
         })
         .onMessageEquals(Expire.INSTANCE, this::onExpire)
+        .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
 
@@ -145,7 +162,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   private Behavior<Command> onFramesIn(FramesIn in) {
     PortState from = ports.get(in.port());
-    long now = System.nanoTime();
+    long now = clock.nanos();
     int portCount = ports.size();
     touchedCount = 0;
     for (ByteString frame : in.frames()) {
@@ -237,7 +254,15 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onExpire() {
-    forwarding.expire(System.nanoTime());
+    forwarding.expire(clock.nanos());
+    armSweep();
+    return this;
+  }
+
+  private Behavior<Command> onPostStop(PostStop stop) {
+    if (sweep != null) {
+      sweep.cancel(); // a clock timer outlives the actor
+    }
     return this;
   }
 

@@ -1,6 +1,6 @@
 package io.fleetsim.fault;
 
-import java.time.Duration;
+import io.fleetsim.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +20,14 @@ import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
-import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
  * The faults on one direction of one port, in order. The runner changes it at any time from any
  * thread; every running link (and every link materialised later) follows. Accounting over all
  * links: {@code framesIn + framesAdded = framesOut + sum(drops) + held}, where added counts the
- * extra copies a stage made (duplicate).
+ * extra copies a stage made (duplicate). Frames are stamped, and held ones released, on the
+ * chain's clock.
  */
 public final class FaultChain {
   /** Frames held before the link stops pulling from upstream. */
@@ -40,19 +40,21 @@ public final class FaultChain {
   public record Entry(String id, Fault.LinkFault fault, long seed) {}
 
   private final int maxHeld;
+  private final Clock clock;
   private final Counters counters = new Counters();
   private final Set<Logic> running = ConcurrentHashMap.newKeySet();
   private List<Entry> entries = List.of();
 
-  public FaultChain() {
-    this(DEFAULT_MAX_HELD);
+  public FaultChain(Clock clock) {
+    this(DEFAULT_MAX_HELD, clock);
   }
 
-  public FaultChain(int maxHeld) {
+  public FaultChain(int maxHeld, Clock clock) {
     if (maxHeld < 1) {
       throw new IllegalArgumentException("maxHeld must be >= 1, not " + maxHeld);
     }
     this.maxHeld = maxHeld;
+    this.clock = clock;
   }
 
   /** Appends {@code fault}, its randomness seeded by {@code seed}; returns its id. */
@@ -202,15 +204,18 @@ public final class FaultChain {
   }
 
   /**
-   * One link's state. Arrival time is the monotonic clock; a frame is released by a timer when its
-   * time comes and downstream wants it. With no faults nothing is scheduled: a frame arriving
+   * One link's state. Arrival time is the chain's clock; a frame is released by a clock timer when
+   * its time comes and downstream wants it. With no faults nothing is scheduled: a frame arriving
    * while downstream waits is pushed straight on.
    */
-  private final class Logic extends TimerGraphStageLogic {
-    private static final String RELEASE = "release";
+  private final class Logic extends GraphStageLogic {
     final Stage s;
     final FaultPipeline pipeline = new FaultPipeline(counters);
     final AsyncCallback<List<Entry>> changes;
+    // the clock's timer comes back into the stage through this, with the number of its arming
+    final AsyncCallback<Long> timerFired;
+    private Clock.Timer timer;
+    private long timerArmed; // counts armings: a timer replaced by an earlier one is ignored
     private long timerAt = Long.MAX_VALUE;
     private boolean upstreamDone;
 
@@ -218,13 +223,14 @@ public final class FaultChain {
       super(s.shape);
       this.s = s;
       changes = createAsyncCallback(list -> {
-        pipeline.setEntries(list, System.nanoTime());
+        pipeline.setEntries(list, clock.nanos());
         release();
       });
+      timerFired = createAsyncCallback(this::onTimer);
       setHandler(s.in, new AbstractInHandler() {
         @Override
         public void onPush() {
-          pipeline.offer(grab(s.in), System.nanoTime());
+          pipeline.offer(grab(s.in), clock.nanos());
           release();
         }
 
@@ -245,25 +251,41 @@ public final class FaultChain {
     @Override
     public void preStart() {
       running.add(this);
-      pipeline.setEntries(entries(), System.nanoTime());
+      pipeline.setEntries(entries(), clock.nanos());
       release();
     }
 
     @Override
     public void postStop() {
       running.remove(this);
+      if (timer != null) {
+        timer.cancel();
+      }
       pipeline.dropAll(CAUSE_LINK_CLOSED);
     }
 
-    @Override
-    public void onTimer(Object key) {
+    private void onTimer(long armed) {
+      if (armed != timerArmed) {
+        return; // replaced by an earlier deadline, but it fired before the cancel took
+      }
+      timer = null;
       timerAt = Long.MAX_VALUE;
       release();
     }
 
+    /** (Re)arms the one release timer for {@code at}; an earlier arming no longer counts. */
+    private void armTimer(long at, long now) {
+      if (timer != null) {
+        timer.cancel();
+      }
+      timerAt = at;
+      long armed = ++timerArmed;
+      timer = clock.schedule(at - now, () -> timerFired.invoke(armed));
+    }
+
     /** Pushes what is due, sets the timer for the next frame, then pulls if there is room. */
     private void release() {
-      long now = System.nanoTime();
+      long now = clock.nanos();
       if (isAvailable(s.out)) {
         ByteString frame = pipeline.pollDue(now);
         if (frame != null) {
@@ -276,8 +298,7 @@ public final class FaultChain {
       }
       long next = pipeline.nextDue();
       if (next > now && next < timerAt) {
-        timerAt = next;
-        scheduleOnce(RELEASE, Duration.ofNanos(next - now));
+        armTimer(next, now);
       }
       boolean waitingForDownstream = next <= now;
       boolean room = pipeline.held() < maxHeld && !waitingForDownstream

@@ -2,6 +2,7 @@ package io.fleetsim.fault;
 
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortCounters;
+import io.fleetsim.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,19 +32,20 @@ public final class FaultyPort implements Port {
   // a network port's own books (null on a VM's port: the NIC and the fabric port count those)
   private final Books books;
 
-  public FaultyPort(Port inner) {
-    this(inner, FaultChain.DEFAULT_MAX_HELD);
+  /** {@code clock}: the time the fault chains delay and release frames by. */
+  public FaultyPort(Port inner, Clock clock) {
+    this(inner, FaultChain.DEFAULT_MAX_HELD, clock);
   }
 
-  public FaultyPort(Port inner, int maxHeld) {
-    this(inner, maxHeld, false);
+  public FaultyPort(Port inner, int maxHeld, Clock clock) {
+    this(inner, maxHeld, false, clock);
   }
 
-  private FaultyPort(Port inner, int maxHeld, boolean networkPort) {
+  private FaultyPort(Port inner, int maxHeld, boolean networkPort, Clock clock) {
     this.inner = inner;
     this.books = networkPort ? new Books() : null;
-    this.fromWire = new FaultChain(maxHeld);
-    this.toWire = new FaultChain(maxHeld);
+    this.fromWire = new FaultChain(maxHeld, clock);
+    this.toWire = new FaultChain(maxHeld, clock);
   }
 
   /**
@@ -121,8 +123,8 @@ public final class FaultyPort implements Port {
    * #fromWireCrossing()}, {@link #toWireCrossing()}) so their books can be checked though the far
    * end is outside fleetsim.
    */
-  public static FaultyPort networkPort(Port inner) {
-    return new FaultyPort(inner, FaultChain.DEFAULT_MAX_HELD, true);
+  public static FaultyPort networkPort(Port inner, Clock clock) {
+    return new FaultyPort(inner, FaultChain.DEFAULT_MAX_HELD, true, clock);
   }
 
   /** What crossed the chain from the wire into the port; only for a {@link #networkPort}. */

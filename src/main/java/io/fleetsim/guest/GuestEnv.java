@@ -8,10 +8,10 @@ import java.util.SplittableRandom;
  * scheduled tasks run there too, so guest code is single-threaded.
  */
 public interface GuestEnv {
-  /** Monotonic guest time. */
+  /** Monotonic guest time: the VM's clock, never the host's. */
   long nanoTime();
 
-  /** Runs {@code task} after {@code delayNanos}; the handle cancels it. */
+  /** Runs {@code task} after {@code delayNanos} on the VM's clock; the handle cancels it. */
   Cancellable schedule(long delayNanos, Runnable task);
 
   Cpu cpu();

@@ -2,6 +2,7 @@ package io.fleetsim.netdev;
 
 import io.fleetsim.link.Port;
 import io.fleetsim.qemu.NetdevSpec;
+import io.fleetsim.time.Clock;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -57,23 +58,25 @@ public final class DatagramNetdev {
   }
 
   public static Behavior<Command> create(NetdevSpec spec, Port port, DatagramOptions options,
-      ActorRef<NetdevStatus> replyTo) {
+      Clock clock, ActorRef<NetdevStatus> replyTo) {
     return Behaviors.setup(
-        context -> new DatagramNetdev(context, spec, port, options, replyTo).resolving());
+        context -> new DatagramNetdev(context, spec, port, options, clock, replyTo).resolving());
   }
 
   private final ActorContext<Command> context;
   private final NetdevSpec spec;
   private final Port port;
   private final DatagramOptions options;
+  private final Clock clock;
   private final ActorRef<NetdevStatus> replyTo;
 
   private DatagramNetdev(ActorContext<Command> context, NetdevSpec spec, Port port,
-      DatagramOptions options, ActorRef<NetdevStatus> replyTo) {
+      DatagramOptions options, Clock clock, ActorRef<NetdevStatus> replyTo) {
     this.context = context;
     this.spec = spec;
     this.port = port;
     this.options = options;
+    this.clock = clock;
     this.replyTo = replyTo;
   }
 
@@ -95,7 +98,7 @@ public final class DatagramNetdev {
     Flow<ByteString, ByteString, CompletionStage<NotUsed>> link =
         Flow.completionStageFlow(gate.thenApply(bound -> port.link(Port.OutCount.WRITER)));
     Pair<Pair<CompletionStage<InetSocketAddress>, UniqueKillSwitch>, CompletionStage<Done>> mat =
-        UdpTransport.flow(endpoint, options, port.counters())
+        UdpTransport.flow(endpoint, options, port.counters(), clock)
             .viaMat(KillSwitches.<ByteString>single(), Keep.both())
             .watchTermination(Keep.both())
             .join(link)

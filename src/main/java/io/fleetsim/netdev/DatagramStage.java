@@ -2,6 +2,7 @@ package io.fleetsim.netdev;
 
 import io.fleetsim.link.DropCause;
 import io.fleetsim.link.PortCounters;
+import io.fleetsim.time.Clock;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -53,11 +54,14 @@ final class DatagramStage extends AbstractGraphStageWithMaterializedValue<
   private final DatagramEndpoint endpoint;
   private final DatagramOptions options;
   private final PortCounters counters;
+  private final Clock clock;
 
-  DatagramStage(DatagramEndpoint endpoint, DatagramOptions options, PortCounters counters) {
+  DatagramStage(DatagramEndpoint endpoint, DatagramOptions options, PortCounters counters,
+      Clock clock) {
     this.endpoint = endpoint;
     this.options = options;
     this.counters = counters;
+    this.clock = clock;
   }
 
   @Override
@@ -100,7 +104,7 @@ final class DatagramStage extends AbstractGraphStageWithMaterializedValue<
       this.bound = bound;
       this.socketOptions = DatagramSocketSetup.pekkoOptions(endpoint);
       this.echoFilter = endpoint instanceof DatagramEndpoint.Multicast
-          ? options.echo().map(w -> new EchoFilter(w, System::nanoTime)).orElse(null)
+          ? options.echo().map(w -> new EchoFilter(w, clock::nanos)).orElse(null)
           : null;
 
       setHandler(toWire, new AbstractInHandler() {

@@ -2,13 +2,13 @@ package io.fleetsim.netdev;
 
 import io.fleetsim.link.Port;
 import io.fleetsim.qemu.SocketAddr;
+import io.fleetsim.time.Clock;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.stream.Materializer;
 
 /**
@@ -36,7 +36,7 @@ public final class StreamClientNetdev {
   private enum Retry implements Command { INSTANCE }
 
   private final ActorContext<Command> context;
-  private final TimerScheduler<Command> timers;
+  private final Clock clock;
   private final String id;
   private final SocketAddr addr;
   private final Duration reconnect;
@@ -47,12 +47,13 @@ public final class StreamClientNetdev {
   private boolean reported;
   private int failuresInARow;
   private PeerLink current; // the attempt or connection under way, null while waiting or down
+  private Clock.Timer retry; // the reconnect due while waiting, else null
 
-  private StreamClientNetdev(ActorContext<Command> context, TimerScheduler<Command> timers,
+  private StreamClientNetdev(ActorContext<Command> context, Clock clock,
       String id, SocketAddr addr, Duration reconnect, Port port, NetdevSettings settings,
       ActorRef<NetdevStatus> replyTo) {
     this.context = context;
-    this.timers = timers;
+    this.clock = clock;
     this.id = id;
     this.addr = addr;
     this.reconnect = reconnect;
@@ -66,13 +67,13 @@ public final class StreamClientNetdev {
    * Replies Ready("connected to HOST:PORT" or "connected to unix:PATH") once connected. If the
    * first attempt fails: Failed("can't connect socket: Connection refused") without a reconnect
    * interval, else Ready("connecting to HOST:PORT, retrying every 1s"). {@code reconnect} zero
-   * (or negative) means never reconnect.
+   * (or negative) means never reconnect; the interval is waited on {@code clock}.
    */
   public static Behavior<Command> create(String id, SocketAddr addr, Duration reconnect,
-      Port port, NetdevSettings settings, ActorRef<NetdevStatus> replyTo) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new StreamClientNetdev(context, timers, id, addr, reconnect, port, settings, replyTo)
-            .connect()));
+      Port port, NetdevSettings settings, Clock clock, ActorRef<NetdevStatus> replyTo) {
+    return Behaviors.setup(context ->
+        new StreamClientNetdev(context, clock, id, addr, reconnect, port, settings, replyTo)
+            .connect());
   }
 
   private boolean reconnects() {
@@ -113,8 +114,22 @@ public final class StreamClientNetdev {
 
   private Behavior<Command> waiting() {
     return Behaviors.receive(Command.class)
-        .onMessageEquals(Retry.INSTANCE, this::connect)
+        .onMessageEquals(Retry.INSTANCE, this::onRetry)
+        .onSignal(PostStop.class, this::onPostStopWaiting)
         .build();
+  }
+
+  private Behavior<Command> onRetry() {
+    retry = null;
+    return connect();
+  }
+
+  /** A clock timer outlives the actor: the reconnect due is cancelled. */
+  private Behavior<Command> onPostStopWaiting(PostStop stop) {
+    if (retry != null) {
+      retry.cancel();
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> onConnected(Connected connected) {
@@ -183,7 +198,8 @@ public final class StreamClientNetdev {
   }
 
   private Behavior<Command> retryLater() {
-    timers.startSingleTimer(Retry.INSTANCE, reconnect);
+    ActorRef<Command> self = context.getSelf();
+    retry = clock.schedule(reconnect.toNanos(), () -> self.tell(Retry.INSTANCE));
     return waiting();
   }
 

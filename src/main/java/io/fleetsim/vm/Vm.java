@@ -14,29 +14,34 @@ import io.fleetsim.netdev.Netdevs;
 import io.fleetsim.nic.e1000.E1000;
 import io.fleetsim.nic.e1000.E1000Nic;
 import io.fleetsim.qemu.NetdevSpec;
+import io.fleetsim.time.Clock;
 import io.fleetsim.vm.hw.GuestMemory;
 import io.fleetsim.vm.hw.Vcpu;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.stream.Materializer;
 
 /**
  * A simulated VM: guest memory, a vCPU, e1000 NIC actors, and the guest OS running on the vCPU.
  *
- * <p>States: {@code starting} (NICs being attached to their netdevs) and {@code running}. Every
- * piece of guest work (an interrupt, a timer) goes through one run queue that the vCPU drains
- * only while it has cycles; a busy vCPU leaves the rest for later, so its RX rings fill and its
- * NICs stop taking frames from the wire.
+ * <p>States: {@code starting} (NICs being attached to their netdevs) and {@code running}. What
+ * arrives while it starts (a carrier change, a pause, the experiment's start) is stashed and
+ * replayed, in order, once it runs. Every piece of guest work (an interrupt, a timer) goes
+ * through one run queue that the vCPU drains only while it has cycles; a busy vCPU leaves the rest
+ * for later, so its RX rings fill and its NICs stop taking frames from the wire. Time (the
+ * vCPU's budget, guest timers) comes from the clock the VM is given.
  */
 public final class Vm {
 
@@ -72,9 +77,13 @@ public final class Vm {
 
   private record RunTimer(TimerKey key, Runnable task) implements Command {}
 
-  /** Identifies one guest timer; {@code cancelled} stops one that was posted without a delay. */
+  /**
+   * Identifies one guest timer; {@code cancelled} stops one whose message is already posted (a
+   * zero delay, or a clock timer that fired just before the cancel).
+   */
   private static final class TimerKey {
     boolean cancelled;
+    Clock.Timer timer; // null for a zero delay
   }
 
   private enum Wake implements Command { INSTANCE }
@@ -82,14 +91,23 @@ public final class Vm {
   /** Where guest memory for the drivers' rings and buffers begins (the first MiB is the "OS"). */
   private static final long DRIVER_MEMORY_BASE = 1L << 20;
 
-  public static Behavior<Command> create(VmSpec spec, GuestOs os, NetdevSettings netdevSettings,
-      E1000Nic.Settings nicSettings, Consumer<String> console, ActorRef<VmEvent> events) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Vm(ctx, timers, spec, os, nicSettings, console, events).starting(netdevSettings)));
+  /**
+   * Messages a starting VM keeps for later. Few come in that time (the runner's carrier, pause
+   * and start messages); the bound only stops a runaway sender from growing the heap.
+   */
+  private static final int STASH_CAPACITY = 1024;
+
+  public static Behavior<Command> create(VmSpec spec, GuestOs os, Clock clock,
+      NetdevSettings netdevSettings, E1000Nic.Settings nicSettings, Consumer<String> console,
+      ActorRef<VmEvent> events) {
+    return Behaviors.setup(ctx -> Behaviors.withStash(STASH_CAPACITY, stash ->
+        new Vm(ctx, stash, clock, spec, os, nicSettings, console, events)
+            .starting(netdevSettings)));
   }
 
   private final ActorContext<Command> context;
-  private final TimerScheduler<Command> timers;
+  private final StashBuffer<Command> stash;
+  private final Clock clock;
   private final VmSpec spec;
   private final GuestOs os;
   private final Consumer<String> console;
@@ -100,21 +118,27 @@ public final class Vm {
   private final List<E1000Driver> drivers = new ArrayList<>();
   private final boolean[] interruptQueued;
   private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>();
-  private boolean wakeScheduled;
+  // guest timers still due, cancelled when the VM stops (a clock timer outlives its actor)
+  private final Set<TimerKey> guestTimers = new LinkedHashSet<>();
+  private Clock.Timer wake; // null while no wake-up is due
   private boolean paused;
   private long guestFaults;
+  // while starting: the netdev lines in NIC order, and how many netdevs are still to report
+  private String[] netdevLines;
+  private int netdevsPending;
 
-  private Vm(ActorContext<Command> context, TimerScheduler<Command> timers, VmSpec spec,
+  private Vm(ActorContext<Command> context, StashBuffer<Command> stash, Clock clock, VmSpec spec,
       GuestOs os, E1000Nic.Settings nicSettings, Consumer<String> console,
       ActorRef<VmEvent> events) {
     this.context = context;
-    this.timers = timers;
+    this.stash = stash;
+    this.clock = clock;
     this.spec = spec;
     this.os = os;
     this.console = console;
     this.events = events;
     this.memory = new GuestMemory(spec.memoryBytes());
-    this.vcpu = new Vcpu(spec.cpuMhz(), spec.costs(), spec.burstNanos(), System.nanoTime());
+    this.vcpu = new Vcpu(spec.cpuMhz(), spec.costs(), spec.burstNanos(), clock.nanos());
     this.interruptQueued = new boolean[spec.nics().size()];
     for (int i = 0; i < spec.nics().size(); i++) {
       NicSpec nic = spec.nics().get(i);
@@ -137,8 +161,7 @@ public final class Vm {
   // --- starting: attach every NIC, then boot the guest ---
 
   private Behavior<Command> starting(NetdevSettings netdevSettings) {
-    String[] lines = new String[nics.size()];
-    int[] pending = {0};
+    netdevLines = new String[nics.size()];
     for (int i = 0; i < nics.size(); i++) {
       NicSpec nic = spec.nics().get(i);
       if (nic.attachment() instanceof NicSpec.Netdev netdev) {
@@ -146,38 +169,25 @@ public final class Vm {
         ActorRef<NetdevStatus> replyTo = context.messageAdapter(NetdevStatus.class,
             s -> new NetdevStarted(index, s));
         spawn(Netdevs.behavior(netdev.spec(), TappedPort.of(nics.get(i).port(), nic.taps()),
-                netdevSettings, replyTo),
+                netdevSettings, clock, replyTo),
             "netdev-" + netdev.spec().id());
-        pending[0]++;
+        netdevsPending++;
       } else {
         NicSpec.FabricPort fabric = (NicSpec.FabricPort) nic.attachment();
         TappedPort.of(nics.get(i).port(), nic.taps()).link().join(fabric.port().link())
             .run(Materializer.matFromSystem(context.getSystem()));
-        lines[i] = nic.id() + ": on " + fabric.port().name();
+        netdevLines[i] = nic.id() + ": on " + fabric.port().name();
       }
     }
-    if (pending[0] == 0) {
-      return boot(lines);
+    if (netdevsPending == 0) {
+      return boot();
     }
     return Behaviors.receive(Command.class)
-        .onMessage(NetdevStarted.class, started -> {
-          if (started.status() instanceof NetdevStatus.Failed failed) {
-            events.tell(new VmEvent.StartFailed(spec.name(), "-netdev "
-                + ((NicSpec.Netdev) spec.nics().get(started.nic()).attachment()).spec().source()
-                + ": " + failed.reason()));
-            return Behaviors.stopped();
-          }
-          lines[started.nic()] = "netdev " + started.status().netdevId() + ": "
-              + ((NetdevStatus.Ready) started.status()).description();
-          return --pending[0] == 0 ? boot(lines) : Behaviors.same();
-        })
+        .onMessage(NetdevStarted.class, this::onNetdevStarted)
         .onMessage(GetReport.class, this::onGetReport)
-        .onMessage(Shutdown.class, s -> {
-          s.replyTo().tell(true);
-          return Behaviors.same();
-        })
-        .onMessageEquals(Crash.INSTANCE, Behaviors::stopped)
-        .onAnyMessage(early -> Behaviors.same()) // interrupts before the driver exists: none unmasked
+        .onMessage(Shutdown.class, this::onShutdownWhileStarting)
+        .onMessageEquals(Crash.INSTANCE, this::onCrash)
+        .onAnyMessage(this::onEarly)
         .build();
   }
 
@@ -185,7 +195,31 @@ public final class Vm {
     context.spawn(behavior, name);
   }
 
-  private Behavior<Command> boot(String[] netdevLines) {
+  private Behavior<Command> onNetdevStarted(NetdevStarted started) {
+    if (started.status() instanceof NetdevStatus.Failed failed) {
+      events.tell(new VmEvent.StartFailed(spec.name(), "-netdev "
+          + ((NicSpec.Netdev) spec.nics().get(started.nic()).attachment()).spec().source()
+          + ": " + failed.reason()));
+      return Behaviors.stopped();
+    }
+    netdevLines[started.nic()] = "netdev " + started.status().netdevId() + ": "
+        + ((NetdevStatus.Ready) started.status()).description();
+    return --netdevsPending == 0 ? boot() : Behaviors.same();
+  }
+
+  /** No guest to stop yet: the answer is only that the VM took the request. */
+  private Behavior<Command> onShutdownWhileStarting(Shutdown request) {
+    request.replyTo().tell(true);
+    return Behaviors.same();
+  }
+
+  /** Kept for the running VM, in order: a carrier change, a pause, the experiment's start. */
+  private Behavior<Command> onEarly(Command early) {
+    stash.stash(early);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> boot() {
     for (String line : netdevLines) {
       console.accept(line); // the netdev lines first, then whatever the guest prints
     }
@@ -207,9 +241,13 @@ public final class Vm {
       return Behaviors.stopped();
     }
     events.tell(new VmEvent.Ready(spec.name(), List.of(netdevLines)));
-    runGuest(() -> os.boot(env, links,
+    // The guest's boot is first in the run queue; what came while starting is replayed after it
+    // (a pause stashed then keeps even the boot from running until a resume).
+    runQueue.add(() -> os.boot(env, links,
         success -> events.tell(new VmEvent.Finished(spec.name(), success))));
-    return running();
+    Behavior<Command> running = stash.unstashAll(running());
+    drain();
+    return running;
   }
 
   private static Mmio mmio(E1000 device) {
@@ -241,46 +279,17 @@ public final class Vm {
   private Behavior<Command> running() {
     return Behaviors.receive(Command.class)
         .onMessage(Interrupt.class, this::onInterrupt)
-        .onMessage(RunTimer.class, t -> {
-          if (t.key().cancelled) {
-            return Behaviors.same();
-          }
-          runGuest(() -> {
-            vcpu.charge(vcpu.costs().timerTick());
-            t.task().run();
-          });
-          return Behaviors.same();
-        })
-        .onMessageEquals(Wake.INSTANCE, () -> {
-          wakeScheduled = false;
-          drain();
-          return Behaviors.same();
-        })
-        .onMessage(SetCarrier.class, c -> {
-          nics.get(c.nic()).actor().tell(new E1000Nic.SetCarrier(c.up()));
-          return Behaviors.same();
-        })
-        .onMessageEquals(Crash.INSTANCE, Behaviors::stopped)
-        .onMessageEquals(Pause.INSTANCE, () -> {
-          paused = true;
-          return Behaviors.same();
-        })
-        .onMessageEquals(Resume.INSTANCE, () -> {
-          paused = false;
-          drain();
-          return Behaviors.same();
-        })
+        .onMessage(RunTimer.class, this::onRunTimer)
+        .onMessageEquals(Wake.INSTANCE, this::onWake)
+        .onMessage(SetCarrier.class, this::onSetCarrier)
+        .onMessageEquals(Crash.INSTANCE, this::onCrash)
+        .onMessageEquals(Pause.INSTANCE, this::onPause)
+        .onMessageEquals(Resume.INSTANCE, this::onResume)
         .onMessage(GetReport.class, this::onGetReport)
-        .onMessage(Shutdown.class, s -> {
-          os.shutdown();
-          s.replyTo().tell(true);
-          return Behaviors.same();
-        })
-        .onMessage(NetdevStarted.class, late -> Behaviors.same())
-        .onMessageEquals(StartWorkloads.INSTANCE, () -> {
-          runGuest(os::release);
-          return Behaviors.same();
-        })
+        .onMessage(Shutdown.class, this::onShutdown)
+        .onMessage(NetdevStarted.class, this::onLateNetdevStarted)
+        .onMessageEquals(StartWorkloads.INSTANCE, this::onStartWorkloads)
+        .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
 
@@ -292,6 +301,72 @@ public final class Vm {
         drivers.get(irq.nic()).interrupt(); // charges interrupt entry itself
       });
     }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onRunTimer(RunTimer t) {
+    guestTimers.remove(t.key());
+    if (t.key().cancelled) {
+      return Behaviors.same();
+    }
+    runGuest(() -> {
+      vcpu.charge(vcpu.costs().timerTick());
+      t.task().run();
+    });
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onWake() {
+    wake = null;
+    drain();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onSetCarrier(SetCarrier c) {
+    nics.get(c.nic()).actor().tell(new E1000Nic.SetCarrier(c.up()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onCrash() {
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onPause() {
+    paused = true;
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onResume() {
+    paused = false;
+    drain();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onShutdown(Shutdown s) {
+    os.shutdown();
+    s.replyTo().tell(true);
+    return Behaviors.same();
+  }
+
+  /** Every netdev reported before the VM ran; a second status changes nothing. */
+  private Behavior<Command> onLateNetdevStarted(NetdevStarted late) {
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onStartWorkloads() {
+    runGuest(os::release);
+    return Behaviors.same();
+  }
+
+  /** A clock timer outlives the actor: what is still due is cancelled, not left to fire. */
+  private Behavior<Command> onPostStop(PostStop stop) {
+    if (wake != null) {
+      wake.cancel();
+    }
+    for (TimerKey key : guestTimers) {
+      key.timer.cancel();
+    }
+    guestTimers.clear();
     return Behaviors.same();
   }
 
@@ -317,11 +392,11 @@ public final class Vm {
 
   private void drain() {
     while (!paused && !runQueue.isEmpty()) {
-      long busy = vcpu.busyFor(System.nanoTime());
+      long busy = vcpu.busyFor(clock.nanos());
       if (busy > 0) {
-        if (!wakeScheduled) {
-          wakeScheduled = true;
-          timers.startSingleTimer(Wake.INSTANCE, Duration.ofNanos(busy));
+        if (wake == null) {
+          ActorRef<Command> self = context.getSelf();
+          wake = clock.schedule(busy, () -> self.tell(Wake.INSTANCE));
         }
         return;
       }
@@ -342,24 +417,28 @@ public final class Vm {
 
     @Override
     public long nanoTime() {
-      return System.nanoTime();
+      return clock.nanos();
     }
 
     @Override
     public Cancellable schedule(long delayNanos, Runnable task) {
       TimerKey key = new TimerKey();
       RunTimer timer = new RunTimer(key, task);
+      ActorRef<Command> self = context.getSelf();
       if (delayNanos <= 0) {
-        // "As soon as possible" (a re-poll, a nested interrupt, loopback): Pekko's scheduler would
-        // make it the next tick, a millisecond away; a message to ourselves comes after what is
-        // already queued, like a softirq.
-        context.getSelf().tell(timer);
+        // "As soon as possible" (a re-poll, a nested interrupt, loopback): a message to ourselves
+        // comes after what is already queued, like a softirq, and costs no trip through a timer.
+        self.tell(timer);
       } else {
-        timers.startSingleTimer(key, timer, Duration.ofNanos(delayNanos));
+        key.timer = clock.schedule(delayNanos, () -> self.tell(timer));
+        guestTimers.add(key);
       }
       return () -> {
         key.cancelled = true;
-        timers.cancel(key);
+        if (key.timer != null) {
+          key.timer.cancel();
+          guestTimers.remove(key);
+        }
       };
     }
 

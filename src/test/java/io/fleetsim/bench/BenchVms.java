@@ -16,6 +16,8 @@ import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.nic.e1000.E1000Nic;
 import io.fleetsim.addr.MacAddress;
 import io.fleetsim.qemu.QemuCommandLine;
+import io.fleetsim.time.Clock;
+import io.fleetsim.time.RealClock;
 import io.fleetsim.vm.NicSpec;
 import io.fleetsim.vm.Vm;
 import io.fleetsim.vm.VmReport;
@@ -97,8 +99,9 @@ final class BenchVms implements AutoCloseable {
 
   /** A hub (or learning switch) actor of this system. */
   ActorRef<Fabric.Command> fabric(String name, boolean learningSwitch) {
-    return system.systemActorOf(learningSwitch ? Fabric.learningSwitch(fabric) : Fabric.hub(fabric),
-        name, Props.empty());
+    Clock clock = RealClock.system();
+    return system.systemActorOf(learningSwitch ? Fabric.learningSwitch(fabric, clock)
+        : Fabric.hub(fabric, clock), name, Props.empty());
   }
 
   /** A port of {@code fabric}, waited for. */
@@ -132,7 +135,8 @@ final class BenchVms implements AutoCloseable {
       GuestSystem guest, Consumer<String> console) {
     VmSpec spec = new VmSpec(name, memoryBytes, cpuMhz, costs, burst.toNanos(), driver,
         List.of(new NicSpec("n0", mac, attachment, List.of())), VmSpec.seed(1, name));
-    return system.systemActorOf(Vm.create(spec, guest, netdev, nic, console, eventSink),
+    return system.systemActorOf(Vm.create(spec, guest, RealClock.system(), netdev, nic, console,
+        eventSink),
         "vm-" + name, Props.empty());
   }
 

@@ -3,9 +3,9 @@ package io.fleetsim.capture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fleetsim.link.FrameTap.Direction;
+import io.fleetsim.time.RealClock;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +29,7 @@ class PcapWriterConcurrencyTest {
   @Timeout(60)
   void twoThreadsWritingGiveAValidFileWithEveryFrameWhole() throws Exception {
     Path file = dir.resolve("both.pcap");
-    PcapWriter writer = PcapWriter.open("f1", file, MAXLEN, Clock.systemUTC());
+    PcapWriter writer = PcapWriter.open("f1", file, MAXLEN, RealClock.system());
     ExecutorService pool = Executors.newFixedThreadPool(2);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<?>> done = new ArrayList<>();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fleetsim.link.FrameTap.Direction;
 import io.fleetsim.qemu.FilterDumpSpec;
+import io.fleetsim.time.Clock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,7 +30,32 @@ class PcapWriterTest {
   private static final HexFormat HEX = HexFormat.of();
   // 2024-01-02T03:04:05.678901Z: 0x65937D25 seconds, 678901 = 0x000A5BF5 microseconds.
   private static final Clock FIXED =
-      Clock.fixed(Instant.parse("2024-01-02T03:04:05.678901234Z"), ZoneOffset.UTC);
+      new StoppedClock(Instant.parse("2024-01-02T03:04:05.678901234Z"));
+
+  /** A clock that shows one instant, and whose monotonic time moves only when a test moves it. */
+  private static final class StoppedClock implements Clock {
+    private final Instant instant;
+    final AtomicLong nanos = new AtomicLong();
+
+    StoppedClock(Instant instant) {
+      this.instant = instant;
+    }
+
+    @Override
+    public long nanos() {
+      return nanos.get();
+    }
+
+    @Override
+    public Instant instant() {
+      return instant;
+    }
+
+    @Override
+    public Timer schedule(long delayNanos, Runnable task) {
+      throw new UnsupportedOperationException("a pcap writer sets no timers");
+    }
+  }
 
   @TempDir Path dir;
 
@@ -155,12 +179,12 @@ class PcapWriterTest {
 
   @Test
   void aFrameLongAfterTheLastWriteFlushesTheBuffer() throws IOException {
-    AtomicLong nanos = new AtomicLong();
+    StoppedClock clock = new StoppedClock(Instant.EPOCH);
     Path file = dir.resolve("ticker.pcap");
-    try (PcapWriter w = PcapWriter.open("f1", file, 65536, FIXED, nanos::get)) {
+    try (PcapWriter w = PcapWriter.open("f1", file, 65536, clock)) {
       w.frame(Direction.FROM_WIRE, ByteString.fromArray(frame(64, (byte) 1)));
       assertEquals(24, Files.size(file));
-      nanos.addAndGet(PcapWriter.WRITE_AFTER_NANOS);
+      clock.nanos.addAndGet(PcapWriter.WRITE_AFTER_NANOS);
       w.frame(Direction.FROM_WIRE, ByteString.fromArray(frame(64, (byte) 2)));
       assertEquals(24 + 2 * (16 + 64), Files.size(file));
     }
@@ -192,7 +216,7 @@ class PcapWriterTest {
   void missingFolderIsAClearError() {
     Path file = dir.resolve("no/such/dir/x.pcap");
     CaptureException e = assertThrows(CaptureException.class,
-        () -> PcapWriter.open("f1", file, 65536));
+        () -> PcapWriter.open("f1", file, 65536, FIXED));
     assertEquals("filter-dump f1: can't open file '" + file + "': No such file or directory",
         e.getMessage());
   }
@@ -200,7 +224,7 @@ class PcapWriterTest {
   @Test
   void aFolderIsNotAFile() {
     CaptureException e = assertThrows(CaptureException.class,
-        () -> PcapWriter.open("f2", dir, 65536));
+        () -> PcapWriter.open("f2", dir, 65536, FIXED));
     assertEquals("filter-dump f2: can't open file '" + dir + "': Is a directory", e.getMessage());
   }
 
@@ -208,7 +232,7 @@ class PcapWriterTest {
   void aFileThatCannotBeWrittenIsAClearError() {
     assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full");
     CaptureException e = assertThrows(CaptureException.class,
-        () -> PcapWriter.open("f3", Path.of("/dev/full"), 65536));
+        () -> PcapWriter.open("f3", Path.of("/dev/full"), 65536, FIXED));
     assertEquals("filter-dump f3: can't write file '/dev/full': No space left on device",
         e.getMessage());
   }
@@ -216,7 +240,7 @@ class PcapWriterTest {
   @Test
   void maxlenBelowOneIsRefused() {
     CaptureException e = assertThrows(CaptureException.class,
-        () -> PcapWriter.open("f1", dir.resolve("m.pcap"), 0));
+        () -> PcapWriter.open("f1", dir.resolve("m.pcap"), 0, FIXED));
     assertEquals("filter-dump f1: maxlen must be at least 1, got 0", e.getMessage());
   }
 
@@ -225,7 +249,7 @@ class PcapWriterTest {
     Path file = dir.resolve("spec.pcap");
     FilterDumpSpec spec = new FilterDumpSpec("f9", "n1", file.toString(), 256,
         "filter-dump,id=f9,netdev=n1,file=" + file + ",maxlen=256");
-    try (PcapWriter w = PcapWriter.open(spec)) {
+    try (PcapWriter w = PcapWriter.open(spec, FIXED)) {
       assertEquals("f9", w.id());
       assertEquals(256, w.maxlen());
       assertEquals(file, w.file());
@@ -236,7 +260,7 @@ class PcapWriterTest {
   @Test
   void timestampsComeFromTheClock() throws IOException {
     Path file = dir.resolve("ts.pcap");
-    Clock clock = Clock.fixed(Instant.ofEpochSecond(1_700_000_000L, 999_999_999L), ZoneOffset.UTC);
+    Clock clock = new StoppedClock(Instant.ofEpochSecond(1_700_000_000L, 999_999_999L));
     try (PcapWriter w = PcapWriter.open("f1", file, 65536, clock)) {
       w.frame(Direction.FROM_WIRE, ByteString.fromArray(frame(64, (byte) 1)));
     }

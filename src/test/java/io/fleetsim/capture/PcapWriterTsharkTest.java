@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetsim.link.FrameTap.Direction;
+import io.fleetsim.time.RealClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +31,7 @@ class PcapWriterTsharkTest {
     requireTshark();
     Path file = dir.resolve("t.pcap");
     List<Integer> lengths = List.of(60, 64, 1514, 9000, 70, 42);
-    try (PcapWriter w = PcapWriter.open("f1", file, 1514, Clock.systemUTC())) {
+    try (PcapWriter w = PcapWriter.open("f1", file, 1514, RealClock.system())) {
       Direction direction = Direction.FROM_WIRE;
       for (int length : lengths) {
         w.frame(direction, ByteString.fromArray(PcapWriterTest.frame(length, (byte) length)));
@@ -50,7 +50,7 @@ class PcapWriterTsharkTest {
   void tsharkReadsAnEmptyCapture() throws Exception {
     requireTshark();
     Path file = dir.resolve("none.pcap");
-    PcapWriter.open("f1", file, 65536, Clock.systemUTC()).close();
+    PcapWriter.open("f1", file, 65536, RealClock.system()).close();
     assertEquals(List.of(), tshark(file, "-T", "fields", "-e", "frame.len"));
   }
 

@@ -5,6 +5,7 @@ import io.fleetsim.link.PortStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetsim.time.RealClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -81,7 +82,7 @@ class FabricTest {
   @Test
   void hubSendsEveryFrameToEveryOtherPortAndNeverBack() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
-    ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings));
+    ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings, RealClock.system()));
     FabricPort a = port(hub, settings, "a");
     FabricPort b = port(hub, settings, "b");
     FabricPort c = port(hub, settings, "c");
@@ -106,7 +107,7 @@ class FabricTest {
   @Test
   void framesForAPortWithoutPeerAreDroppedAndCounted() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
-    ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings));
+    ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings, RealClock.system()));
     FabricPort a = port(hub, settings, "a");
     FabricPort b = port(hub, settings, "b");
     FabricPort idle = port(hub, settings, "idle");
@@ -127,7 +128,8 @@ class FabricTest {
   @Test
   void switchLearnsAddressesAndForwardsKnownUnicastOutOfOnePort() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
-    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings));
+    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings,
+        RealClock.system()));
     Peer pa = connect(port(sw, settings, "a"));
     Peer pb = connect(port(sw, settings, "b"));
     Peer pc = connect(port(sw, settings, "c"));
@@ -160,7 +162,8 @@ class FabricTest {
   @Test
   void aStaticAddressIsForwardedToItsPortBeforeTheSwitchHearsFromIt() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
-    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings));
+    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings,
+        RealClock.system()));
     FabricPort b = port(sw, settings, "b");
     Peer pa = connect(port(sw, settings, "a"));
     Peer pb = connect(b);
@@ -179,7 +182,8 @@ class FabricTest {
   @Test
   void switchNeverSendsAFrameBackOutOfItsIngressPortAndCountsRunts() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
-    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings));
+    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings,
+        RealClock.system()));
     FabricPort a = port(sw, settings, "a");
     Peer pa = connect(a);
     Peer pb = connect(port(sw, settings, "b"));
@@ -197,7 +201,8 @@ class FabricTest {
   @Test
   void learnedAddressesAgeOut() throws Exception {
     FabricSettings settings = new FabricSettings(64, 64, Duration.ofMillis(100));
-    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings));
+    ActorRef<Fabric.Command> sw = testKit.spawn(Fabric.learningSwitch(settings,
+        RealClock.system()));
     Peer pa = connect(port(sw, settings, "a"));
     Peer pb = connect(port(sw, settings, "b"));
     Peer pc = connect(port(sw, settings, "c"));
@@ -291,7 +296,7 @@ class FabricTest {
   @Test
   void aSlowPortPausesItsSendersInsteadOfDroppingAndTheyResume() throws Exception {
     FabricSettings settings = new FabricSettings(8, 32, Duration.ofSeconds(300));
-    ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings));
+    ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings, RealClock.system()));
     FabricPort a = port(hub, settings, "a");
     FabricPort b = port(hub, settings, "b");
     // b first: its link is registered with the hub as it materialises, so none of a's frames
@@ -314,7 +319,7 @@ class FabricTest {
   @Test
   void aSenderPausedOnTwoSlowPortsResumesOnlyOnceBothHaveDrained() throws Exception {
     FabricSettings settings = new FabricSettings(8, 32, Duration.ofSeconds(300));
-    ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings));
+    ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings, RealClock.system()));
     FabricPort a = port(hub, settings, "a");
     FabricPort b = port(hub, settings, "b");
     FabricPort c = port(hub, settings, "c");
@@ -348,7 +353,7 @@ class FabricTest {
   @Test
   void aPeerThatLeavesCountsItsQueuedFramesAndReleasesItsSenders() throws Exception {
     FabricSettings settings = new FabricSettings(8, 16, Duration.ofSeconds(300));
-    ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings));
+    ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings, RealClock.system()));
     FabricPort a = port(hub, settings, "a");
     FabricPort b = port(hub, settings, "b");
     Peer pb = connect(b);

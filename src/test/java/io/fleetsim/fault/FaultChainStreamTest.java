@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortCounters;
+import io.fleetsim.time.RealClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +52,7 @@ class FaultChainStreamTest {
 
   @Test
   void anEmptyChainPassesEverythingInOrder() throws Exception {
-    FaultChain chain = new FaultChain();
+    FaultChain chain = new FaultChain(RealClock.system());
     List<ByteString> out = Source.from(frames(10_000)).via(chain.flow()).runWith(Sink.seq(), system)
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
     assertEquals(seqs(frames(10_000)), seqs(out));
@@ -61,7 +62,7 @@ class FaultChainStreamTest {
 
   @Test
   void latencyDelaysFramesInARealStream() throws Exception {
-    FaultChain chain = new FaultChain();
+    FaultChain chain = new FaultChain(RealClock.system());
     chain.add(LatencyFault.of(Duration.ofMillis(200)), 1);
     long start = System.nanoTime();
     List<ByteString> out = Source.from(frames(100)).via(chain.flow()).runWith(Sink.seq(), system)
@@ -75,7 +76,7 @@ class FaultChainStreamTest {
 
   @Test
   void lossIsCountedInARealStream() throws Exception {
-    FaultChain chain = new FaultChain();
+    FaultChain chain = new FaultChain(RealClock.system());
     chain.add(LossFault.random(0.5), 1);
     List<ByteString> out = Source.from(frames(1000)).via(chain.flow()).runWith(Sink.seq(), system)
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -86,7 +87,7 @@ class FaultChainStreamTest {
 
   @Test
   void faultsComeAndGoOnARunningLinkAndRemovalReleasesHeldFrames() {
-    FaultChain chain = new FaultChain();
+    FaultChain chain = new FaultChain(RealClock.system());
     var probes = TestSource.<ByteString>probe(system.classicSystem()).via(chain.flow())
         .toMat(TestSink.probe(system.classicSystem()), Keep.both()).run(system);
     TestPublisher.Probe<ByteString> in = probes.first();
@@ -119,7 +120,7 @@ class FaultChainStreamTest {
 
   @Test
   void aLinkMaterialisedLaterStartsWithTheCurrentFaults() throws Exception {
-    FaultChain chain = new FaultChain();
+    FaultChain chain = new FaultChain(RealClock.system());
     chain.add(new PartitionFault(java.util.Set.of(new io.fleetsim.addr.MacAddress(0x525400000001L))), 1);
     List<ByteString> out = Source.from(frames(10)).via(chain.flow()).runWith(Sink.seq(), system)
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -129,7 +130,7 @@ class FaultChainStreamTest {
 
   @Test
   void aFullChainStopsPullingAndALostLinkCountsWhatItHeld() {
-    FaultChain chain = new FaultChain(10);
+    FaultChain chain = new FaultChain(10, RealClock.system());
     chain.add(LatencyFault.of(Duration.ofSeconds(60)), 1);
     TestSubscriber.Probe<ByteString> out = Source.repeat(frame(0)).take(1000).via(chain.flow())
         .runWith(TestSink.probe(system.classicSystem()), system);
@@ -165,7 +166,7 @@ class FaultChainStreamTest {
         return Flow.create();
       }
     };
-    FaultyPort port = new FaultyPort(echo);
+    FaultyPort port = new FaultyPort(echo, RealClock.system());
     String dup = port.add(new DuplicateFault(1), Direction.OUT, 1);
     port.add(new CorruptFault(1, 1), Direction.IN, 2);
     // frames at least 4 bits apart, so a 1-bit flip cannot turn one into another

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortCounters;
+import io.fleetsim.time.RealClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,8 @@ class NetworkPortBooksTest {
 
   @Test
   void eachChainIsCountedAtItsEdges() throws Exception {
-    FaultyPort port = FaultyPort.networkPort(port(Flow::create)); // the port echoes
+    FaultyPort port = FaultyPort.networkPort(port(Flow::create),
+        RealClock.system()); // the port echoes
     port.add(LossFault.random(0.5), Direction.OUT, 1);
     port.add(new DuplicateFault(0.2), Direction.IN, 2);
     List<ByteString> back = Source.from(frames(1000)).via(port.link()).runWith(Sink.seq(), system)
@@ -83,7 +85,8 @@ class NetworkPortBooksTest {
   @Test
   void framesStillComingWhenThePortSideClosesAreBookedAsLinkClosed() throws Exception {
     // the port's side takes ten frames and ends: the rest reach a closed link
-    FaultyPort port = FaultyPort.networkPort(port(() -> Flow.<ByteString>create().take(10)));
+    FaultyPort port = FaultyPort.networkPort(port(() -> Flow.<ByteString>create().take(10)),
+        RealClock.system());
     port.add(LatencyFault.of(Duration.ofMillis(20)), Direction.OUT, 1);
     List<ByteString> back = Source.from(frames(100)).via(port.link()).runWith(Sink.seq(), system)
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -104,7 +107,7 @@ class NetworkPortBooksTest {
 
   @Test
   void afterTheBooksCloseFramesFromTheWireAreIgnoredAndCounted() throws Exception {
-    FaultyPort port = FaultyPort.networkPort(port(Flow::create));
+    FaultyPort port = FaultyPort.networkPort(port(Flow::create), RealClock.system());
     port.closeBooks();
     List<ByteString> back = Source.from(frames(50)).via(port.link()).runWith(Sink.seq(), system)
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -115,7 +118,7 @@ class NetworkPortBooksTest {
 
   @Test
   void aVmsPortHasNoEdgesToAskFor() {
-    FaultyPort port = new FaultyPort(port(Flow::create));
+    FaultyPort port = new FaultyPort(port(Flow::create), RealClock.system());
     org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, port::fromWireCrossing);
     assertEquals(0, port.linkClosed());
   }

@@ -1,5 +1,6 @@
 package io.fleetsim.fault;
 
+import io.fleetsim.time.RealClock;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.util.ByteString;
@@ -13,7 +14,7 @@ final class Pipe {
     }
   }
 
-  final FaultChain chain = new FaultChain();
+  final FaultChain chain = new FaultChain(RealClock.system());
   final FaultChain.Counters counters = new FaultChain.Counters();
   final FaultPipeline pipeline = new FaultPipeline(counters);
   final List<Out> out = new ArrayList<>();

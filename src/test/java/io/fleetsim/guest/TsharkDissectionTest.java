@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fleetsim.capture.PcapWriter;
 import io.fleetsim.link.FrameTap.Direction;
 import io.fleetsim.guest.workload.Workloads;
+import io.fleetsim.time.RealClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +60,7 @@ class TsharkDissectionTest {
     frames.addAll(p[1].link.sent());
 
     Path file = dir.resolve("stack.pcap");
-    try (PcapWriter w = PcapWriter.open("t", file, 65536, Clock.systemUTC())) {
+    try (PcapWriter w = PcapWriter.open("t", file, 65536, RealClock.system())) {
       for (byte[] f : frames) {
         w.frame(Direction.TO_WIRE, ByteString.fromArray(f));
       }

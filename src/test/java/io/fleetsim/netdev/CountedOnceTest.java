@@ -10,6 +10,7 @@ import io.fleetsim.fabric.FabricPort;
 import io.fleetsim.fabric.FabricSettings;
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortStats;
+import io.fleetsim.time.RealClock;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -75,7 +76,7 @@ class CountedOnceTest {
   @Test
   void aDatagramPortCountsSentFramesOutAndRefusedOnesOnlyAsDrops() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
-    ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.hub(settings));
+    ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.hub(settings, RealClock.system()));
     FabricPort s = FabricPort.attach(kit.system(), fabric, settings, "s").toCompletableFuture().get();
     FabricPort refused = FabricPort.attach(kit.system(), fabric, settings, "refused")
         .toCompletableFuture().get();
@@ -150,7 +151,7 @@ class CountedOnceTest {
    */
   private static void hubWithAStalledReader(boolean splice, int portCount) throws Exception {
     FabricSettings settings = FabricSettings.defaults();
-    ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.hub(settings));
+    ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.hub(settings, RealClock.system()));
     List<FabricPort> ports = new ArrayList<>();
     for (String name : portCount == 3 ? List.of("a", "b", "c") : List.of("a", "c")) {
       ports.add(FabricPort.attach(kit.system(), fabric, settings, name).toCompletableFuture().get());

@@ -7,6 +7,7 @@ import io.fleetsim.fabric.Fabric;
 import io.fleetsim.fabric.FabricPort;
 import io.fleetsim.fabric.FabricSettings;
 import io.fleetsim.link.PortStats;
+import io.fleetsim.time.RealClock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -56,7 +57,7 @@ class LinkEndCountTest {
   @Test
   void framesTakenForAPeerThatLeavesAreCountedOnceOutOrPeerLost() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
-    ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.hub(settings));
+    ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.hub(settings, RealClock.system()));
     FabricPort a = FabricPort.attach(kit.system(), fabric, settings, "a").toCompletableFuture().get();
     FabricPort b = FabricPort.attach(kit.system(), fabric, settings, "b").toCompletableFuture().get();
     Materializer mat = Materializer.createMaterializer(kit.system());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fleetsim.qemu.NetdevSpec;
 import io.fleetsim.qemu.SocketAddr;
+import io.fleetsim.time.RealClock;
 import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,7 +39,8 @@ class MulticastNetdevTest {
 
   private NetdevStatus start(NetdevSpec spec, io.fleetsim.link.Port port) {
     TestProbe<NetdevStatus> status = testKit.createTestProbe();
-    testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(), status.ref()));
+    testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(), RealClock.system(),
+        status.ref()));
     return status.expectMessageClass(NetdevStatus.class, ProbePort.WAIT);
   }
 
@@ -135,7 +137,8 @@ class MulticastNetdevTest {
     ProbePort fabric = new ProbePort("m0", testKit.system());
     TestProbe<NetdevStatus> status = testKit.createTestProbe();
     testKit.spawn(DatagramNetdev.create(spec("m0", "230.0.0.14", 24014, Optional.of("127.0.0.1")),
-        fabric, DatagramOptions.defaults().withEcho(Optional.empty()), status.ref()));
+        fabric, DatagramOptions.defaults().withEcho(Optional.empty()), RealClock.system(),
+            status.ref()));
     status.expectMessageClass(NetdevStatus.Ready.class, ProbePort.WAIT);
     ProbePort.Link link = fabric.awaitLink();
     link.toWire().sendNext(ByteString.fromString("boomerang"));

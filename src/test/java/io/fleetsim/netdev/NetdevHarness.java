@@ -3,6 +3,7 @@ package io.fleetsim.netdev;
 import io.fleetsim.link.Port;
 import io.fleetsim.qemu.NetdevSpec;
 import io.fleetsim.qemu.SocketAddr;
+import io.fleetsim.time.RealClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -39,7 +40,8 @@ final class NetdevHarness {
   static Started start(ActorTestKit kit, NetdevSpec spec, Port port, NetdevSettings settings) {
     TestProbe<NetdevStatus> probe = kit.createTestProbe(NetdevStatus.class);
     Behavior<Object> behavior =
-        (Behavior<Object>) Netdevs.behavior(spec, port, settings, probe.getRef());
+        (Behavior<Object>) Netdevs.behavior(spec, port, settings, RealClock.system(),
+            probe.getRef());
     ActorRef<Object> ref = kit.spawn(behavior);
     NetdevStatus status = probe.expectMessageClass(NetdevStatus.class, Duration.ofSeconds(10));
     return new Started(ref, status);

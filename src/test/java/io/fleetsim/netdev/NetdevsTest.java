@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.fleetsim.netdev.TestPorts.QueuePort;
 import io.fleetsim.qemu.NetdevSpec;
 import io.fleetsim.qemu.SocketAddr;
+import io.fleetsim.time.RealClock;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -24,7 +25,8 @@ class NetdevsTest {
   void aHubportHasNoBackendOfItsOwn() {
     NetdevSpec hubport = new NetdevSpec.Hubport("h", 0, Optional.empty(), "hubport,id=h,hubid=0");
     assertThrows(IllegalArgumentException.class, () -> Netdevs.behavior(hubport,
-        new QueuePort("p"), NetdevSettings.defaults(), kit.createTestProbe(NetdevStatus.class)
+        new QueuePort("p"), NetdevSettings.defaults(), RealClock.system(),
+            kit.createTestProbe(NetdevStatus.class)
             .getRef()));
   }
 

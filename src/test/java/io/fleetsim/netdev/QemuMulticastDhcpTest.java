@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.fleetsim.qemu.NetdevSpec;
 import io.fleetsim.qemu.SocketAddr;
+import io.fleetsim.time.RealClock;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,8 @@ class QemuMulticastDhcpTest {
     NetdevSpec spec = new NetdevSpec.Multicast("m0", new SocketAddr.Inet(GROUP, PORT),
         Optional.of("127.0.0.1"), "socket,id=m0,mcast=" + GROUP + ":" + PORT
             + ",localaddr=127.0.0.1");
-    testKit.spawn(DatagramNetdev.create(spec, fabric, DatagramOptions.defaults(), status.ref()));
+    testKit.spawn(DatagramNetdev.create(spec, fabric, DatagramOptions.defaults(),
+        RealClock.system(), status.ref()));
     status.expectMessageClass(NetdevStatus.Ready.class, ProbePort.WAIT);
     ProbePort.Link link = fabric.awaitLink();
 

@@ -13,6 +13,7 @@ import io.fleetsim.fabric.FabricSettings;
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortStats;
 import io.fleetsim.qemu.NetdevSpec;
+import io.fleetsim.time.RealClock;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -75,7 +76,7 @@ class SpliceTest {
 
     Hub(boolean splice, NetdevSpec specA, NetdevSpec specB) throws Exception {
       FabricSettings settings = FabricSettings.defaults();
-      fabric = kit.spawn(Fabric.hub(settings));
+      fabric = kit.spawn(Fabric.hub(settings, RealClock.system()));
       a = FabricPort.attach(kit.system(), fabric, settings, "a").toCompletableFuture().get();
       b = FabricPort.attach(kit.system(), fabric, settings, "b").toCompletableFuture().get();
       List<Port> ports = splice ? Splice.pair(a, b, NetdevSettings.defaults()) : List.of(a, b);

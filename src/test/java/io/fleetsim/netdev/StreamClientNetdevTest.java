@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.fleetsim.netdev.NetdevHarness.Started;
 import io.fleetsim.netdev.TestPorts.QueuePort;
+import io.fleetsim.time.RealClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -97,6 +98,7 @@ class StreamClientNetdevTest {
     @SuppressWarnings("unchecked")
     Behavior<Object> behavior = (Behavior<Object>) Netdevs.behavior(
         connect("c3", free, Duration.ofMillis(100)), port, NetdevSettings.defaults(),
+        RealClock.system(),
         status.getRef());
     kit.spawn(behavior);
     // Refused, but like QEMU the netdev starts anyway and keeps trying.

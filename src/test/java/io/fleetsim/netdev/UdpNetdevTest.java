@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fleetsim.qemu.NetdevSpec;
 import io.fleetsim.qemu.SocketAddr;
+import io.fleetsim.time.RealClock;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -40,7 +41,8 @@ class UdpNetdevTest {
         new SocketAddr.Inet("127.0.0.1", remotePort),
         "socket,id=u0,udp=127.0.0.1:" + remotePort + ",localaddr=127.0.0.1:0");
     ActorRef<DatagramNetdev.Command> netdev =
-        testKit.spawn(DatagramNetdev.create(spec, port.port(), options, status.ref()));
+        testKit.spawn(DatagramNetdev.create(spec, port.port(), options, RealClock.system(),
+            status.ref()));
     NetdevStatus.Ready ready = status.expectMessageClass(NetdevStatus.Ready.class,
         ProbePort.WAIT);
     Matcher m = LOCAL_PORT.matcher(ready.description());
@@ -207,7 +209,8 @@ class UdpNetdevTest {
     NetdevSpec spec = new NetdevSpec.Udp("u0", new SocketAddr.Inet("127.0.0.1", 0),
         new SocketAddr.Inet("127.255.255.255", 9), "socket,id=u0,...");
     ActorRef<DatagramNetdev.Command> netdev =
-        testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(), status.ref()));
+        testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(),
+            RealClock.system(), status.ref()));
     NetdevStatus.Ready ready = status.expectMessageClass(NetdevStatus.Ready.class,
         ProbePort.WAIT);
     Matcher m = LOCAL_PORT.matcher(ready.description());
@@ -254,7 +257,8 @@ class UdpNetdevTest {
           new SocketAddr.Inet("127.0.0.1", holder.getLocalPort()),
           new SocketAddr.Inet("127.0.0.1", 9), "socket,id=u0,...");
       ProbePort port = new ProbePort("u0", testKit.system());
-      testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(), status.ref()));
+      testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(),
+          RealClock.system(), status.ref()));
       NetdevStatus.Failed failed = status.expectMessageClass(NetdevStatus.Failed.class,
           ProbePort.WAIT);
       assertEquals("u0", failed.netdevId());
@@ -269,7 +273,8 @@ class UdpNetdevTest {
     NetdevSpec spec = new NetdevSpec.Udp("d0", new SocketAddr.Unix("/tmp/fleetsim-a.sock"),
         new SocketAddr.Unix("/tmp/fleetsim-b.sock"), "dgram,id=d0,...");
     ProbePort port = new ProbePort("d0", testKit.system());
-    testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(), status.ref()));
+    testKit.spawn(DatagramNetdev.create(spec, port, DatagramOptions.defaults(), RealClock.system(),
+        status.ref()));
     NetdevStatus.Failed failed = status.expectMessageClass(NetdevStatus.Failed.class,
         ProbePort.WAIT);
     assertEquals("unix datagram sockets (unix:/tmp/fleetsim-a.sock) are not supported by the "
@@ -282,7 +287,7 @@ class UdpNetdevTest {
     NetdevSpec spec = new NetdevSpec.Udp("d0", new SocketAddr.Fd(3),
         new SocketAddr.Inet("127.0.0.1", 9), "dgram,id=d0,...");
     testKit.spawn(DatagramNetdev.create(spec, new ProbePort("d0", testKit.system()),
-        DatagramOptions.defaults(), status.ref()));
+        DatagramOptions.defaults(), RealClock.system(), status.ref()));
     NetdevStatus.Failed failed = status.expectMessageClass(NetdevStatus.Failed.class,
         ProbePort.WAIT);
     assertTrue(failed.reason().startsWith("inherited file descriptors (fd:3) are not supported"),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.fleetsim.link.PortCounters;
+import io.fleetsim.time.RealClock;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -40,7 +41,7 @@ class UdpTransportTest {
     Pair<Pair<TestPublisher.Probe<ByteString>, java.util.concurrent.CompletionStage<InetSocketAddress>>,
         TestSubscriber.Probe<ByteString>> mat = TestSource.<ByteString>create(testKit.system())
         .viaMat(UdpTransport.flow(new DatagramEndpoint.Unicast(local, remote),
-            DatagramOptions.defaults(), counters), Keep.both())
+            DatagramOptions.defaults(), counters, RealClock.system()), Keep.both())
         .toMat(TestSink.create(testKit.system()), Keep.both())
         .run(testKit.system());
     InetSocketAddress bound = mat.first().second().toCompletableFuture()
@@ -112,7 +113,8 @@ class UdpTransportTest {
       var bound = TestSource.<ByteString>create(testKit.system())
           .viaMat(UdpTransport.flow(new DatagramEndpoint.Unicast(
                   new InetSocketAddress(LOOPBACK, holder.getLocalPort()),
-                  new InetSocketAddress(LOOPBACK, 9)), DatagramOptions.defaults(), counters),
+                  new InetSocketAddress(LOOPBACK, 9)), DatagramOptions.defaults(), counters,
+                      RealClock.system()),
               Keep.right())
           .to(TestSink.create(testKit.system()))
           .run(testKit.system());

@@ -13,6 +13,7 @@ import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.nic.e1000.E1000Nic;
 import io.fleetsim.addr.MacAddress;
+import io.fleetsim.time.RealClock;
 import io.fleetsim.vm.hw.CostTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,7 @@ class VmGuestTimerTest {
   @Test
   void zeroDelayTimersRunAfterTheCurrentWorkInOrderAndCancelledOnesNever() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
-    ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings));
+    ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings, RealClock.system()));
     FabricPort port = FabricPort.attach(testKit.system(), hub, settings, "p0")
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     VmSpec spec = new VmSpec("t", 16 << 20, 1000, CostTable.defaults(), 2_000_000L,
@@ -81,8 +82,8 @@ class VmGuestTimerTest {
         List.of(new NicSpec("n0", MacAddress.QEMU_DEFAULT, new NicSpec.FabricPort(port), List.of())), 1);
     TimerGuest guest = new TimerGuest();
     TestProbe<VmEvent> events = testKit.createTestProbe();
-    testKit.spawn(Vm.create(spec, guest, NetdevSettings.defaults(), E1000Nic.Settings.defaults(),
-        line -> {}, events.ref()));
+    testKit.spawn(Vm.create(spec, guest, RealClock.system(), NetdevSettings.defaults(),
+        E1000Nic.Settings.defaults(), line -> {}, events.ref()));
 
     assertEquals(List.of("boot-end", "a", "c", "d", "e"), guest.done.get(30, TimeUnit.SECONDS));
   }

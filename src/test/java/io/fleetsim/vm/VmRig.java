@@ -12,6 +12,7 @@ import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.nic.e1000.E1000Nic;
 import io.fleetsim.addr.MacAddress;
 import io.fleetsim.qemu.QemuCommandLine;
+import io.fleetsim.time.RealClock;
 import io.fleetsim.vm.hw.CostTable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,8 +61,8 @@ final class VmRig implements AutoCloseable {
             List.of())), 1);
     TestProbe<VmEvent> events = kit.createTestProbe();
     List<String> console = Collections.synchronizedList(new ArrayList<>());
-    ActorRef<Vm.Command> ref = kit.spawn(Vm.create(spec, guest, NetdevSettings.defaults(),
-        E1000Nic.Settings.defaults(), console::add, events.getRef()), name);
+    ActorRef<Vm.Command> ref = kit.spawn(Vm.create(spec, guest, RealClock.system(),
+        NetdevSettings.defaults(), E1000Nic.Settings.defaults(), console::add, events.getRef()), name);
     VmEvent first = events.expectMessageClass(VmEvent.class, START);
     if (!(first instanceof VmEvent.Ready)) {
       throw new AssertionError(name + " did not start: " + first);

@@ -8,6 +8,7 @@ import io.fleetsim.fault.Fault;
 import io.fleetsim.fault.FaultSite;
 import io.fleetsim.fault.FaultyPort;
 import io.fleetsim.addr.MacAddress;
+import io.fleetsim.time.Clock;
 import io.fleetsim.vm.VmEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Semaphore;
 import org.HdrHistogram.Histogram;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -27,7 +28,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * Plays an experiment's timeline on the run's thread: turns faults on and off at their times,
  * samples every counter once a second into the time series, and reports progress. Everything it
- * does to the world goes through thread-safe handles (fault chains, actor messages).
+ * does to the world goes through thread-safe handles (fault chains, actor messages). Its times are
+ * the run's clock: it sleeps until that clock's timer for the next step or sample wakes it.
  */
 final class Conductor {
   private static final long SECOND = 1_000_000_000L;
@@ -49,12 +51,15 @@ final class Conductor {
   private final Wiring wiring;
   private final ActorSystem<Void> system;
   private final ExperimentRun.Machine machine;
+  private final Clock clock;
   private final ActorRef<VmEvent> events;
   private final PingRtts rtts;
   private final ExperimentRun.Progress progress;
   private final PriorityQueue<Step> steps = new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
       ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.order, b.order));
   private final CountDownLatch stopped = new CountDownLatch(1);
+  // released by the clock's timer for the next wake-up, and by stop()
+  private final Semaphore wakeups = new Semaphore(0);
   private final List<Activated> activated = new ArrayList<>();
   // per running activation: what to undo at its end
   private final Map<Timeline.Activation, List<Runnable>> undo = new LinkedHashMap<>();
@@ -69,12 +74,13 @@ final class Conductor {
   private double endOfRun = Double.MAX_VALUE;
 
   Conductor(Experiment experiment, Wiring wiring, ActorSystem<Void> system,
-      ExperimentRun.Machine machine, ActorRef<VmEvent> events, PingRtts rtts,
+      ExperimentRun.Machine machine, Clock clock, ActorRef<VmEvent> events, PingRtts rtts,
       ExperimentRun.Progress progress) {
     this.experiment = experiment;
     this.wiring = wiring;
     this.system = system;
     this.machine = machine;
+    this.clock = clock;
     this.events = events;
     this.rtts = rtts;
     this.progress = progress;
@@ -82,6 +88,7 @@ final class Conductor {
 
   void stop() {
     stopped.countDown();
+    wakeups.release();
   }
 
   /**
@@ -90,7 +97,7 @@ final class Conductor {
    * The rest of the timeline counts from {@link #play()}.
    */
   void prepare() {
-    start = System.nanoTime();
+    start = clock.nanos();
     for (Timeline.Activation a : Timeline.of(experiment.faults(), experiment.duration())) {
       Fault f = a.fault().fault();
       if (a.start().isZero() && f.onFrames()) {
@@ -106,7 +113,7 @@ final class Conductor {
   }
 
   Record play() {
-    start = System.nanoTime();
+    start = clock.nanos();
     long total = experiment.duration().toNanos();
     for (Timeline.Activation a : timeline) {
       at(a.start().toNanos(), () -> begin(a));
@@ -118,7 +125,7 @@ final class Conductor {
     long nextSample = SECOND;
     boolean early = false;
     while (true) {
-      long now = System.nanoTime() - start;
+      long now = now();
       while (!steps.isEmpty() && steps.peek().atNanos <= now && steps.peek().atNanos < total) {
         steps.poll().action.run();
       }
@@ -138,7 +145,7 @@ final class Conductor {
       }
       long wake = Math.min(Math.min(nextSample, total), steps.isEmpty() ? total : steps.peek().atNanos);
       try {
-        if (stopped.await(Math.max(0, wake - (System.nanoTime() - start)), TimeUnit.NANOSECONDS)) {
+        if (sleepUntil(wake)) {
           early = true;
           break;
         }
@@ -148,7 +155,7 @@ final class Conductor {
         break;
       }
     }
-    Duration ran = Duration.ofNanos(Math.min(System.nanoTime() - start, total));
+    Duration ran = Duration.ofNanos(Math.min(now(), total));
     endOfRun = ran.toNanos() / 1e9;
     if (early) {
       progress.say("stopped early at " + ran.toSeconds() + " s");
@@ -167,12 +174,31 @@ final class Conductor {
     }
   }
 
+  /**
+   * Waits until {@code wakeNanos} after the start, on the clock, or until {@link #stop()}; true
+   * if stopped. A wake-up that comes early (a timer that fired as it was cancelled) only makes
+   * the caller look at the time again.
+   */
+  private boolean sleepUntil(long wakeNanos) throws InterruptedException {
+    wakeups.drainPermits();
+    if (stopped.getCount() == 0) {
+      return true; // stop() came before the drain took its permit
+    }
+    Clock.Timer timer = clock.schedule(wakeNanos - now(), wakeups::release);
+    try {
+      wakeups.acquire();
+    } finally {
+      timer.cancel();
+    }
+    return stopped.getCount() == 0;
+  }
+
   private void at(long atNanos, Runnable action) {
     steps.add(new Step(atNanos, order++, action));
   }
 
   private double seconds() {
-    return (System.nanoTime() - start) / 1e9;
+    return now() / 1e9;
   }
 
   private List<String> activeFaults() {
@@ -378,8 +404,9 @@ final class Conductor {
     return out;
   }
 
+  /** Nanoseconds since the start, on the clock. */
   private long now() {
-    return System.nanoTime() - start;
+    return clock.nanos() - start;
   }
 
   private void crash(FleetVm vm) {

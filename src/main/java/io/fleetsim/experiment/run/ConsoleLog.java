@@ -1,5 +1,6 @@
 package io.fleetsim.experiment.run;
 
+import io.fleetsim.time.Clock;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,19 +8,23 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * console.log: every VM's console lines, stamped with seconds since the run began. VMs write from
+ * console.log: every VM's console lines, stamped with seconds since the run began on the run's
+ * clock. VMs write from
  * their own threads; a line that comes after {@link #close()} (a VM still printing while the
  * actor system stops) is dropped, and a failed write is kept for the run to report, never thrown
  * into the VM that printed.
  */
 final class ConsoleLog implements AutoCloseable {
   private final BufferedWriter writer;
+  private final Clock clock;
   private final long t0;
   private boolean closed;
   private String failure;
 
-  ConsoleLog(Path file, long t0) throws IOException {
+  /** {@code t0}: when the run began, on {@code clock}. */
+  ConsoleLog(Path file, Clock clock, long t0) throws IOException {
     this.writer = Files.newBufferedWriter(file);
+    this.clock = clock;
     this.t0 = t0;
   }
 
@@ -28,7 +33,7 @@ final class ConsoleLog implements AutoCloseable {
       return;
     }
     try {
-      writer.write(String.format("%9.3f %s: %s%n", (System.nanoTime() - t0) / 1e9, vm, line));
+      writer.write(String.format("%9.3f %s: %s%n", (clock.nanos() - t0) / 1e9, vm, line));
     } catch (IOException e) {
       failure = e.getMessage() + " (later lines are missing)";
     }

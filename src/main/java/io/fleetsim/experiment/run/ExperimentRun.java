@@ -5,6 +5,7 @@ import io.fleetsim.capture.PcapWriter;
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.fabric.FabricSettings;
 import io.fleetsim.netdev.NetdevSettings;
+import io.fleetsim.time.Clock;
 import io.fleetsim.vm.VmDefaults;
 import io.fleetsim.vm.VmEvent;
 import java.io.IOException;
@@ -31,6 +32,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * ({@link Conductor}) until the duration is up (or {@link #stop()}), stop the workloads, stop
  * taking frames from the network ports' far ends, let the links drain, then write results.json
  * and report.html ({@link Results}).
+ *
+ * <p>Everything in the run reads time from the clock it is given, and so do the run's own
+ * watchdogs (how long booting and draining may take).
  */
 public final class ExperimentRun {
 
@@ -63,15 +67,18 @@ public final class ExperimentRun {
   private final Experiment experiment;
   private final Optional<Path> file;
   private final Machine machine;
+  private final Clock clock;
   private final Progress progress;
   private volatile Conductor conductor;
   private volatile boolean stopRequested;
   private boolean startedUp; // past start-up: from here on, the results folder stays
 
-  public ExperimentRun(Experiment experiment, Optional<Path> file, Machine machine, Progress progress) {
+  public ExperimentRun(Experiment experiment, Optional<Path> file, Machine machine, Clock clock,
+      Progress progress) {
     this.experiment = experiment;
     this.file = file;
     this.machine = machine;
+    this.clock = clock;
     this.progress = progress;
   }
 
@@ -89,7 +96,7 @@ public final class ExperimentRun {
   }
 
   public Outcome run() throws RunException, IOException {
-    Instant started = Instant.now();
+    Instant started = clock.instant();
     ResultsFolder resultsFolder = ResultsFolder.create(Path.of(experiment.report().directory()),
         experiment.name() + "-" + STAMP.format(started));
     try {
@@ -102,13 +109,13 @@ public final class ExperimentRun {
   }
 
   private Outcome run(Instant started, Path folder) throws RunException, IOException {
-    long t0 = System.nanoTime();
-    ConsoleLog consoleLog = new ConsoleLog(folder.resolve("console.log"), t0);
+    long t0 = clock.nanos();
+    ConsoleLog consoleLog = new ConsoleLog(folder.resolve("console.log"), clock, t0);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.<Void>empty(), "fleetsim", machine.actorConfig());
     PingRtts rtts = new PingRtts(experiment);
     Map<String, Object> host = new java.util.LinkedHashMap<>();
     java.util.OptionalLong heapBefore = HeapUse.afterGc();
-    Wiring wiring = new Wiring(experiment, machine, system, folder, progress::say);
+    Wiring wiring = new Wiring(experiment, machine, clock, system, folder, progress::say);
     try {
       wiring.build(vm -> line -> {
         rtts.line(vm, line);
@@ -119,7 +126,8 @@ public final class ExperimentRun {
         events.add(e);
         return Behaviors.same();
       }), "vm-events", Props.empty());
-      conductor = new Conductor(experiment, wiring, system, machine, eventSink, rtts, progress);
+      conductor = new Conductor(experiment, wiring, system, machine, clock, eventSink, rtts,
+          progress);
       if (stopRequested) {
         conductor.stop(); // stop() came before there was a conductor to tell: play() returns at once
       }
@@ -131,7 +139,7 @@ public final class ExperimentRun {
       }
       startedUp = true;
       // what a fleet costs: start-up time, and heap per VM once booted (bench/fleet reports them)
-      host.put("bootSeconds", (System.nanoTime() - t0) / 1e9);
+      host.put("bootSeconds", (clock.nanos() - t0) / 1e9);
       java.util.OptionalLong heapAfter = HeapUse.afterGc();
       // null where unknown: no collection ran, or the heap shrank (see HeapUse)
       host.put("heapBeforeBytes", HeapUse.orNull(heapBefore));
@@ -189,7 +197,7 @@ public final class ExperimentRun {
       vm.boot(system, machine.netdev(), machine.vm().nic(), sink);
     }
     int pending = wiring.vms.size();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).plusMillis(5L * pending).toNanos();
+    long deadline = clock.nanos() + Duration.ofSeconds(60).plusMillis(5L * pending).toNanos();
     List<VmEvent> early = new ArrayList<>();
     while (pending > 0) {
       VmEvent e;
@@ -200,7 +208,7 @@ public final class ExperimentRun {
         throw new RunException("interrupted while the VMs booted");
       }
       if (e == null) {
-        if (System.nanoTime() > deadline) {
+        if (clock.nanos() > deadline) {
           throw new RunException(pending + " of " + wiring.vms.size() + " VMs did not boot in time");
         }
         continue;
@@ -241,11 +249,11 @@ public final class ExperimentRun {
    * Waits (at most {@code limit}) until no link's or network port's counters move for half a
    * second and nothing is held.
    */
-  private static void drain(Wiring wiring, Duration limit) {
-    long deadline = System.nanoTime() + limit.toNanos();
+  private void drain(Wiring wiring, Duration limit) {
+    long deadline = clock.nanos() + limit.toNanos();
     long last = -1;
-    long stableSince = System.nanoTime();
-    while (System.nanoTime() < deadline) {
+    long stableSince = clock.nanos();
+    while (clock.nanos() < deadline) {
       long sum = 0;
       long held = 0;
       for (Link link : wiring.links) {
@@ -258,8 +266,8 @@ public final class ExperimentRun {
       }
       if (sum != last || held > 0) {
         last = sum;
-        stableSince = System.nanoTime();
-      } else if (System.nanoTime() - stableSince > TimeUnit.MILLISECONDS.toNanos(500)) {
+        stableSince = clock.nanos();
+      } else if (clock.nanos() - stableSince > TimeUnit.MILLISECONDS.toNanos(500)) {
         return;
       }
       try {

@@ -3,6 +3,7 @@ package io.fleetsim.experiment.run;
 import io.fleetsim.guest.os.GuestSystem;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.nic.e1000.E1000Nic;
+import io.fleetsim.time.Clock;
 import io.fleetsim.vm.Vm;
 import io.fleetsim.vm.VmEvent;
 import io.fleetsim.vm.VmReport;
@@ -41,6 +42,7 @@ final class FleetVm {
   private final Supplier<GuestSystem> guest;
   private final NicTap tap;
   private final Consumer<String> console;
+  private final Clock clock;
   private final List<CompletableFuture<VmReport>> crashedBoots = new ArrayList<>();
   private ActorSystem<?> system;
   private ActorRef<Vm.Command> ref;
@@ -50,13 +52,14 @@ final class FleetVm {
   private boolean started; // the experiment has started its workloads
 
   FleetVm(String name, String fleet, VmSpec spec, Supplier<GuestSystem> guest, NicTap tap,
-      Consumer<String> console) {
+      Consumer<String> console, Clock clock) {
     this.name = name;
     this.fleet = fleet;
     this.spec = spec;
     this.guest = guest;
     this.tap = tap;
     this.console = console;
+    this.clock = clock;
   }
 
   String name() {
@@ -88,7 +91,7 @@ final class FleetVm {
       ActorRef<VmEvent> events) {
     lives++;
     this.system = system;
-    ref = system.systemActorOf(Vm.create(spec, guest.get(), netdev, nic, console, events),
+    ref = system.systemActorOf(Vm.create(spec, guest.get(), clock, netdev, nic, console, events),
         "vm-" + name + "-" + lives, Props.empty());
     state = State.RUNNING;
     if (!carrier) {

@@ -15,6 +15,7 @@ import io.fleetsim.netdev.NetdevStatus;
 import io.fleetsim.netdev.Netdevs;
 import io.fleetsim.addr.MacAddress;
 import io.fleetsim.qemu.NetdevSpec;
+import io.fleetsim.time.Clock;
 import io.fleetsim.vm.NicSpec;
 import io.fleetsim.vm.VmDefaults;
 import io.fleetsim.vm.VmSpec;
@@ -46,6 +47,7 @@ final class Wiring {
 
   private final Experiment experiment;
   private final ExperimentRun.Machine machine;
+  private final Clock clock;
   private final ActorSystem<Void> system;
   private final Path folder;
   private final Consumer<String> say;
@@ -55,10 +57,11 @@ final class Wiring {
   final Map<String, FleetVm> vms = new LinkedHashMap<>();
   final List<PcapWriter> captures = new ArrayList<>();
 
-  Wiring(Experiment experiment, ExperimentRun.Machine machine, ActorSystem<Void> system,
-      Path folder, Consumer<String> say) {
+  Wiring(Experiment experiment, ExperimentRun.Machine machine, Clock clock,
+      ActorSystem<Void> system, Path folder, Consumer<String> say) {
     this.experiment = experiment;
     this.machine = machine;
+    this.clock = clock;
     this.system = system;
     this.folder = folder;
     this.say = say;
@@ -92,7 +95,7 @@ final class Wiring {
             // provisioned L2 both ways: the guests know their neighbours, the switch knows the VMs
             port.addStaticAddress(mac);
           }
-          faults = new FaultyPort(port);
+          faults = new FaultyPort(port, clock);
           nicEnd = new CrashLoss(faults, tap::received);
           nic = new NicSpec("eth0", mac, new NicSpec.FabricPort(nicEnd), nicTaps);
         } else {
@@ -106,7 +109,7 @@ final class Wiring {
         GuestSystem.InterfaceSetup setup = new GuestSystem.InterfaceSetup(vm.ip(), fleet.dhcp(), neighbours);
         FleetVm fleetVm = new FleetVm(vm.name(), fleet.name(), spec,
             () -> new GuestSystem(List.of(setup), vm.workloads(), true), tap,
-            consoles.apply(vm.name()));
+            consoles.apply(vm.name()), clock);
         vms.put(vm.name(), fleetVm);
         if (network.isPresent()) {
           links.add(new Link(vm.name() + "/eth0", network.get(), fleetVm, port, faults, nicEnd));
@@ -165,7 +168,8 @@ final class Wiring {
 
   private ActorRef<Fabric.Command> fabric(String name, boolean learningSwitch) {
     return fabrics.computeIfAbsent(name, n -> system.systemActorOf(
-        learningSwitch ? Fabric.learningSwitch(machine.fabric()) : Fabric.hub(machine.fabric()),
+        learningSwitch ? Fabric.learningSwitch(machine.fabric(), clock)
+            : Fabric.hub(machine.fabric(), clock),
         "fabric-" + n.replaceAll("[^A-Za-z0-9_-]", "_"),
         DispatcherSelector.fromConfig("fleetsim.fabric-dispatcher")));
   }
@@ -210,14 +214,14 @@ final class Wiring {
   private void startExternal(String network, NetdevSpec spec, Map<String, List<FrameTap>> taps)
       throws RunException {
     FabricPort port = attach(network, spec.id());
-    FaultyPort faults = FaultyPort.networkPort(port);
+    FaultyPort faults = FaultyPort.networkPort(port, clock);
     CompletableFuture<NetdevStatus> status = new CompletableFuture<>();
     ActorRef<NetdevStatus> replyTo = system.systemActorOf(Behaviors.<NetdevStatus>receiveMessage(s -> {
       status.complete(s);
       return Behaviors.stopped();
     }), "status-" + spec.id(), Props.empty());
     system.systemActorOf(Netdevs.behavior(spec, TappedPort.of(faults, taps.getOrDefault(spec.id(), List.of())),
-        machine.netdev(), replyTo), "netdev-" + spec.id(), Props.empty());
+        machine.netdev(), clock, replyTo), "netdev-" + spec.id(), Props.empty());
     NetdevStatus s;
     try {
       s = status.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -246,7 +250,7 @@ final class Wiring {
           ? fleet.vms().stream().map(Experiment.Vm::name).toList() : List.of(name);
       for (String file : files) {
         try {
-          PcapWriter writer = PcapWriter.open(file, folder.resolve(file + ".pcap"), 65535);
+          PcapWriter writer = PcapWriter.open(file, folder.resolve(file + ".pcap"), 65535, clock);
           captures.add(writer);
           taps.computeIfAbsent(file, k -> new ArrayList<>()).add(writer);
         } catch (CaptureException e) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetsim.cli.Settings;
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.experiment.ExperimentLoader;
+import io.fleetsim.time.RealClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +37,8 @@ class EarlyStopTest {
     Settings s = Settings.load(Optional.empty());
     List<String> said = Collections.synchronizedList(new ArrayList<>());
     ExperimentRun run = new ExperimentRun(e, Optional.empty(),
-        new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm()), new ExperimentRun.Progress() {
+        new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm()), RealClock.system(),
+            new ExperimentRun.Progress() {
           @Override
           public void say(String line) {
             said.add(line);

@@ -16,6 +16,7 @@ import io.fleetsim.fault.FaultyPort;
 import io.fleetsim.fault.LossFault;
 import io.fleetsim.testing.FramedClient;
 import io.fleetsim.testing.Ports;
+import io.fleetsim.time.RealClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -149,17 +150,18 @@ class PortAccountingTest {
           """.formatted(dir), "broken.conf");
       Settings s = Settings.load(Optional.empty());
       ExperimentRun.Machine machine = new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm());
-      ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.learningSwitch(s.fabric()));
+      ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.learningSwitch(s.fabric(),
+          RealClock.system()));
       FabricPort fabricPort = FabricPort.attach(kit.system(), fabric, s.fabric(), "ext")
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
-      FaultyPort faults = FaultyPort.networkPort(fabricPort);
+      FaultyPort faults = FaultyPort.networkPort(fabricPort, RealClock.system());
       faults.add(LossFault.random(1), Direction.OUT, 1);
       // a broken tally: ten frames reach the chain, which drops them, past the edge that counts
       // what enters it
       Source.repeat(ByteString.fromArray(arpRequest())).take(10).via(faults.fromWire().flow())
           .runWith(Sink.ignore(), kit.system()).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-      Wiring wiring = new Wiring(e, machine, kit.system(), dir, line -> { });
+      Wiring wiring = new Wiring(e, machine, RealClock.system(), kit.system(), dir, line -> { });
       wiring.externalPorts.add(new ExternalPort("ext", "lan", fabricPort, faults, "listening"));
       ExperimentRun.Outcome outcome = new Results(e, Optional.empty(), Instant.now(), wiring,
           new Conductor.Record(List.of(), List.of(), Duration.ofSeconds(1)), Map.of(), Map.of(), Map.of(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetsim.cli.Settings;
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.experiment.ExperimentLoader;
+import io.fleetsim.time.RealClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,7 +105,8 @@ final class RunHarness {
       }
     };
     ExperimentRun.Outcome outcome = new ExperimentRun(e, Optional.empty(),
-        new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm()), progress).run();
+        new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm()), RealClock.system(),
+            progress).run();
     JsonNode json = Results.read(outcome.folder().resolve("results.json"));
     String console = Files.readString(outcome.folder().resolve("console.log"));
     return new Ran(outcome, json, console, said);
