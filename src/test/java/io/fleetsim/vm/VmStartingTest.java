@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.fleetsim.addr.MacAddress;
 import io.fleetsim.guest.GuestEnv;
-import io.fleetsim.guest.GuestOs;
+import io.fleetsim.guest.os.GuestOs;
+import io.fleetsim.guest.os.GuestReport;
 import io.fleetsim.guest.Link;
 import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.netdev.NetdevSettings;
@@ -78,8 +79,8 @@ class VmStartingTest {
     }
 
     @Override
-    public Map<String, Object> report() {
-      return Map.of();
+    public GuestReport report() {
+      return new GuestReport(List.of(), List.of());
     }
   }
 

@@ -8,7 +8,8 @@ import io.fleetsim.fabric.Fabric;
 import io.fleetsim.fabric.FabricPort;
 import io.fleetsim.fabric.FabricSettings;
 import io.fleetsim.guest.GuestEnv;
-import io.fleetsim.guest.GuestOs;
+import io.fleetsim.guest.os.GuestOs;
+import io.fleetsim.guest.os.GuestReport;
 import io.fleetsim.guest.Link;
 import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.netdev.NetdevSettings;
@@ -80,8 +81,8 @@ class VmStopTest {
     public void shutdown() {}
 
     @Override
-    public Map<String, Object> report() {
-      return Map.of();
+    public GuestReport report() {
+      return new GuestReport(List.of(), List.of());
     }
   }
 

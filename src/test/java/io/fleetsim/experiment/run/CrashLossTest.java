@@ -3,6 +3,7 @@ package io.fleetsim.experiment.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetsim.time.RealClock;
 import io.fleetsim.fabric.Fabric;
 import io.fleetsim.fabric.FabricPort;
 import io.fleetsim.fabric.FabricSettings;
@@ -50,14 +51,14 @@ class CrashLossTest {
   /** One VM's link, built as {@link Wiring} builds it, and the peer beside it. */
   private final class Rig {
     final FabricSettings settings = FabricSettings.defaults();
-    final ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.learningSwitch(settings));
+    final ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.learningSwitch(settings, RealClock.system()));
     final FabricPort vmPort = attach("a");
     final FabricPort peerPort = attach("peer");
     final NicTap tap = new NicTap();
-    final FaultyPort faults = new FaultyPort(vmPort);
+    final FaultyPort faults = new FaultyPort(vmPort, RealClock.system());
     final CrashLoss nicEnd = new CrashLoss(faults, tap::received);
     final Link link = new Link("a/eth0", "lan", new FleetVm("a", "a", null, () -> null, tap,
-        line -> { }), vmPort, faults, nicEnd);
+        line -> { }, RealClock.system()), vmPort, faults, nicEnd);
     TestPublisher.Probe<ByteString> nicOut;
     TestSubscriber.Probe<ByteString> nicIn;
     CompletionStage<Void> linkDone;
