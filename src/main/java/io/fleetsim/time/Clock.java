@@ -21,6 +21,20 @@ public interface Clock {
    */
   Timer schedule(long delayNanos, Runnable task);
 
+  /**
+   * Blocks the calling thread (never a model thread: a run's own thread polling its books) until
+   * this clock has moved on by {@code delayNanos}.
+   */
+  default void sleep(long delayNanos) throws InterruptedException {
+    java.util.concurrent.CountDownLatch passed = new java.util.concurrent.CountDownLatch(1);
+    Timer timer = schedule(delayNanos, passed::countDown);
+    try {
+      passed.await();
+    } finally {
+      timer.cancel();
+    }
+  }
+
   /** A scheduled task; cancelling one that ran or was cancelled does nothing. */
   interface Timer {
     void cancel();

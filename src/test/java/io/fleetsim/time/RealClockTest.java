@@ -97,6 +97,14 @@ class RealClockTest {
   }
 
   @Test
+  void sleepReturnsOnceTheClockHasMovedOnByItsDelay() throws Exception {
+    long delay = 30 * MS;
+    long before = clock.nanos();
+    clock.sleep(delay);
+    assertTrue(clock.nanos() - before >= delay, "slept less than its delay");
+  }
+
+  @Test
   void nowIsTheHostsTime() {
     long before = System.nanoTime();
     long nanos = clock.nanos();

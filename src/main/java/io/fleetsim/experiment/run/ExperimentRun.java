@@ -271,7 +271,7 @@ public final class ExperimentRun {
         return;
       }
       try {
-        Thread.sleep(50);
+        clock.sleep(TimeUnit.MILLISECONDS.toNanos(50));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
