@@ -121,7 +121,7 @@ public final class Vm {
       int index = i;
       ActorRef<Command> self = context.getSelf();
       nics.add(E1000Nic.spawn(context, "nic-" + nic.id(), nic.mac(), memory, nicSettings,
-          wireOf(nic), () -> self.tell(new Interrupt(index))));
+          wireOf(nic), io.fleetsim.time.RealClock.system(), () -> self.tell(new Interrupt(index))));
     }
   }
 

@@ -342,7 +342,6 @@ public final class E1000 {
   private final PciConfig pci = new PciConfig();
   private final byte[] descriptor = new byte[DESCRIPTOR_SIZE];
 
-  private boolean linkUp = true;
   private boolean lineAsserted;
   // QEMU's interrupt mitigation: a window is open while the timer runs; edges inside it wait
   private boolean mitTimerOn;
@@ -525,7 +524,7 @@ public final class E1000 {
     regs[RA] = mac.octet(0) | mac.octet(1) << 8 | mac.octet(2) << 16 | mac.octet(3) << 24;
     regs[RA + 1] = mac.octet(4) | mac.octet(5) << 8 | RAH_AV;
     phy.reset();
-    if (!linkUp) {
+    if (!phy.carrier()) { // the cable survives a reset
       regs[STATUS] &= ~STATUS_LU;
     }
     eeprom.resetProtocol();
@@ -543,7 +542,6 @@ public final class E1000 {
 
   /** The cable: link down clears STATUS.LU and the PHY's link bit; any change raises LSC. */
   public synchronized void setLinkUp(boolean up) {
-    linkUp = up;
     int before = regs[STATUS];
     if (up) {
       regs[STATUS] |= STATUS_LU;
