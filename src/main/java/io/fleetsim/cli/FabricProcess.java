@@ -115,7 +115,7 @@ final class FabricProcess {
             system.systemActorOf(kind == Kind.HUB ? Fabric.hub(settings.fabric(), clock)
                 : Fabric.learningSwitch(settings.fabric(), clock), kind.label() + "-" + id,
                 Props.empty()));
-        FabricPort port = FabricPort.attach(system, fabric, settings.fabric(), spec.id())
+        FabricPort port = FabricPort.attach(fabric, settings.fabric(), spec.id())
             .toCompletableFuture().get(10, TimeUnit.SECONDS);
         ports.add(port);
         byHub.computeIfAbsent(hubId, id -> new ArrayList<>()).add(ports.size() - 1);

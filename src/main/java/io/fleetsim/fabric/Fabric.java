@@ -1,11 +1,13 @@
 package io.fleetsim.fabric;
 
+import io.fleetsim.link.CreditLink.Ack;
 import io.fleetsim.link.DropCause;
 import io.fleetsim.link.PortCounters;
 import io.fleetsim.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -19,7 +21,8 @@ import org.apache.pekko.util.ByteString;
  * A hub or learning switch: one actor that owns the forwarding state and one outbound queue per
  * port. Frames arrive in batches from each port's link and leave in batches to each port's link.
  *
- * <p>Back-pressure is credit-based: a port's link sends one batch and waits for {@link Ack}; the
+ * <p>Back-pressure is credit-based ({@link io.fleetsim.link.CreditLink}): a port's link sends one
+ * batch and waits for {@link Ack}; the
  * fabric withholds that ack while any port the batch went to holds more than
  * {@code portQueueFrames}. The link then stops pulling, its netdev stops reading the socket, and
  * TCP pushes back on the sender, so nothing is dropped on a TCP path for lack of room. A port
@@ -29,13 +32,14 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   public sealed interface Command {}
 
-  /** The ack a port's ingress waits for before it sends its next batch. */
-  public enum Ack { INSTANCE }
+  /**
+   * Adds a port; the fabric completes {@code index} with its number. A future, not an ask: the
+   * fabric answers at once, and how long to wait for it is its caller's business, not a timer here.
+   */
+  record Register(String name, PortCounters counters, CompletableFuture<Integer> index)
+      implements Command {}
 
-  record Register(String name, PortCounters counters, ActorRef<Integer> replyTo) implements Command {}
-
-  record IngressStarted(int port, long generation, ActorRef<Ack> ack) implements Command {}
-
+  /** A batch from a port's link; {@code ack} gives the link its next credit. */
   record FramesIn(int port, long generation, List<ByteString> frames, ActorRef<Ack> ack)
       implements Command {}
 
@@ -129,7 +133,6 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Register.class, this::onRegister)
-        .onMessage(IngressStarted.class, this::onIngressStarted)
         .onMessage(FramesIn.class, this::onFramesIn)
         .onMessage(EgressReady.class, this::onEgressReady)
         .onMessage(EgressAck.class, this::onEgressAck)
@@ -151,12 +154,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       touched = new boolean[capacity];
       touchedPorts = new int[capacity];
     }
-    r.replyTo().tell(ports.size() - 1);
-    return this;
-  }
-
-  private Behavior<Command> onIngressStarted(IngressStarted s) {
-    s.ack().tell(Ack.INSTANCE);
+    r.index().complete(ports.size() - 1);
     return this;
   }
 

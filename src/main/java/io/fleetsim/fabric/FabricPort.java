@@ -1,26 +1,22 @@
 package io.fleetsim.fabric;
 
-import io.fleetsim.link.FrameBatches;
+import io.fleetsim.link.CreditLink;
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortCounters;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSink;
 import org.apache.pekko.util.ByteString;
 
 /**
- * A port of a {@link Fabric}. Each {@link #link(OutCount)} materialization is one peer: its
- * ingress batches frames into the fabric under the fabric's acks, its egress ({@link PortEgress})
- * takes the fabric's batches under acks of its own and accounts for every frame in them, and its
- * termination tells the fabric the peer is gone.
+ * A port of a {@link Fabric}. Each {@link #link(OutCount)} materialization is one peer, a
+ * {@link CreditLink}: its ingress batches frames into the fabric under the fabric's acks, its
+ * egress ({@link PortEgress}) takes the fabric's batches under acks of its own and accounts for
+ * every frame in them, and its end tells the fabric, once, that the peer is gone.
  */
 public final class FabricPort implements Port {
   private final String name;
@@ -29,6 +25,18 @@ public final class FabricPort implements Port {
   private final ActorRef<Fabric.Command> fabric;
   private final FabricSettings settings;
   private final AtomicLong generations = new AtomicLong();
+  private final CreditLink.Protocol<Fabric.Command> protocol = new CreditLink.Protocol<>() {
+    @Override
+    public Fabric.Command framesIn(long generation, List<ByteString> frames,
+        ActorRef<CreditLink.Ack> ack) {
+      return new Fabric.FramesIn(index, generation, frames, ack);
+    }
+
+    @Override
+    public Fabric.Command linkEnded(long generation) {
+      return new Fabric.LinkEnded(index, generation);
+    }
+  };
 
   private FabricPort(String name, int index, PortCounters counters, ActorRef<Fabric.Command> fabric,
       FabricSettings settings) {
@@ -40,12 +48,11 @@ public final class FabricPort implements Port {
   }
 
   /** Adds a port named {@code name} to {@code fabric}. */
-  public static CompletionStage<FabricPort> attach(ActorSystem<?> system,
-      ActorRef<Fabric.Command> fabric, FabricSettings settings, String name) {
+  public static CompletionStage<FabricPort> attach(ActorRef<Fabric.Command> fabric,
+      FabricSettings settings, String name) {
     PortCounters counters = new PortCounters();
-    CompletionStage<Integer> index = AskPattern.ask(fabric,
-        (ActorRef<Integer> reply) -> new Fabric.Register(name, counters, reply),
-        java.time.Duration.ofSeconds(10), system.scheduler());
+    CompletableFuture<Integer> index = new CompletableFuture<>();
+    fabric.tell(new Fabric.Register(name, counters, index));
     return index.thenApply(i -> new FabricPort(name, i, counters, fabric, settings));
   }
 
@@ -71,31 +78,14 @@ public final class FabricPort implements Port {
   @Override
   public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
     long generation = generations.incrementAndGet();
-
-    Sink<ByteString, NotUsed> ingress = FrameBatches.of(settings.ingressBatchFrames())
-        .to(ActorSink.actorRefWithBackpressure(fabric,
-            (ActorRef<Fabric.Ack> ack, List<ByteString> frames) ->
-                new Fabric.FramesIn(index, generation, frames, ack),
-            ack -> new Fabric.IngressStarted(index, generation, ack),
-            Fabric.Ack.INSTANCE,
-            new Fabric.LinkEnded(index, generation),
-            failure -> new Fabric.LinkEnded(index, generation)));
-
     Flow<NotUsed, ByteString, NotUsed> egress = Flow.fromGraph(new PortEgress(counters, outCount,
             () -> fabric.tell(new Fabric.EgressAck(index, generation))))
         .mapMaterializedValue(handle -> {
           fabric.tell(new Fabric.EgressReady(index, generation, handle));
           return NotUsed.getInstance();
         });
-
-    // The coupling's source is empty: the ingress's end completes the egress (after the frame it
-    // last emitted) instead of cancelling it with that frame on its way (see PortEgress).
-    return Flow.fromSinkAndSourceCoupled(ingress, Source.<NotUsed>never())
-        .via(egress)
-        .watchTermination((notUsed, done) -> {
-          done.whenComplete((ok, err) -> fabric.tell(new Fabric.LinkEnded(index, generation)));
-          return NotUsed.getInstance();
-        });
+    return CreditLink.of(fabric, protocol, generation, settings.ingressBatchFrames(), egress,
+        () -> { });
   }
 
   @Override

@@ -7,6 +7,10 @@ import java.util.ArrayDeque;
  * The way out to the link. When the driver's ring is full the frame is held here, in order, and
  * the held frames go out on {@link Link.Listener#transmitSpace()}; past {@link #CAPACITY} held
  * frames new ones are dropped ({@code txQueueFull}). Carrier down drops what is held.
+ *
+ * <p>Back-pressure between the stack and the driver: the frames waiting are held here and only
+ * here; the driver only remembers that it refused one, to call {@code transmitSpace} once when
+ * its ring has room again (the wake-up: driver poll -> {@link #space()}).
  */
 final class TxQueue {
   /** Linux's default txqueuelen is 1000; a small guest holds less. */

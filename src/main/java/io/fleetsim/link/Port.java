@@ -1,5 +1,6 @@
 package io.fleetsim.link;
 
+import java.util.Optional;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
@@ -39,4 +40,13 @@ public interface Port {
 
   /** A fresh link for the next peer. At most one may be running at a time. */
   Flow<ByteString, ByteString, NotUsed> link(OutCount outCount);
+
+  /**
+   * What this port offers its netdev besides links, asked for by type: a splice's end offers
+   * itself, so a stream netdev hands it its connected sockets instead of running a link. Empty
+   * for ordinary ports (and for a {@link TappedPort}: taps must see every frame).
+   */
+  default <T> Optional<T> extension(Class<T> type) {
+    return Optional.empty();
+  }
 }

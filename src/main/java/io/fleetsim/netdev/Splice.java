@@ -13,6 +13,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -80,8 +81,10 @@ public final class Splice {
   }
 
   /**
-   * One side of a splice as the netdev sees it: a {@link Port} whose peers are attached as
-   * sockets. It has no {@link #link()}.
+   * One side of a splice as the netdev sees it: a {@link Port} that offers itself as an
+   * {@link Port#extension extension}, so stream netdevs attach their peers' sockets to it. Its
+   * {@link #link} is the hub port's own: a netdev that runs a link instead reaches the hub, whose
+   * other port (spliced) has no link, so its frames are counted there as no-peer.
    */
   final class End implements Port {
     private final Side side;
@@ -104,8 +107,12 @@ public final class Splice {
 
     @Override
     public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
-      throw new UnsupportedOperationException(
-          "port " + name() + " is spliced: its netdev attaches sockets, not links");
+      return hubPort.link(outCount);
+    }
+
+    @Override
+    public <T> Optional<T> extension(Class<T> type) {
+      return type == End.class ? Optional.of(type.cast(this)) : Optional.empty();
     }
 
     /** Takes over an accepted connection; {@code peer} is its address for the link's outcome. */

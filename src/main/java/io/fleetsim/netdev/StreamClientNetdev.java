@@ -83,9 +83,10 @@ public final class StreamClientNetdev {
   private Behavior<Command> connect() {
     PeerLink link;
     try {
-      link = port instanceof Splice.End spliced
-          ? spliced.connect(addr)
-          : PeerLink.start(StreamTransport.connect(addr), true, port, settings, materializer);
+      link = port.extension(Splice.End.class)
+          .map(spliced -> spliced.connect(addr))
+          .orElseGet(() -> PeerLink.start(StreamTransport.connect(addr), true, port, settings,
+              materializer));
     } catch (StartFailure e) {
       return giveUp(e.getMessage());
     } catch (RuntimeException e) {

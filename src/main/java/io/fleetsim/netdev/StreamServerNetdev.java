@@ -129,9 +129,10 @@ public final class StreamServerNetdev {
     context.getLog().info("netdev {}: connection from {}", id, peer);
     PeerLink link;
     try {
-      link = port instanceof Splice.End spliced
-          ? spliced.attach(arrived.peer().channel(), peer)
-          : PeerLink.start(arrived.peer().transport(), false, port, settings, materializer);
+      link = port.extension(Splice.End.class)
+          .map(spliced -> spliced.attach(arrived.peer().channel(), peer))
+          .orElseGet(() -> PeerLink.start(arrived.peer().transport(), false, port, settings,
+              materializer));
     } catch (RuntimeException e) {
       // The port could not give a link: drop this peer (its socket is closed unattended by
       // Pekko, or with the channel) and keep listening.

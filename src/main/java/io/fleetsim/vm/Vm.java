@@ -145,7 +145,7 @@ public final class Vm {
       int index = i;
       ActorRef<Command> self = context.getSelf();
       nics.add(E1000Nic.spawn(context, "nic-" + nic.id(), nic.mac(), memory, nicSettings,
-          wireOf(nic), () -> self.tell(new Interrupt(index))));
+          wireOf(nic), clock, () -> self.tell(new Interrupt(index))));
     }
   }
 

@@ -106,7 +106,7 @@ final class BenchVms implements AutoCloseable {
 
   /** A port of {@code fabric}, waited for. */
   FabricPort port(ActorRef<Fabric.Command> fabricRef, String name) throws Exception {
-    return FabricPort.attach(system, fabricRef, fabric, name).toCompletableFuture()
+    return FabricPort.attach(fabricRef, fabric, name).toCompletableFuture()
         .get(ASK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 

@@ -60,7 +60,7 @@ public final class VmMemoryBenchmark {
       long t0 = System.nanoTime();
       List<CompletableFuture<FabricPort>> pending = new ArrayList<>();
       for (int i = 0; i < vms; i++) {
-        pending.add(FabricPort.attach(bench.system, hubs.get(i / hubSize), bench.fabric, "p" + i)
+        pending.add(FabricPort.attach(hubs.get(i / hubSize), bench.fabric, "p" + i)
             .toCompletableFuture());
       }
       List<FabricPort> ports = new ArrayList<>();

@@ -46,7 +46,7 @@ class FabricTest {
 
   private static FabricPort port(ActorRef<Fabric.Command> fabric, FabricSettings settings, String name)
       throws Exception {
-    return FabricPort.attach(testKit.system(), fabric, settings, name)
+    return FabricPort.attach(fabric, settings, name)
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 

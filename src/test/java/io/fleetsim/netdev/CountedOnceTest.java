@@ -77,10 +77,10 @@ class CountedOnceTest {
   void aDatagramPortCountsSentFramesOutAndRefusedOnesOnlyAsDrops() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
     ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.hub(settings, RealClock.system()));
-    FabricPort s = FabricPort.attach(kit.system(), fabric, settings, "s").toCompletableFuture().get();
-    FabricPort refused = FabricPort.attach(kit.system(), fabric, settings, "refused")
+    FabricPort s = FabricPort.attach(fabric, settings, "s").toCompletableFuture().get();
+    FabricPort refused = FabricPort.attach(fabric, settings, "refused")
         .toCompletableFuture().get();
-    FabricPort sent = FabricPort.attach(kit.system(), fabric, settings, "sent")
+    FabricPort sent = FabricPort.attach(fabric, settings, "sent")
         .toCompletableFuture().get();
     List<NetdevHarness.Started> netdevs = new ArrayList<>();
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
@@ -154,7 +154,7 @@ class CountedOnceTest {
     ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.hub(settings, RealClock.system()));
     List<FabricPort> ports = new ArrayList<>();
     for (String name : portCount == 3 ? List.of("a", "b", "c") : List.of("a", "c")) {
-      ports.add(FabricPort.attach(kit.system(), fabric, settings, name).toCompletableFuture().get());
+      ports.add(FabricPort.attach(fabric, settings, name).toCompletableFuture().get());
     }
     FabricPort a = ports.get(0);
     FabricPort c = ports.get(portCount - 1);

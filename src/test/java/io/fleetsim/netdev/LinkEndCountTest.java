@@ -58,8 +58,8 @@ class LinkEndCountTest {
   void framesTakenForAPeerThatLeavesAreCountedOnceOutOrPeerLost() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
     ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.hub(settings, RealClock.system()));
-    FabricPort a = FabricPort.attach(kit.system(), fabric, settings, "a").toCompletableFuture().get();
-    FabricPort b = FabricPort.attach(kit.system(), fabric, settings, "b").toCompletableFuture().get();
+    FabricPort a = FabricPort.attach(fabric, settings, "a").toCompletableFuture().get();
+    FabricPort b = FabricPort.attach(fabric, settings, "b").toCompletableFuture().get();
     Materializer mat = Materializer.createMaterializer(kit.system());
     // a's peer sends 64-byte frames throughout; nothing comes back to it (b's peers send nothing)
     Pair<UniqueKillSwitch, CompletionStage<Done>> sender = Source.repeat(ByteString.fromArray(new byte[64]))

@@ -77,8 +77,8 @@ class SpliceTest {
     Hub(boolean splice, NetdevSpec specA, NetdevSpec specB) throws Exception {
       FabricSettings settings = FabricSettings.defaults();
       fabric = kit.spawn(Fabric.hub(settings, RealClock.system()));
-      a = FabricPort.attach(kit.system(), fabric, settings, "a").toCompletableFuture().get();
-      b = FabricPort.attach(kit.system(), fabric, settings, "b").toCompletableFuture().get();
+      a = FabricPort.attach(fabric, settings, "a").toCompletableFuture().get();
+      b = FabricPort.attach(fabric, settings, "b").toCompletableFuture().get();
       List<Port> ports = splice ? Splice.pair(a, b, NetdevSettings.defaults()) : List.of(a, b);
       netdevs.add(NetdevHarness.start(kit, specA, ports.get(0)));
       netdevs.add(NetdevHarness.start(kit, specB, ports.get(1)));

@@ -75,7 +75,7 @@ class VmGuestTimerTest {
   void zeroDelayTimersRunAfterTheCurrentWorkInOrderAndCancelledOnesNever() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
     ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings, RealClock.system()));
-    FabricPort port = FabricPort.attach(testKit.system(), hub, settings, "p0")
+    FabricPort port = FabricPort.attach(hub, settings, "p0")
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     VmSpec spec = new VmSpec("t", 16 << 20, 1000, CostTable.defaults(), 2_000_000L,
         E1000Driver.Config.defaults(),

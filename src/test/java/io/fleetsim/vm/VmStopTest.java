@@ -90,7 +90,7 @@ class VmStopTest {
   void aCrashCancelsTheGuestsPendingTimers() throws Exception {
     FabricSettings settings = FabricSettings.defaults();
     ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings, RealClock.system()));
-    FabricPort port = FabricPort.attach(testKit.system(), hub, settings, "p0")
+    FabricPort port = FabricPort.attach(hub, settings, "p0")
         .toCompletableFuture().get(PATIENCE_SECONDS, TimeUnit.SECONDS);
     VmSpec spec = new VmSpec("stop", 16 << 20, 1000, CostTable.defaults(), 2_000_000L,
         E1000Driver.Config.defaults(),

@@ -176,7 +176,7 @@ final class Wiring {
 
   private FabricPort attach(String network, String portName) throws RunException {
     try {
-      return FabricPort.attach(system, fabrics.get(network), machine.fabric(), portName)
+      return FabricPort.attach(fabrics.get(network), machine.fabric(), portName)
           .toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new RunException("could not attach " + portName + " to " + network + ": " + e);

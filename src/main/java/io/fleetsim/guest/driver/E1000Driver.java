@@ -114,6 +114,8 @@ public final class E1000Driver implements Link {
   private int txTail; // next descriptor to fill
   private int txClean; // oldest descriptor not yet reclaimed
   private int[] txLast; // for a frame's first descriptor: the index of its last
+  // a transmit was refused for lack of descriptors: the next poll that finds room tells the
+  // listener once; the refused frames themselves wait in the stack, not here
   private boolean txStopped;
 
   private long rxFrames;

@@ -164,7 +164,6 @@ public final class E1000 {
   private final PciConfig pci = new PciConfig();
   private final byte[] descriptor = new byte[DESCRIPTOR_SIZE];
 
-  private boolean linkUp = true;
   private boolean lineAsserted;
   // QEMU's interrupt mitigation: a window is open while the timer runs; edges inside it wait
   private boolean mitTimerOn;
@@ -252,7 +251,7 @@ public final class E1000 {
   private void reset() {
     regs.reset();
     phy.reset();
-    if (!linkUp) {
+    if (!phy.carrier()) { // the cable survives a reset
       regs.set(STATUS, regs.get(STATUS) & ~STATUS_LU);
     }
     eeprom.resetProtocol();
@@ -270,7 +269,6 @@ public final class E1000 {
 
   /** The cable: link down clears STATUS.LU and the PHY's link bit; any change raises LSC. */
   public synchronized void setLinkUp(boolean up) {
-    linkUp = up;
     int before = regs.get(STATUS);
     if (up) {
       regs.set(STATUS, regs.get(STATUS) | STATUS_LU);

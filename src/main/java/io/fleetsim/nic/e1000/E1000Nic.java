@@ -1,15 +1,15 @@
 package io.fleetsim.nic.e1000;
 
+import io.fleetsim.addr.MacAddress;
+import io.fleetsim.link.CreditLink;
+import io.fleetsim.link.CreditLink.Ack;
 import io.fleetsim.link.DropCause;
-import io.fleetsim.link.FrameBatches;
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortCounters;
-import io.fleetsim.addr.MacAddress;
-import io.fleetsim.vm.hw.FineTimer;
+import io.fleetsim.time.Clock;
 import io.fleetsim.vm.hw.GuestMemory;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
@@ -22,9 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSink;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -35,7 +33,15 @@ import org.apache.pekko.util.ByteString;
  * the netdev stops reading until the guest returns RX descriptors (RDT) and the device calls
  * {@link E1000.Host#receiveReady()}. Transmit goes into a bounded queue towards the wire; when it
  * is full the device stops its TX pass, and the queue's consumer resumes it as soon as there is
- * room. Timer requests (interrupt moderation) run here; interrupts go to the VM.
+ * room. The device's mitigation timer is armed on the {@link Clock} straight from its host
+ * callback and fires here; interrupts go to the VM.
+ *
+ * <p>Where transmit back-pressure is held, one owner per boundary: towards the wire, the link's
+ * bounded queue ({@code ToWire}); a frame it refused stays in the device ({@link E1000}'s held
+ * frame, with its descriptor, so TDH stops and the guest's ring fills); {@code transmitBlocked}
+ * only records that the device waits, and the queue's consumer wakes it once:
+ * {@code TransmitSpace} -> {@link E1000#resumeTransmit()}. Receive back-pressure is the link's
+ * credit ({@link CreditLink}): the ack for a batch is withheld until the ring took it.
  */
 public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
 
@@ -44,17 +50,10 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
   /** Carrier on or off: a link-flap fault, or a cable pulled. The guest sees LSC. */
   public record SetCarrier(boolean up) implements Command {}
 
-  /** The ack a link's ingress waits for before it sends its next batch. */
-  public enum Ack { INSTANCE }
-
-  private record IngressStarted(long generation, ActorRef<Ack> ack) implements Command {}
-
   private record FramesIn(long generation, List<ByteString> frames, ActorRef<Ack> ack)
       implements Command {}
 
   private record LinkEnded(long generation) implements Command {}
-
-  private record ScheduleTimer(long delayNanos) implements Command {}
 
   private enum ReceiveReady implements Command { INSTANCE }
 
@@ -88,11 +87,12 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
 
   /**
    * Creates the device and spawns its actor under {@code context}. {@code interrupt} runs (on any
-   * thread) when the device asserts its interrupt line; it must only post a message.
+   * thread) when the device asserts its interrupt line; it must only post a message. The device's
+   * timers run on {@code clock}.
    */
   public static Handle spawn(ActorContext<?> context, String name, MacAddress mac, GuestMemory memory,
-      Settings settings, Wire wire, Runnable interrupt) {
-    Bridge bridge = new Bridge(name, settings, interrupt);
+      Settings settings, Wire wire, Clock clock, Runnable interrupt) {
+    Bridge bridge = new Bridge(name, settings, clock, interrupt);
     E1000 device = new E1000(mac, memory, bridge);
     ActorRef<Command> actor = context.spawn(
         Behaviors.<Command>setup(ctx -> new E1000Nic(ctx, device, bridge, wire)), name);
@@ -106,8 +106,6 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
   private final ArrayDeque<ByteString> held = new ArrayDeque<>();
   private ActorRef<Ack> heldAck;
   private long heldGeneration;
-  private Future<?> timer;
-  private long timerGeneration;
 
   private E1000Nic(ActorContext<Command> context, E1000 device, Bridge bridge, Wire wire) {
     super(context);
@@ -119,15 +117,10 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(IngressStarted.class, s -> {
-          s.ack().tell(Ack.INSTANCE);
-          return this;
-        })
         .onMessage(FramesIn.class, this::onFramesIn)
         .onMessageEquals(ReceiveReady.INSTANCE, this::deliverHeld)
         .onMessageEquals(TransmitSpace.INSTANCE, this::onTransmitSpace)
         .onMessage(LinkEnded.class, this::onLinkEnded)
-        .onMessage(ScheduleTimer.class, this::onScheduleTimer)
         .onMessage(TimerFired.class, this::onTimerFired)
         .onMessage(SetCarrier.class, this::onSetCarrier)
         .build();
@@ -173,25 +166,10 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
     return this;
   }
 
-  /**
-   * The mitigation window's timer. Not a Pekko timer: those fire in whole scheduler ticks (1 ms),
-   * eight times the device's 128 us minimum. A newer request replaces an older one.
-   */
-  private Behavior<Command> onScheduleTimer(ScheduleTimer t) {
-    if (timer != null) {
-      timer.cancel(false);
-    }
-    long generation = ++timerGeneration;
-    ActorRef<Command> self = getContext().getSelf();
-    timer = FineTimer.schedule(t.delayNanos(), () -> self.tell(new TimerFired(generation)));
-    return this;
-  }
-
   private Behavior<Command> onTimerFired(TimerFired fired) {
-    if (fired.generation() != timerGeneration) {
+    if (fired.generation() != bridge.timerGeneration) {
       return this; // replaced by a later request
     }
-    timer = null;
     device.onTimer();
     return this;
   }
@@ -235,16 +213,32 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
   private static final class Bridge implements E1000.Host, Port {
     private final String name;
     private final Settings settings;
+    private final Clock clock;
     private final Runnable interrupt;
     private final PortCounters counters = new PortCounters();
     private final AtomicLong generations = new AtomicLong();
     private final AtomicBoolean transmitBlocked = new AtomicBoolean();
     private volatile ActorRef<Command> actor;
     private volatile ToWire toWire;
+    // the mitigation timer: armed under the device's lock, read by the NIC actor
+    private Clock.Timer timer;
+    private volatile long timerGeneration;
+    private final CreditLink.Protocol<Command> protocol = new CreditLink.Protocol<>() {
+      @Override
+      public Command framesIn(long generation, List<ByteString> frames, ActorRef<Ack> ack) {
+        return new FramesIn(generation, frames, ack);
+      }
 
-    Bridge(String name, Settings settings, Runnable interrupt) {
+      @Override
+      public Command linkEnded(long generation) {
+        return new LinkEnded(generation);
+      }
+    };
+
+    Bridge(String name, Settings settings, Clock clock, Runnable interrupt) {
       this.name = name;
       this.settings = settings;
+      this.clock = clock;
       this.interrupt = interrupt;
     }
 
@@ -288,9 +282,19 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
       return true;
     }
 
+    /**
+     * The mitigation window's timer, armed here on the clock (a real clock keeps the device's
+     * 128 us minimum; Pekko timers fire in whole 1 ms ticks). A newer request replaces an older
+     * one; the one that fires only posts to the NIC actor, which drops it if it was replaced.
+     */
     @Override
     public void scheduleTimer(long delayNanos) {
-      actor.tell(new ScheduleTimer(delayNanos));
+      if (timer != null) {
+        timer.cancel();
+      }
+      long generation = ++timerGeneration;
+      ActorRef<Command> nic = actor;
+      timer = clock.schedule(delayNanos, () -> nic.tell(new TimerFired(generation)));
     }
 
     @Override
@@ -314,13 +318,6 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
     public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
       long generation = generations.incrementAndGet();
       ActorRef<Command> nic = actor;
-      Sink<ByteString, NotUsed> fromWire = FrameBatches.of(settings.ingressBatchFrames())
-          .to(ActorSink.actorRefWithBackpressure(nic,
-              (ActorRef<Ack> ack, List<ByteString> frames) -> new FramesIn(generation, frames, ack),
-              ack -> new IngressStarted(generation, ack),
-              Ack.INSTANCE,
-              new LinkEnded(generation),
-              failure -> new LinkEnded(generation)));
       ToWire[] link = new ToWire[1];
       Source<ByteString, NotUsed> toWireSource = Source.<ByteString>queue(settings.transmitQueueFrames())
           .mapMaterializedValue(queue -> {
@@ -339,15 +336,11 @@ public final class E1000Nic extends AbstractBehavior<E1000Nic.Command> {
             }
             return frame;
           });
-      return Flow.fromSinkAndSourceCoupled(fromWire, toWireSource)
-          .watchTermination((notUsed, done) -> {
-            done.whenComplete((ok, err) -> {
-              if (link[0] != null) {
-                link[0].end(counters);
-              }
-              nic.tell(new LinkEnded(generation));
-            });
-            return NotUsed.getInstance();
+      return CreditLink.of(nic, protocol, generation, settings.ingressBatchFrames(), toWireSource,
+          () -> {
+            if (link[0] != null) {
+              link[0].end(counters);
+            }
           });
     }
 

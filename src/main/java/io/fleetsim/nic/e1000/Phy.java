@@ -76,6 +76,11 @@ final class Phy {
     }
   }
 
+  /** Whether the cable has a link: the device's one copy of its carrier (STATUS.LU follows it). */
+  boolean carrier() {
+    return linkUp;
+  }
+
   int register(int reg) {
     return regs[reg & 31];
   }

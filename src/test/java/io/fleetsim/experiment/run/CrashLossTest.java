@@ -65,7 +65,7 @@ class CrashLossTest {
 
     FabricPort attach(String name) {
       try {
-        return FabricPort.attach(kit.system(), fabric, settings, name).toCompletableFuture()
+        return FabricPort.attach(fabric, settings, name).toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         throw new AssertionError(e);

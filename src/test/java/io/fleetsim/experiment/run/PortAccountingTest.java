@@ -152,7 +152,7 @@ class PortAccountingTest {
       ExperimentRun.Machine machine = new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm());
       ActorRef<Fabric.Command> fabric = kit.spawn(Fabric.learningSwitch(s.fabric(),
           RealClock.system()));
-      FabricPort fabricPort = FabricPort.attach(kit.system(), fabric, s.fabric(), "ext")
+      FabricPort fabricPort = FabricPort.attach(fabric, s.fabric(), "ext")
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
       FaultyPort faults = FaultyPort.networkPort(fabricPort, RealClock.system());
       faults.add(LossFault.random(1), Direction.OUT, 1);
