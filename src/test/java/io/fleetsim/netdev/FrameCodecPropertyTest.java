@@ -15,6 +15,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -68,6 +70,7 @@ class FrameCodecPropertyTest {
   }
 
   @Property(tries = 300)
+  @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF)
   void encodeThenDecodeAtAnyChunkingGivesTheFramesBack(
       @ForAll("frames") List<byte[]> frames, @ForAll("cuts") List<Integer> cuts,
       @ForAll("batch") int batchBytes) throws Exception {
@@ -86,6 +89,16 @@ class FrameCodecPropertyTest {
         .via(FrameCodec.decoder(NetdevSettings.QEMU_MAX_FRAME))
         .runWith(Sink.seq(), system));
     assertEquals(in, out);
+
+    // the generator reaches what the property is about: several frames, big ones, and frames
+    // cut across chunks
+    Statistics.label("several frames").collect(in.size() > 1);
+    Statistics.label("a big frame").collect(in.stream().anyMatch(f -> f.size() >= 60_000));
+    Statistics.label("a frame split across chunks").collect(!in.isEmpty() && cuts.stream()
+        .anyMatch(c -> c < wire.size()));
+    Statistics.label("several frames").coverage(c -> c.check(true).percentage(p -> p >= 40));
+    Statistics.label("a big frame").coverage(c -> c.check(true).percentage(p -> p >= 10));
+    Statistics.label("a frame split across chunks").coverage(c -> c.check(true).percentage(p -> p >= 50));
   }
 
   @Provide
@@ -127,6 +140,7 @@ class FrameCodecPropertyTest {
   }
 
   @Property(tries = 500)
+  @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF)
   void anyBytesGiveFramesThenACleanEndOrAFramingFailure(
       @ForAll("noise") byte[] bytes, @ForAll("cuts") List<Integer> cuts) throws Exception {
     int maxFrame = 100;
@@ -148,5 +162,17 @@ class FrameCodecPropertyTest {
     } else {
       assertInstanceOf(expected.failure(), failure);
     }
+
+    // noise that only ever failed at once would check nothing: frames must get through, and
+    // every ending must be reached
+    Statistics.label("ending").collect(expected.failure() == null ? "clean"
+        : expected.failure().getSimpleName());
+    Statistics.label("frames before the end").collect(!expected.frames().isEmpty());
+    Statistics.label("ending").coverage(c -> {
+      c.check("clean").percentage(p -> p >= 2);
+      c.check("TruncatedFrameException").percentage(p -> p >= 10);
+      c.check("OversizeFrameException").percentage(p -> p >= 30);
+    });
+    Statistics.label("frames before the end").coverage(c -> c.check(true).percentage(p -> p >= 3));
   }
 }
