@@ -1,16 +1,9 @@
 package io.fleetsim.fault;
 
+import io.fleetsim.link.CountingEdge;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.stream.Attributes;
-import org.apache.pekko.stream.FlowShape;
-import org.apache.pekko.stream.Inlet;
-import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.stage.AbstractInHandler;
-import org.apache.pekko.stream.stage.AbstractOutHandler;
-import org.apache.pekko.stream.stage.GraphStage;
-import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -45,60 +38,6 @@ final class ChainEdge {
 
   /** A fresh stage for the next link. */
   Flow<ByteString, ByteString, NotUsed> flow() {
-    return Flow.fromGraph(new Stage());
-  }
-
-  private final class Stage extends GraphStage<FlowShape<ByteString, ByteString>> {
-    final Inlet<ByteString> in = Inlet.create("ChainEdge.in");
-    final Outlet<ByteString> out = Outlet.create("ChainEdge.out");
-    final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
-
-    @Override
-    public FlowShape<ByteString, ByteString> shape() {
-      return shape;
-    }
-
-    @Override
-    public Attributes initialAttributes() {
-      return Attributes.name("ChainEdge-" + name);
-    }
-
-    @Override
-    public GraphStageLogic createLogic(Attributes attributes) {
-      return new GraphStageLogic(shape) {
-        private boolean closed;
-
-        {
-          setHandler(in, new AbstractInHandler() {
-            @Override
-            public void onPush() {
-              ByteString frame = grab(in);
-              if (closed) {
-                closedOn.increment();
-                pull(in);
-              } else {
-                passed.increment();
-                push(out, frame);
-              }
-            }
-          });
-          setHandler(out, new AbstractOutHandler() {
-            @Override
-            public void onPull() {
-              pull(in);
-            }
-
-            @Override
-            public void onDownstreamFinish(Throwable cause) {
-              // stay until upstream completes: a frame already on its way here is counted
-              closed = true;
-              if (!hasBeenPulled(in) && !isClosed(in)) {
-                pull(in);
-              }
-            }
-          });
-        }
-      };
-    }
+    return CountingEdge.of("ChainEdge-" + name, passed, closedOn, () -> { }, () -> { });
   }
 }

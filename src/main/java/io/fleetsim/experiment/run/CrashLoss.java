@@ -1,5 +1,6 @@
 package io.fleetsim.experiment.run;
 
+import io.fleetsim.link.CountingEdge;
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortCounters;
 import java.util.concurrent.CompletableFuture;
@@ -7,15 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.stream.Attributes;
-import org.apache.pekko.stream.FlowShape;
-import org.apache.pekko.stream.Inlet;
-import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.stage.AbstractInHandler;
-import org.apache.pekko.stream.stage.AbstractOutHandler;
-import org.apache.pekko.stream.stage.GraphStage;
-import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -77,75 +70,16 @@ final class CrashLoss implements Port {
   public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
     CompletableFuture<Void> end = new CompletableFuture<>();
     ended = end;
-    return inner.link(outCount).via(Flow.fromGraph(new Stage(end)));
+    return inner.link(outCount).via(CountingEdge.of("CrashLoss", passed, lost, this::nicGone,
+        () -> end.complete(null)));
   }
 
-  private final class Stage extends GraphStage<FlowShape<ByteString, ByteString>> {
-    final Inlet<ByteString> in = Inlet.create("CrashLoss.in");
-    final Outlet<ByteString> out = Outlet.create("CrashLoss.out");
-    final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
-    final CompletableFuture<Void> end;
-
-    Stage(CompletableFuture<Void> end) {
-      this.end = end;
-    }
-
-    @Override
-    public FlowShape<ByteString, ByteString> shape() {
-      return shape;
-    }
-
-    @Override
-    public Attributes initialAttributes() {
-      return Attributes.name("CrashLoss");
-    }
-
-    @Override
-    public GraphStageLogic createLogic(Attributes attributes) {
-      return new GraphStageLogic(shape) {
-        private boolean nicGone;
-
-        {
-          setHandler(in, new AbstractInHandler() {
-            @Override
-            public void onPush() {
-              ByteString frame = grab(in);
-              if (nicGone) {
-                lost.increment();
-                pull(in);
-              } else {
-                passed.increment();
-                push(out, frame);
-              }
-            }
-          });
-          setHandler(out, new AbstractOutHandler() {
-            @Override
-            public void onPull() {
-              pull(in);
-            }
-
-            @Override
-            public void onDownstreamFinish(Throwable cause) {
-              nicGone = true;
-              // handed on, never counted by the NIC's tap: dropped with the cancelled push
-              long gap = passed.sum() - countedByNic.getAsLong() - uncounted.sum();
-              if (gap > 0) {
-                uncounted.add(gap);
-                lost.add(gap);
-              }
-              if (!hasBeenPulled(in) && !isClosed(in)) {
-                pull(in);
-              }
-            }
-          });
-        }
-
-        @Override
-        public void postStop() {
-          end.complete(null);
-        }
-      };
+  /** The frames handed on at the cancel that the NIC's tap never counted: lost with the cancel. */
+  private void nicGone() {
+    long gap = passed.sum() - countedByNic.getAsLong() - uncounted.sum();
+    if (gap > 0) {
+      uncounted.add(gap);
+      lost.add(gap);
     }
   }
 }
