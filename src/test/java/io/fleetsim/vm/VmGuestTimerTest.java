@@ -9,12 +9,10 @@ import io.fleetsim.guest.GuestEnv;
 import io.fleetsim.guest.os.GuestOs;
 import io.fleetsim.guest.os.GuestReport;
 import io.fleetsim.guest.Link;
-import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.nic.e1000.E1000Nic;
 import io.fleetsim.addr.MacAddress;
 import io.fleetsim.time.RealClock;
-import io.fleetsim.vm.hw.CostTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -77,9 +75,7 @@ class VmGuestTimerTest {
     ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings, RealClock.system()));
     FabricPort port = FabricPort.attach(hub, settings, "p0")
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    VmSpec spec = new VmSpec("t", 16 << 20, 1000, CostTable.defaults(), 2_000_000L,
-        E1000Driver.Config.defaults(),
-        List.of(new NicSpec("n0", MacAddress.QEMU_DEFAULT, new NicSpec.FabricPort(port), List.of())), 1);
+    VmSpec spec = VmRig.oneNic("t", 1000, MacAddress.QEMU_DEFAULT, new NicSpec.FabricPort(port));
     TimerGuest guest = new TimerGuest();
     TestProbe<VmEvent> events = testKit.createTestProbe();
     testKit.spawn(Vm.create(spec, guest, RealClock.system(), NetdevSettings.defaults(),

@@ -55,10 +55,8 @@ final class VmRig implements AutoCloseable {
     }
     GuestSystem guest = new GuestSystem(
         List.of(new GuestSystem.InterfaceSetup(Optional.of(config), false)), runs);
-    VmSpec spec = new VmSpec(name, 16L << 20, cpuMhz, CostTable.defaults(), 2_000_000L,
-        E1000Driver.Config.defaults(),
-        List.of(new NicSpec("n0", mac, new NicSpec.Netdev(QemuCommandLine.parseNetdev(netdev)),
-            List.of())), 1);
+    VmSpec spec = oneNic(name, cpuMhz, mac,
+        new NicSpec.Netdev(QemuCommandLine.parseNetdev(netdev)));
     TestProbe<VmEvent> events = kit.createTestProbe();
     List<String> console = Collections.synchronizedList(new ArrayList<>());
     ActorRef<Vm.Command> ref = kit.spawn(Vm.create(spec, guest, RealClock.system(),
@@ -68,6 +66,15 @@ final class VmRig implements AutoCloseable {
       throw new AssertionError(name + " did not start: " + first);
     }
     return new Running(name, ref, events, console);
+  }
+
+  /**
+   * A VM of 16 MiB with one e1000 {@code n0} at {@code mac} on {@code attachment}; default costs,
+   * 2 ms vCPU burst, default driver, seed 1.
+   */
+  static VmSpec oneNic(String name, double cpuMhz, MacAddress mac, NicSpec.Attachment attachment) {
+    return new VmSpec(name, 16L << 20, cpuMhz, CostTable.defaults(), 2_000_000L,
+        E1000Driver.Config.defaults(), List.of(new NicSpec("n0", mac, attachment, List.of())), 1);
   }
 
   VmReport report(Running vm) throws Exception {

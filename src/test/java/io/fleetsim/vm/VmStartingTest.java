@@ -10,13 +10,11 @@ import io.fleetsim.guest.GuestEnv;
 import io.fleetsim.guest.os.GuestOs;
 import io.fleetsim.guest.os.GuestReport;
 import io.fleetsim.guest.Link;
-import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.nic.e1000.E1000Nic;
 import io.fleetsim.qemu.QemuCommandLine;
 import io.fleetsim.testing.Ports;
 import io.fleetsim.time.RealClock;
-import io.fleetsim.vm.hw.CostTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -91,10 +89,8 @@ class VmStartingTest {
   private static ActorRef<Vm.Command> startWith(RecordingGuest guest, Vm.Command... early)
       throws Exception {
     String netdev = "socket,id=n0,listen=127.0.0.1:" + Ports.free();
-    VmSpec spec = new VmSpec("early", 16L << 20, 1000, CostTable.defaults(), 2_000_000L,
-        E1000Driver.Config.defaults(),
-        List.of(new NicSpec("n0", MacAddress.QEMU_DEFAULT,
-            new NicSpec.Netdev(QemuCommandLine.parseNetdev(netdev)), List.of())), 1);
+    VmSpec spec = VmRig.oneNic("early", 1000, MacAddress.QEMU_DEFAULT,
+        new NicSpec.Netdev(QemuCommandLine.parseNetdev(netdev)));
     TestProbe<VmEvent> events = testKit.createTestProbe();
     TestProbe<ActorRef<Vm.Command>> spawned = testKit.createTestProbe();
     Behavior<Void> spawner = Behaviors.setup(context -> {

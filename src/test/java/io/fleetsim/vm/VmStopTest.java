@@ -11,12 +11,10 @@ import io.fleetsim.guest.GuestEnv;
 import io.fleetsim.guest.os.GuestOs;
 import io.fleetsim.guest.os.GuestReport;
 import io.fleetsim.guest.Link;
-import io.fleetsim.guest.driver.E1000Driver;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.nic.e1000.E1000Nic;
 import io.fleetsim.time.Clock;
 import io.fleetsim.time.RealClock;
-import io.fleetsim.vm.hw.CostTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -92,10 +90,7 @@ class VmStopTest {
     ActorRef<Fabric.Command> hub = testKit.spawn(Fabric.hub(settings, RealClock.system()));
     FabricPort port = FabricPort.attach(hub, settings, "p0")
         .toCompletableFuture().get(PATIENCE_SECONDS, TimeUnit.SECONDS);
-    VmSpec spec = new VmSpec("stop", 16 << 20, 1000, CostTable.defaults(), 2_000_000L,
-        E1000Driver.Config.defaults(),
-        List.of(new NicSpec("n0", MacAddress.QEMU_DEFAULT, new NicSpec.FabricPort(port), List.of())),
-        1);
+    VmSpec spec = VmRig.oneNic("stop", 1000, MacAddress.QEMU_DEFAULT, new NicSpec.FabricPort(port));
     WatchedClock clock = new WatchedClock();
     SleepyGuest guest = new SleepyGuest();
     TestProbe<VmEvent> events = testKit.createTestProbe();

@@ -104,11 +104,13 @@ final class MacRegisters {
   static final Register IMS = row("IMS", 0x00D0, 0, 0, STORED, MacRegisters::writeIms);
   static final Register IMC =
       row("IMC", 0x00D8, 0, 0, MacRegisters::readZero, MacRegisters::writeImc);
-  static final Register RCTL = row("RCTL", 0x0100, 0, ALL, STORED, MacRegisters::writeRctl);
+  static final Register RCTL =
+      row("RCTL", 0x0100, 0, ALL, STORED, MacRegisters::writeReceiveControl);
   static final Register FCTTV = plain("FCTTV", 0x0170, 0, 0xFFFF);
   static final Register TXCW = plain("TXCW", 0x0178, 0, ALL);
   static final Register RXCW = plain("RXCW", 0x0180, 0, ALL);
-  static final Register TCTL = row("TCTL", 0x0400, 0, ALL, STORED, MacRegisters::writeTctl);
+  static final Register TCTL =
+      row("TCTL", 0x0400, 0, ALL, STORED, MacRegisters::writeTransmitControl);
   static final Register TIPG = plain("TIPG", 0x0410, 0, ALL);
   static final Register LEDCTL = plain("LEDCTL", 0x0E00, 0x602, ALL);
   static final Register PBA = plain("PBA", 0x1000, 0x00100030, ALL);
@@ -118,7 +120,8 @@ final class MacRegisters {
   static final Register RDBAH = plain("RDBAH", 0x2804, 0, ALL);
   static final Register RDLEN = plain("RDLEN", 0x2808, 0, 0xFFF80);
   static final Register RDH = plain("RDH", 0x2810, 0, 0xFFFF);
-  static final Register RDT = row("RDT", 0x2818, 0, 0xFFFF, STORED, MacRegisters::writeRdt);
+  static final Register RDT =
+      row("RDT", 0x2818, 0, 0xFFFF, STORED, MacRegisters::writeReceiveControl);
   static final Register RDTR = plain("RDTR", 0x2820, 0, 0xFFFF);
   static final Register RXDCTL = plain("RXDCTL", 0x2828, 0, ALL);
   static final Register RADV = plain("RADV", 0x282C, 0, 0xFFFF);
@@ -127,7 +130,8 @@ final class MacRegisters {
   static final Register TDBAH = plain("TDBAH", 0x3804, 0, ALL);
   static final Register TDLEN = plain("TDLEN", 0x3808, 0, 0xFFF80);
   static final Register TDH = plain("TDH", 0x3810, 0, 0xFFFF);
-  static final Register TDT = row("TDT", 0x3818, 0, 0xFFFF, STORED, MacRegisters::writeTdt);
+  static final Register TDT =
+      row("TDT", 0x3818, 0, 0xFFFF, STORED, MacRegisters::writeTransmitControl);
   static final Register TIDV = plain("TIDV", 0x3820, 0, 0xFFFF);
   static final Register TXDCTL = plain("TXDCTL", 0x3828, 0, ALL);
   static final Register TADV = plain("TADV", 0x382C, 0, 0xFFFF);
@@ -453,22 +457,14 @@ final class MacRegisters {
     device.setInterruptCause(get(ICR));
   }
 
-  private void writeRctl(Register reg, int value) {
+  /** RCTL or RDT: receive may go on (enabled, or new descriptors). */
+  private void writeReceiveControl(Register reg, int value) {
     store(reg, value);
     device.receiveControlWritten();
   }
 
-  private void writeRdt(Register reg, int value) {
-    store(reg, value);
-    device.receiveControlWritten();
-  }
-
-  private void writeTctl(Register reg, int value) {
-    store(reg, value);
-    device.transmitControlWritten();
-  }
-
-  private void writeTdt(Register reg, int value) {
+  /** TCTL or TDT: transmit may go on (enabled, or new descriptors). */
+  private void writeTransmitControl(Register reg, int value) {
     store(reg, value);
     device.transmitControlWritten();
   }
