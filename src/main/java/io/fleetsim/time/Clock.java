@@ -1,6 +1,7 @@
 package io.fleetsim.time;
 
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The one notion of "now" that model code has: every component that waits or stamps (a VM and
@@ -26,7 +27,7 @@ public interface Clock {
    * this clock has moved on by {@code delayNanos}.
    */
   default void sleep(long delayNanos) throws InterruptedException {
-    java.util.concurrent.CountDownLatch passed = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch passed = new CountDownLatch(1);
     Timer timer = schedule(delayNanos, passed::countDown);
     try {
       passed.await();
