@@ -89,9 +89,7 @@ final class RunHarness {
 
   static Ran run(String hocon, Path results, List<String> said) throws Exception {
     Experiment parsed = ExperimentLoader.parse(hocon, "test.conf");
-    Experiment e = new Experiment(parsed.name(), parsed.seed(), parsed.duration(), parsed.networks(),
-        parsed.fleets(), parsed.faults(), parsed.capture(),
-        new Experiment.Report(results.toString(), parsed.report().html(), parsed.report().progressInterval()));
+    Experiment e = parsed.withReportDirectory(results.toString());
     Settings s = Settings.load(Optional.empty());
     ExperimentRun.Progress progress = new ExperimentRun.Progress() {
       @Override
