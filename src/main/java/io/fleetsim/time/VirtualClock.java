@@ -69,6 +69,8 @@ public final class VirtualClock implements Clock, AutoCloseable {
   private BooleanSupplier waitingFor;
   private long waitDeadline;
   private long tasksRun;
+  private Thread runThread; // the thread that drives (see drive())
+  private long foreignPosts;
 
   private VirtualClock() {
     id = "virtual-" + IDS.incrementAndGet();
@@ -124,6 +126,7 @@ public final class VirtualClock implements Clock, AutoCloseable {
   @Override
   public Timer schedule(long delayNanos, Runnable task) {
     synchronized (lock) {
+      checkThread();
       Due due = new Due(now + Math.max(0, delayNanos), seq++, task);
       timers.add(due);
       wakeLoop();
@@ -137,6 +140,7 @@ public final class VirtualClock implements Clock, AutoCloseable {
       if (phase == Phase.CLOSED) {
         return; // the run is over; late work (a stopped system's last messages) goes nowhere
       }
+      checkThread();
       runnable.add(task);
       wakeLoop();
     }
@@ -152,6 +156,7 @@ public final class VirtualClock implements Clock, AutoCloseable {
         lock.wait();
       }
       phase = Phase.DRIVEN;
+      runThread = Thread.currentThread();
     }
   }
 
@@ -209,6 +214,26 @@ public final class VirtualClock implements Clock, AutoCloseable {
   public long tasksRun() {
     synchronized (lock) {
       return tasksRun;
+    }
+  }
+
+  /**
+   * Work posted while driven by a thread that is neither the loop nor the run's thread races with
+   * the loop (which may already have moved time on): a callback on a pool thread, say. It would
+   * make runs differ, so it is counted and logged once.
+   */
+  private void checkThread() {
+    Thread t = Thread.currentThread();
+    if (phase == Phase.DRIVEN && t != loop && t != runThread && foreignPosts++ == 0) {
+      LOG.warn("virtual clock {}: work posted from thread {}, outside the clock: this run may not"
+          + " repeat exactly", id, t.getName(), new IllegalStateException("posted from here"));
+    }
+  }
+
+  /** Tasks and timers posted from outside the clock while driven (0 in a repeatable run). */
+  public long foreignPosts() {
+    synchronized (lock) {
+      return foreignPosts;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.fleetsim.experiment.run;
 
+import io.fleetsim.time.SameThread;
 import io.fleetsim.guest.os.GuestSystem;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.nic.e1000.E1000Nic;
@@ -198,6 +199,6 @@ final class FleetVm {
       return java.util.concurrent.CompletableFuture.completedFuture(new VmEntry.Crashed(name));
     }
     return AskPattern.ask(ref, Vm.GetReport::new, timeout, system.scheduler())
-        .thenApply(VmEntry.Reported::new);
+        .thenApplyAsync(VmEntry.Reported::new, SameThread.EXECUTOR);
   }
 }
