@@ -10,6 +10,16 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetsim.cli.Settings;
+import io.fleetsim.experiment.Experiment;
+import io.fleetsim.experiment.ExperimentLoader;
+import io.fleetsim.time.VirtualClock;
+import java.util.Collections;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,5 +88,46 @@ class VirtualTimeRunTest {
     assertEquals(2000, same, "every one of 2,000 VMs sees the RTTs two VMs see, " + one
         + "; others: " + many.values().stream().filter(v -> !v.equals(one)).limit(3).toList());
     assertTrue(big.outcome().accountingOk(), big.outcome().accountingErrors().toString());
+  }
+
+  @Test
+  void aStopFromAnotherThreadEndsAVirtualRunEarlyAndItsResultsAreWritten(@TempDir Path dir)
+      throws Exception {
+    // an hour of simulated pings: it would take minutes of CPU; the stop comes after 3 s of it
+    Experiment e = ExperimentLoader.parse(ring(20).replace("duration = 8s", "duration = 3600s")
+        .replace("count=5", "count=3600"), "t.conf").withReportDirectory(dir.toString());
+    Settings s = Settings.load(Optional.empty());
+    CountDownLatch threeSeconds = new CountDownLatch(1);
+    List<String> said = Collections.synchronizedList(new ArrayList<>());
+    ExperimentRun run = new ExperimentRun(e, Optional.empty(),
+        new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm()), VirtualClock.create(),
+        new ExperimentRun.Progress() {
+          @Override
+          public void say(String line) {
+            said.add(line);
+          }
+
+          @Override
+          public void tick(ExperimentRun.Tick tick) {
+            if (tick.elapsed().toSeconds() >= 3) {
+              threeSeconds.countDown();
+            }
+          }
+        });
+    CompletableFuture<ExperimentRun.Outcome> outcome = CompletableFuture.supplyAsync(() -> {
+      try {
+        return run.run();
+      } catch (Exception ex) {
+        throw new RuntimeException(ex);
+      }
+    });
+    assertTrue(threeSeconds.await(5, TimeUnit.MINUTES), "3 simulated seconds; said: " + said);
+    run.stop(); // as SIGINT does, from a thread that is neither the run's nor the clock's
+    ExperimentRun.Outcome done = outcome.get(5, TimeUnit.MINUTES);
+    assertTrue(done.accountingOk(), done.accountingErrors().toString());
+    JsonNode r = Results.read(done.folder().resolve("results.json"));
+    double ran = r.at("/experiment/ranSeconds").asDouble();
+    assertTrue(ran >= 3 && ran < 3600, "ran " + ran + " s of 3600");
+    assertTrue(said.stream().anyMatch(l -> l.startsWith("stopped early at ")), said.toString());
   }
 }
