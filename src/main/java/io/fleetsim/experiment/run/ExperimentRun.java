@@ -289,7 +289,7 @@ public final class ExperimentRun {
       try {
         out.put(name, ask.get(40, TimeUnit.SECONDS));
       } catch (Exception e) {
-        out.put(name, new VmEntry.NoReport(name, "no report: " + e));
+        out.put(name, VmEntry.NoReport.of(name, "no report", e));
       }
     });
     return out;

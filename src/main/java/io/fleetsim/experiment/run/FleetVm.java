@@ -172,7 +172,7 @@ final class FleetVm {
       try {
         report = new VmEntry.Reported(ended.get(REPORT_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS));
       } catch (Exception e) {
-        report = new VmEntry.NoReport(name, "no report at the crash: " + e);
+        report = VmEntry.NoReport.of(name, "no report at the crash", e);
       }
       out.add(new Boot(out.size() + 1, true, report));
     }
