@@ -328,7 +328,7 @@ public final class ExperimentRun {
       try {
         out.put(name, ask.getNow(new VmEntry.NoReport(name, "no report in 40 s")));
       } catch (Exception e) {
-        out.put(name, new VmEntry.NoReport(name, "no report: " + e));
+        out.put(name, VmEntry.NoReport.of(name, "no report", e));
       }
     });
     return out;
