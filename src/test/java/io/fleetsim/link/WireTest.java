@@ -93,34 +93,34 @@ class WireTest {
     });
   }
 
-  /** Runs {@code frames} through {@code wire} into a sink that always wants more. */
+  /**
+   * Runs {@code frames} through {@code wire} into a sink that always wants more; the wire takes
+   * {@code takenAtStart} of them at time 0.
+   */
   private static CompletionStage<Done> run(Wire wire, ManualClock clock, Log log,
-      List<ByteString> frames) {
+      List<ByteString> frames, int takenAtStart) {
     CompletionStage<Done> done = offered(clock, log, frames).via(wire.flow())
         .via(stamped(clock, log))
         .toMat(Sink.ignore(), Keep.right())
         .withAttributes(ActorAttributes.dispatcher(CallingThreadDispatcher.Id()))
         .run(kit.system());
-    started(clock);
+    started(clock, wire, takenAtStart);
     return done;
   }
 
   /**
-   * The stream starts on another thread; wait until it has taken its first frame and armed its
-   * timer (from then on, everything runs on this thread).
+   * The stream starts on another thread: wait until it has taken the {@code takenAtStart} frames
+   * it takes at time 0 and armed its timer. Only then may the clock move (from then on, everything
+   * runs on this thread).
    */
-  private static void started(ManualClock clock) {
-    started(clock, () -> true);
-  }
-
-  /** {@link #started(ManualClock)}, and {@code alsoDone} holds (more of the start-up's work). */
-  private static void started(ManualClock clock, java.util.function.BooleanSupplier alsoDone) {
+  private static void started(ManualClock clock, Wire wire, int takenAtStart) {
     long deadline = System.nanoTime() + 20_000_000_000L;
-    while (!(clock.pending() == 1 && alsoDone.getAsBoolean()) && System.nanoTime() < deadline) {
+    while (!(clock.pending() == 1 && wire.framesIn() == takenAtStart)
+        && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
     assertEquals(1, clock.pending(), "the wire armed its timer");
-    assertTrue(alsoDone.getAsBoolean(), "the stream started");
+    assertEquals(takenAtStart, wire.framesIn(), "frames taken at time 0");
   }
 
   /** Runs every clock task, checking the wire never keeps more than one timer. */
@@ -138,7 +138,7 @@ class WireTest {
     Log log = new Log();
     // 1000 B: (1000 + 24) x 8 = 8192 ns; 100 B: 992 ns; 40 B, padded to 60: 672 ns; 1500 B: 12192 ns
     CompletionStage<Done> done = run(wire, clock, log,
-        List.of(frame(0, 1000), frame(1, 100), frame(2, 40), frame(3, 1500)));
+        List.of(frame(0, 1000), frame(1, 100), frame(2, 40), frame(3, 1500)), 1);
     runAll(clock);
 
     assertEquals(List.of(0L, 8192L, 9184L, 9856L), log.takenAt(),
@@ -157,7 +157,7 @@ class WireTest {
     ManualClock clock = new ManualClock();
     Wire wire = new Wire(0, 100_000_000L, 100, clock); // 100 Mbit/s: 80 ns a byte
     Log log = new Log();
-    run(wire, clock, log, List.of(frame(0, 1000), frame(1, 1000)));
+    run(wire, clock, log, List.of(frame(0, 1000), frame(1, 1000)), 1);
     runAll(clock);
 
     assertEquals(List.of(0L, 81_920L), log.takenAt());
@@ -169,7 +169,7 @@ class WireTest {
     ManualClock clock = new ManualClock();
     Wire wire = new Wire(20 * MS, 0, 100, clock); // real time: latency only
     Log log = new Log();
-    run(wire, clock, log, List.of(frame(0, 1000), frame(1, 1500), frame(2, 60)));
+    run(wire, clock, log, List.of(frame(0, 1000), frame(1, 1500), frame(2, 60)), 3);
     runAll(clock);
 
     assertEquals(List.of(0L, 0L, 0L), log.takenAt());
@@ -182,7 +182,8 @@ class WireTest {
     ManualClock clock = new ManualClock();
     Wire wire = new Wire(MS, GBIT, 2, clock); // room for two frames on their way
     Log log = new Log();
-    run(wire, clock, log, List.of(frame(0, 1000), frame(1, 1000), frame(2, 1000), frame(3, 1000)));
+    run(wire, clock, log, List.of(frame(0, 1000), frame(1, 1000), frame(2, 1000), frame(3, 1000)),
+        1);
     runAll(clock);
 
     // frame 1 has left the serialiser at 16384, but two are on the wire until frame 0 arrives
@@ -202,7 +203,7 @@ class WireTest {
         .toMat(TestSink.create(kit.system()), Keep.right())
         .withAttributes(ActorAttributes.dispatcher(CallingThreadDispatcher.Id()))
         .run(kit.system());
-    started(clock);
+    started(clock, wire, 1);
     receiver.request(1);
     runAll(clock);
     assertEquals(0, receiver.expectNext().apply(0));
@@ -226,9 +227,8 @@ class WireTest {
     ManualClock clock = new ManualClock();
     Wire wire = new Wire(5 * MS, 0, 100, clock);
     Log log = new Log();
-    CompletionStage<Done> done = run(wire, clock, log, List.of(frame(0, 100), frame(1, 100)));
-    // both taken and the sender done: the stream ends only once they have arrived
-    started(clock, () -> wire.framesIn() == 2);
+    // both taken at once and the sender done: the stream ends only once they have arrived
+    CompletionStage<Done> done = run(wire, clock, log, List.of(frame(0, 100), frame(1, 100)), 2);
     assertFalse(done.toCompletableFuture().isDone(), "the frames are still on the wire");
     runAll(clock);
     done.toCompletableFuture().get();
@@ -247,7 +247,7 @@ class WireTest {
         .toMat(TestSink.create(kit.system()), Keep.right())
         .withAttributes(ActorAttributes.dispatcher(CallingThreadDispatcher.Id()))
         .run(kit.system());
-    started(clock, () -> wire.framesIn() == 3);
+    started(clock, wire, 3);
     receiver.cancel();
     assertEquals(3, wire.framesIn());
     assertEquals(0, wire.framesOut());
