@@ -96,9 +96,11 @@ class ExperimentRunTest {
     JsonNode ping = ran.workload("a", 0);
     JsonNode rtt = ping.get("rttMillis");
     assertEquals(5, ping.get("received").asLong(), ping.toString());
-    // a request crosses a's cable and b's, the reply b's and a's: 4 x 20 ms. The upper bound only
-    // tells four crossings from more (a loaded host adds its own time on top)
-    assertTrue(rtt.get("min").asDouble() >= 80.0, "min RTT " + rtt);
+    // a request crosses a's cable and b's, the reply b's and a's: 4 x 20 ms. The median, not the
+    // minimum: ping stamps a request after its send returns, so a VM thread the loaded host
+    // preempts right then measures one round trip short. The upper bound only tells four
+    // crossings from more (a loaded host adds its own time on top)
+    assertTrue(rtt.get("p50").asDouble() >= 80.0, "p50 RTT " + rtt);
     assertTrue(rtt.get("p50").asDouble() < 150.0, "p50 RTT " + rtt);
     assertTrue(ran.results().at("/accounting/ok").asBoolean(), ran.results().at("/accounting").toString());
   }
