@@ -76,10 +76,26 @@ public record Experiment(String name, long seed, Duration duration, Map<String, 
     }
   }
 
-  /** {@code networks.NAME}: a hub or switch and the netdevs (ports) the outside world reaches it by. */
-  public record Network(String name, NetworkType type, List<NetdevSpec> ports) {
+  /**
+   * {@code networks.NAME}: a hub or switch and the netdevs (ports) the outside world reaches it by;
+   * the cable of each VM's link to it: {@code latency} one way, serialisation at {@code
+   * rateBitsPerSecond}.
+   */
+  public record Network(String name, NetworkType type, List<NetdevSpec> ports,
+      Duration latency, long rateBitsPerSecond) {
+    /** No propagation delay unless a file asks for one. */
+    public static final Duration DEFAULT_LATENCY = Duration.ZERO;
+    /** The e1000's PHY: 1000 Mbit/s. */
+    public static final long DEFAULT_RATE = 1_000_000_000L;
+
     public Network {
       ports = List.copyOf(ports);
+      if (latency.isNegative()) {
+        throw new IllegalArgumentException("latency must be >= 0, not " + latency);
+      }
+      if (rateBitsPerSecond <= 0) {
+        throw new IllegalArgumentException("rate must be > 0 bit/s, not " + rateBitsPerSecond);
+      }
     }
   }
 

@@ -2,20 +2,28 @@ package io.fleetsim.experiment;
 
 import io.fleetsim.experiment.Experiment.Network;
 import io.fleetsim.experiment.Experiment.NetworkType;
+import io.fleetsim.fault.FaultParameterException;
+import io.fleetsim.fault.RateLimitFault;
 import io.fleetsim.qemu.NetdevSpec;
 import io.fleetsim.qemu.OptionException;
 import io.fleetsim.qemu.QemuCommandLine;
+import io.fleetsim.time.DurationText;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
-/** {@code networks.NAME}: a hub or switch and its socket ports (QEMU netdev strings). */
+/**
+ * {@code networks.NAME}: a hub or switch, its socket ports (QEMU netdev strings), and the cable of
+ * its VMs' links ({@code latency}, {@code rate}).
+ */
 final class NetworksReader {
-  private static final Set<String> NETWORK_KEYS = Set.of("type", "ports");
+  private static final Set<String> NETWORK_KEYS = Set.of("type", "ports", "latency", "rate");
 
   private final ExperimentFile in;
   // netdev id -> the port that has it, across every network
@@ -41,8 +49,46 @@ final class NetworksReader {
     Optional<NetworkType> type = in.required(ExperimentFile.join(p, "type"), in.root::getString)
         .flatMap(t -> networkType(ExperimentFile.join(p, "type"), t));
     Optional<List<NetdevSpec>> ports = ports(ExperimentFile.join(p, "ports"));
-    return type.isPresent() && ports.isPresent()
-        ? Optional.of(new Network(net, type.get(), ports.get())) : Optional.empty();
+    Optional<Duration> latency = latency(ExperimentFile.join(p, "latency"));
+    OptionalLong rate = rate(ExperimentFile.join(p, "rate"));
+    return type.isPresent() && ports.isPresent() && latency.isPresent() && rate.isPresent()
+        ? Optional.of(new Network(net, type.get(), ports.get(), latency.get(), rate.getAsLong()))
+        : Optional.empty();
+  }
+
+  /** One way, on every VM's link to the network; empty (reported) when bad. */
+  private Optional<Duration> latency(String path) {
+    if (!in.root.hasPath(path)) {
+      return Optional.of(Network.DEFAULT_LATENCY);
+    }
+    Optional<Duration> d = in.optional(path, k -> Units.duration(in.root, k));
+    if (d.isPresent() && d.get().isNegative()) {
+      in.error(path, "must be >= 0, not " + DurationText.human(d.get()));
+      return Optional.empty();
+    }
+    return d;
+  }
+
+  /** Bits per second, read as a rate fault's {@code rate}; empty (reported) when bad. */
+  private OptionalLong rate(String path) {
+    if (!in.root.hasPath(path)) {
+      return OptionalLong.of(Network.DEFAULT_RATE);
+    }
+    Optional<String> text = in.optional(path, in.root::getString);
+    if (text.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      long bits = RateLimitFault.parseRate("rate", text.get());
+      if (bits <= 0) {
+        in.error(path, "must be above 0 bit/s, not " + text.get().trim());
+        return OptionalLong.empty();
+      }
+      return OptionalLong.of(bits);
+    } catch (FaultParameterException e) {
+      in.error(path, e.getMessage());
+      return OptionalLong.empty();
+    }
   }
 
   /** Empty when a port did not parse; a duplicate id is reported but keeps the network. */

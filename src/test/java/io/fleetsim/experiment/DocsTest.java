@@ -30,7 +30,8 @@ class DocsTest {
         throw new AssertionError("docs/experiments.md, " + name + ": " + ex.getMessage());
       }
     }
-    assertEquals(List.of("two-sites", "port-faults", "crash-and-boot", "split-brain", "expectations"),
+    assertEquals(List.of("two-sites", "port-faults", "wan-cable", "crash-and-boot", "split-brain",
+        "expectations"),
         names);
   }
 }

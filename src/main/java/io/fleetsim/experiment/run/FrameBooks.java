@@ -23,10 +23,20 @@ record FrameBooks(String name, long sent, long delivered, long added, long held,
    */
   static FrameBooks around(String name, long sent, long delivered, FaultChain chain,
       Map<String, Long> lostElsewhere) {
+    return around(name, sent, delivered, chain, 0, lostElsewhere);
+  }
+
+  /**
+   * {@link #around(String, long, long, FaultChain, Map)} with {@code heldElsewhere} frames on
+   * their way between the two counts outside the chain (on a link's wire).
+   */
+  static FrameBooks around(String name, long sent, long delivered, FaultChain chain,
+      long heldElsewhere, Map<String, Long> lostElsewhere) {
     Map<String, Long> d = new TreeMap<>(chain.drops());
     lostElsewhere.forEach((cause, n) -> d.merge(cause, n, Long::sum));
     d.values().removeIf(n -> n == 0);
-    return new FrameBooks(name, sent, delivered, chain.framesAdded(), chain.held(), chain.delayed(), d);
+    return new FrameBooks(name, sent, delivered, chain.framesAdded(), chain.held() + heldElsewhere,
+        chain.delayed(), d);
   }
 
   /** Drops by cause, sorted. */

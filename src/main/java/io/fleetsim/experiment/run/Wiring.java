@@ -7,6 +7,7 @@ import io.fleetsim.fabric.Fabric;
 import io.fleetsim.fabric.FabricPort;
 import io.fleetsim.link.FrameTap;
 import io.fleetsim.link.TappedPort;
+import io.fleetsim.link.WiredPort;
 import io.fleetsim.fault.FaultyPort;
 import io.fleetsim.guest.os.GuestSystem;
 import io.fleetsim.guest.Ipv4Config;
@@ -89,6 +90,7 @@ final class Wiring {
         NicSpec nic;
         FabricPort port = null;
         FaultyPort faults = null;
+        WiredPort wire = null;
         CrashLoss nicEnd = null;
         if (network.isPresent()) {
           port = ports.get(vm.name());
@@ -97,7 +99,8 @@ final class Wiring {
             port.addStaticAddress(mac);
           }
           faults = new FaultyPort(port, clock);
-          nicEnd = new CrashLoss(faults, tap::received);
+          wire = wire(network.get(), faults);
+          nicEnd = new CrashLoss(wire, tap::received);
           nic = new NicSpec("eth0", mac, new NicSpec.FabricPort(nicEnd), nicTaps);
         } else {
           // the VM's own QEMU netdev (a socket connect, a udp= peer): its far end is outside
@@ -113,11 +116,26 @@ final class Wiring {
             consoles.apply(vm.name()), clock);
         vms.put(vm.name(), fleetVm);
         if (network.isPresent()) {
-          links.add(new Link(vm.name() + "/eth0", network.get(), fleetVm, port, faults, nicEnd));
+          links.add(new Link(vm.name() + "/eth0", network.get(), fleetVm, port, faults, wire,
+              nicEnd));
         }
       }
     }
     refuseLinkFaultsWithoutLinks();
+  }
+
+  /**
+   * The cable between a VM's NIC and its network's port (a multicast bus has the default one):
+   * next to the NIC, so frames on it when the VM crashes are the crash's loss at the NIC's end.
+   */
+  private WiredPort wire(String network, FaultyPort faults) {
+    Experiment.Network n = experiment.networks().get(network);
+    java.time.Duration latency = n == null ? Experiment.Network.DEFAULT_LATENCY : n.latency();
+    long rate = n == null ? Experiment.Network.DEFAULT_RATE : n.rateBitsPerSecond();
+    // in real time the host's own speed stands in for the rate: sub-microsecond serialisation is
+    // below what its timers can do
+    boolean modelRate = clock instanceof io.fleetsim.time.VirtualClock;
+    return WiredPort.of(faults, latency.toNanos(), rate, modelRate, clock);
   }
 
   /** A frame fault on a VM that has no in-process link (its NIC is on its own netdev) could not act. */

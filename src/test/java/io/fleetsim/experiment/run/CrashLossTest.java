@@ -13,6 +13,7 @@ import io.fleetsim.fault.LatencyFault;
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortStats;
 import io.fleetsim.link.TappedPort;
+import io.fleetsim.link.WiredPort;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +57,21 @@ class CrashLossTest {
     final FabricPort peerPort = attach("peer");
     final NicTap tap = new NicTap();
     final FaultyPort faults = new FaultyPort(vmPort, RealClock.system());
-    final CrashLoss nicEnd = new CrashLoss(faults, tap::received);
-    final Link link = new Link("a/eth0", "lan", new FleetVm("a", "a", null, () -> null, tap,
-        line -> { }, RealClock.system()), vmPort, faults, nicEnd);
+    final WiredPort wire;
+    final CrashLoss nicEnd;
+    final Link link;
+
+    Rig() {
+      this(Duration.ZERO);
+    }
+
+    /** With a cable of {@code latency} between the NIC's end and the faults, as a network's. */
+    Rig(Duration latency) {
+      wire = WiredPort.of(faults, latency.toNanos(), 1_000_000_000L, false, RealClock.system());
+      nicEnd = new CrashLoss(wire, tap::received);
+      link = new Link("a/eth0", "lan", new FleetVm("a", "a", null, () -> null, tap,
+          line -> { }, RealClock.system()), vmPort, faults, wire, nicEnd);
+    }
     TestPublisher.Probe<ByteString> nicOut;
     TestSubscriber.Probe<ByteString> nicIn;
     CompletionStage<Void> linkDone;
@@ -176,6 +189,47 @@ class CrashLossTest {
         "lost at a's end as they came due, not dropped by the fault: " + in);
     assertEquals(0, in.held(), in.toString());
     assertEquals(0, in.imbalance(), in.toString());
+  }
+
+  @Test
+  void framesOnTheWireToACrashedVmAreTheCrashsWhenTheyArrive() throws Exception {
+    Rig rig = new Rig(Duration.ofSeconds(2));
+    // a's incoming frames propagate for 2 s: all of them are on the wire when the NIC goes
+    rig.linkNic();
+    rig.offerThenCrash(OFFERED, 0, () -> awaitCount(rig.wire.toWire()::held, OFFERED));
+
+    FrameBooks in = rig.link.in();
+    assertEquals(OFFERED, in.sent(), in.toString());
+    assertEquals(0, in.delivered(), in.toString());
+    assertEquals(Map.of(Link.CRASH, (long) OFFERED), in.droppedByCause(),
+        "lost at a's end as they arrived there: " + in);
+    assertEquals(0, in.held(), in.toString());
+    assertEquals(0, rig.wire.toWire().lost(), "the wire delivered them all to a's end");
+    assertEquals(0, in.imbalance(), in.toString());
+    assertEquals(0, rig.link.out().imbalance(), rig.link.out().toString());
+  }
+
+  @Test
+  void framesOnTheWireAreHeldInTheBooks() throws Exception {
+    Rig rig = new Rig(Duration.ofSeconds(2));
+    rig.linkNic();
+    Pair<TestPublisher.Probe<ByteString>, TestSubscriber.Probe<ByteString>> peer =
+        TestSource.<ByteString>create(kit.system()).via(rig.peerPort.link())
+            .toMat(TestSink.create(kit.system()), Keep.both()).run(kit.system());
+    peer.second().request(1_000);
+    for (int i = 0; i < OFFERED; i++) {
+      peer.first().sendNext(frame(i));
+    }
+    awaitCount(rig.wire.toWire()::held, OFFERED);
+    FrameBooks in = rig.link.in();
+    assertEquals(OFFERED, in.held(), "on the wire, not yet at a: " + in);
+    assertEquals(0, in.imbalance(), in.toString());
+    rig.nicIn.request(OFFERED);
+    for (int i = 0; i < OFFERED; i++) {
+      assertEquals(frame(i), rig.nicIn.expectNext(java.time.Duration.ofSeconds(20)), "in order");
+    }
+    assertEquals(0, rig.link.in().held(), rig.link.in().toString());
+    assertEquals(0, rig.link.in().imbalance(), rig.link.in().toString());
   }
 
   @Test

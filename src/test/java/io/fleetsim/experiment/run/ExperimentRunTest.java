@@ -83,6 +83,29 @@ class ExperimentRunTest {
   }
 
   @Test
+  void aNetworksLatencyIsOnEveryLinkBothWays() throws Exception {
+    RunHarness.Ran ran = RunHarness.run("""
+        name = cable
+        duration = 4s
+        networks { lan { type = switch, latency = 20ms } }
+        vms {
+          a { network = lan, ip = "10.0.0.1/24", workloads = ["ping 10.0.0.2 count=5 interval=500ms"] }
+          b { network = lan, ip = "10.0.0.2/24" }
+        }
+        """, dir);
+    JsonNode ping = ran.workload("a", 0);
+    JsonNode rtt = ping.get("rttMillis");
+    assertEquals(5, ping.get("received").asLong(), ping.toString());
+    // a request crosses a's cable and b's, the reply b's and a's: 4 x 20 ms. The median, not the
+    // minimum: ping stamps a request after its send returns, so a VM thread the loaded host
+    // preempts right then measures one round trip short. The upper bound only tells four
+    // crossings from more (a loaded host adds its own time on top)
+    assertTrue(rtt.get("p50").asDouble() >= 80.0, "p50 RTT " + rtt);
+    assertTrue(rtt.get("p50").asDouble() < 150.0, "p50 RTT " + rtt);
+    assertTrue(ran.results().at("/accounting/ok").asBoolean(), ran.results().at("/accounting").toString());
+  }
+
+  @Test
   void partitionCutsPingsAcrossItAndHeals() throws Exception {
     RunHarness.Ran ran = RunHarness.run(pingBFromA("partition", "7s", "count=12 interval=500ms",
         "{ at = 2s, for = 2s, kind = partition, groups = [[a], [b]] }"), dir);
