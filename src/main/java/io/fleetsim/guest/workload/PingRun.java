@@ -75,6 +75,9 @@ final class PingRun implements WorkloadRun {
       return;
     }
     int seq = (int) (transmitted % SEQUENCES);
+    // stamped before the send, as ping writes its timestamp into the request: a send that takes
+    // time (a preempted VM thread in real time) belongs to the round trip
+    long sent = stack.nanoTime();
     SendStatus status = socket.send(spec.host(), seq, payload);
     if (status == SendStatus.NO_ROUTE) {
       env.print("ping: sendto: Network is unreachable");
@@ -86,7 +89,7 @@ final class PingRun implements WorkloadRun {
     if (seq >= sentAt.length) {
       sentAt = Arrays.copyOf(sentAt, Math.min(SEQUENCES, 2 * sentAt.length));
     }
-    sentAt[seq] = stack.nanoTime();
+    sentAt[seq] = sent;
     answered.clear(seq);
     outstanding.set(seq);
     transmitted++;
