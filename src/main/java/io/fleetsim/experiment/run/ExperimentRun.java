@@ -6,6 +6,7 @@ import io.fleetsim.experiment.Experiment;
 import io.fleetsim.fabric.FabricSettings;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.time.Clock;
+import io.fleetsim.time.RealClock;
 import io.fleetsim.vm.VmDefaults;
 import io.fleetsim.vm.VmEvent;
 import java.io.IOException;
@@ -110,6 +111,7 @@ public final class ExperimentRun {
 
   private Outcome run(Instant started, Path folder) throws RunException, IOException {
     long t0 = clock.nanos();
+    long wall0 = RealClock.system().nanos(); // the host's time, even when the run's is virtual
     ConsoleLog consoleLog = new ConsoleLog(folder.resolve("console.log"), clock, t0);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.<Void>empty(), "fleetsim", machine.actorConfig());
     PingRtts rtts = new PingRtts(experiment);
@@ -170,6 +172,8 @@ public final class ExperimentRun {
       for (PcapWriter capture : wiring.captures) {
         capture.close();
       }
+      host.put("wallSeconds", (RealClock.system().nanos() - wall0) / 1e9);
+      HeapUse.atEnd(host, heapBefore, wiring.vms.size()); // rings wrapped, histograms filled
       Results results = new Results(experiment, file, started, wiring, record, reports, boots, host,
           rtts);
       Outcome outcome = results.write(folder);
