@@ -2,6 +2,7 @@ package io.fleetsim.vm.hw;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.apache.pekko.util.ByteIterator;
 import org.apache.pekko.util.ByteString;
@@ -37,6 +38,12 @@ public final class GuestMemory {
   private static final VarHandle REGIONS = MethodHandles.arrayElementVarHandle(byte[][][][].class);
   private static final VarHandle PAGES = MethodHandles.arrayElementVarHandle(byte[][][].class);
   private static final VarHandle BLOCKS = MethodHandles.arrayElementVarHandle(byte[][].class);
+  private static final VarHandle LE16 =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LE32 =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LE64 =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final long size;
   /** regions[r][p][b]: region r (64 KiB), its page p, that page's block b; null = all zero. */
@@ -154,37 +161,68 @@ public final class GuestMemory {
     block(address)[(int) (address & BLOCK_MASK)] = (byte) value;
   }
 
+  // Multi-byte values inside one block (nearly all: descriptors and registers are aligned) are
+  // one lookup; one that straddles two blocks goes byte by byte.
+
   public int readU16(long address) {
     check(address, 2);
+    if (withinBlock(address, 2)) {
+      byte[] block = existingBlock(address);
+      return block == null ? 0 : (short) LE16.get(block, (int) (address & BLOCK_MASK)) & 0xFFFF;
+    }
     return readU8(address) | readU8(address + 1) << 8;
   }
 
   public void writeU16(long address, int value) {
     check(address, 2); // all or nothing: a fault must not leave a partial write
+    if (withinBlock(address, 2)) {
+      LE16.set(block(address), (int) (address & BLOCK_MASK), (short) value);
+      return;
+    }
     writeU8(address, value);
     writeU8(address + 1, value >>> 8);
   }
 
   public int readU32(long address) {
     check(address, 4);
+    if (withinBlock(address, 4)) {
+      byte[] block = existingBlock(address);
+      return block == null ? 0 : (int) LE32.get(block, (int) (address & BLOCK_MASK));
+    }
     return readU16(address) | readU16(address + 2) << 16;
   }
 
   public void writeU32(long address, int value) {
     check(address, 4); // all or nothing: a fault must not leave a partial write
+    if (withinBlock(address, 4)) {
+      LE32.set(block(address), (int) (address & BLOCK_MASK), value);
+      return;
+    }
     writeU16(address, value);
     writeU16(address + 2, value >>> 16);
   }
 
   public long readU64(long address) {
     check(address, 8);
+    if (withinBlock(address, 8)) {
+      byte[] block = existingBlock(address);
+      return block == null ? 0 : (long) LE64.get(block, (int) (address & BLOCK_MASK));
+    }
     return (readU32(address) & 0xFFFF_FFFFL) | ((long) readU32(address + 4)) << 32;
   }
 
   public void writeU64(long address, long value) {
     check(address, 8); // all or nothing: a fault must not leave a partial write
+    if (withinBlock(address, 8)) {
+      LE64.set(block(address), (int) (address & BLOCK_MASK), value);
+      return;
+    }
     writeU32(address, (int) value);
     writeU32(address + 4, (int) (value >>> 32));
+  }
+
+  private static boolean withinBlock(long address, int length) {
+    return (address & BLOCK_MASK) <= BLOCK_SIZE - length;
   }
 
   /** The block holding {@code address}, or null while nothing in it was written. */

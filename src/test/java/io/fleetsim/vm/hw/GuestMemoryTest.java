@@ -70,6 +70,27 @@ class GuestMemoryTest {
     assertEquals(2, m.touchedPages());
   }
 
+  @Property(tries = 300)
+  void valuesAreLittleEndianBytesWhereverTheyLie(@ForAll @IntRange(max = 300) int address,
+      @ForAll long value) {
+    // addresses 0..300 cover values inside a block, across a block boundary and across blocks
+    // written byte by byte
+    GuestMemory m = new GuestMemory(8192);
+    m.writeU64(address, value);
+    assertEquals(value, m.readU64(address));
+    byte[] bytes = m.read(address, 8);
+    for (int i = 0; i < 8; i++) {
+      assertEquals((byte) (value >>> (8 * i)), bytes[i], "byte " + i);
+    }
+    m.writeU32(address + 8, (int) value);
+    m.writeU16(address + 12, (int) (value >>> 32));
+    assertEquals((int) value, m.readU32(address + 8));
+    assertEquals((int) (value >>> 32) & 0xFFFF, m.readU16(address + 12));
+    assertEquals((int) value & 0xFFFF, m.readU16(address + 8));
+    assertEquals((value & 0xFFFF_FFFFL) | (((value >>> 32) & 0xFFFF) << 32), m.readU64(address + 8)
+        & 0xFFFF_FFFF_FFFFL);
+  }
+
   @Property(tries = 200)
   void whatIsWrittenIsReadBack(@ForAll @IntRange(max = 60_000) int address,
       @ForAll @Size(max = 5000) byte[] data, @ForAll boolean viaByteString,
