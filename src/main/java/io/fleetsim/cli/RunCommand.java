@@ -3,6 +3,7 @@ package io.fleetsim.cli;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
+import io.fleetsim.experiment.ClockMode;
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.experiment.ExperimentException;
 import io.fleetsim.experiment.ExperimentLoader;
@@ -10,7 +11,9 @@ import io.fleetsim.experiment.ValidationError;
 import io.fleetsim.experiment.run.ExperimentRun;
 import io.fleetsim.experiment.run.RunException;
 import io.fleetsim.time.DurationText;
+import io.fleetsim.time.Clock;
 import io.fleetsim.time.RealClock;
+import io.fleetsim.time.VirtualClock;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,6 +55,12 @@ final class RunCommand implements Callable<Integer> {
       description = "Where results folders go; the default is the file's report.directory, else ./results.")
   Path results;
 
+  @Option(names = "--clock", paramLabel = "virtual|real", converter = ClockOption.class,
+      description = "Whose time the run keeps: virtual (simulated: the same every run, as fast as the "
+          + "CPU allows; only without QEMU ports) or real (the host's). Default: the file's clock, "
+          + "else virtual when it has no QEMU ports.")
+  ClockMode clock;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Settings over fleetsim's defaults, in HOCON (the keys are in reference.conf).")
   File config;
@@ -76,20 +85,28 @@ final class RunCommand implements Callable<Integer> {
     Writable.folder(results != null ? "--results " + results : reportDirectory(experiment),
         results != null ? results : Path.of(experiment.report().directory()));
     if (results != null) {
-      experiment = new Experiment(experiment.name(), experiment.seed(), experiment.duration(),
-          experiment.networks(), experiment.fleets(), experiment.faults(), experiment.capture(),
-          new Experiment.Report(results.toString(), experiment.report().html(),
-              experiment.report().progressInterval()));
+      experiment = experiment.withReportDirectory(results.toString());
+    }
+    if (clock != null) {
+      if (clock == ClockMode.VIRTUAL && !experiment.qemuPorts().isEmpty()) {
+        err.println("fleetsim: --clock virtual: " + ClockMode.refusal(experiment.qemuPorts()));
+        err.flush();
+        return Main.EXIT_USAGE;
+      }
+      experiment = experiment.withClock(clock);
     }
     Settings settings = Settings.load(Optional.ofNullable(config));
-    ProgressDisplay progress = ProgressDisplay.forConsole(out, experiment.report().progressInterval());
+    ProgressDisplay progress = ProgressDisplay.forConsole(out, experiment.report().progressInterval(),
+        experiment.clock() == ClockMode.VIRTUAL);
+    Clock runClock = experiment.clock() == ClockMode.VIRTUAL ? VirtualClock.create() : RealClock.system();
     ExperimentRun run = new ExperimentRun(experiment, Optional.of(file),
         new ExperimentRun.Machine(settings.config(), settings.netdev(), settings.fabric(), settings.vm()),
-        RealClock.system(), progress);
+        runClock, progress);
     // before the first line: a script may signal as soon as it sees one
     Signals.onStop(run::stop);
-    out.printf("fleetsim run %s: %s, %d VMs, %s, seed %d%n", file, experiment.name(),
-        experiment.vmCount(), DurationText.human(experiment.duration()), experiment.seed());
+    out.printf("fleetsim run %s: %s, %d VMs, %s %s time, seed %d%n", file, experiment.name(),
+        experiment.vmCount(), DurationText.human(experiment.duration()),
+        experiment.clock().hoconName(), experiment.seed());
     out.flush();
     ExperimentRun.Outcome outcome;
     try {

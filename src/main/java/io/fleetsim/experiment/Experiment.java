@@ -18,7 +18,8 @@ import java.util.OptionalLong;
  * allocated) and a fault schedule. Maps keep the file's order.
  */
 public record Experiment(String name, long seed, Duration duration, Map<String, Network> networks,
-    Map<String, Fleet> fleets, List<Fault> faults, List<String> capture, Report report) {
+    Map<String, Fleet> fleets, List<Fault> faults, List<String> capture, Report report,
+    ClockMode clock) {
 
   public Experiment {
     networks = Collections.unmodifiableMap(new LinkedHashMap<>(networks));
@@ -32,6 +33,35 @@ public record Experiment(String name, long seed, Duration duration, Map<String, 
    * is written, and how often progress is printed when the output is not a terminal.
    */
   public record Report(String directory, boolean html, Duration progressInterval) {}
+
+  /** The same experiment on another clock (checked by the caller: see {@link #qemuPorts()}). */
+  public Experiment withClock(ClockMode mode) {
+    return new Experiment(name, seed, duration, networks, fleets, faults, capture, report, mode);
+  }
+
+  /** The same experiment writing its results under another folder. */
+  public Experiment withReportDirectory(String directory) {
+    return new Experiment(name, seed, duration, networks, fleets, faults, capture,
+        new Report(directory, report.html(), report.progressInterval()), clock);
+  }
+
+  /**
+   * Every socket by which something outside the process takes part (a QEMU VM, another
+   * fleetsim), as files name it: a network's ports, a fleet on a netdev of its own, a multicast
+   * fleet bridged to the real group. Virtual time cannot include them.
+   */
+  public List<String> qemuPorts() {
+    List<String> out = new java.util.ArrayList<>();
+    networks.values().forEach(n -> n.ports().forEach(p ->
+        out.add("networks." + n.name() + ".ports " + p.id() + " (" + p.source() + ")")));
+    for (Fleet f : fleets.values()) {
+      if (f.attachment() instanceof ToNetdev td
+          && (!(td.netdev() instanceof NetdevSpec.Multicast) || f.bridge())) {
+        out.add("vms." + f.name() + ".netdev (" + td.netdev().source() + ")");
+      }
+    }
+    return out;
+  }
 
   /** All VMs of all fleets. */
   public int vmCount() {

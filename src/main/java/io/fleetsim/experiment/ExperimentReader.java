@@ -23,7 +23,7 @@ import java.util.TreeSet;
  */
 final class ExperimentReader {
   private static final Set<String> TOP_KEYS = Set.of("name", "seed", "duration", "networks", "vms",
-      "faults", "capture", "report");
+      "faults", "capture", "report", "clock");
   private static final Set<String> REPORT_KEYS = Set.of("directory", "html", "progress-interval");
 
   private final ExperimentFile in;
@@ -49,13 +49,32 @@ final class ExperimentReader {
     PortChecks.portIdClashes(in, networks);
     List<String> capture = capture(networks, fleets);
     Experiment.Report report = report();
+    Optional<ClockMode> clock = in.optional("clock", root::getString).flatMap(this::clockMode);
     List<ValidationError> errors = in.errors();
     if (!errors.isEmpty()) {
       throw new ExperimentException(errors);
     }
-    return new Experiment(name.get(), seed, duration.get(), networks, fleets, faults, capture,
-        report);
+    Experiment read = new Experiment(name.get(), seed, duration.get(), networks, fleets, faults,
+        capture, report, ClockMode.REAL);
+    List<String> ports = read.qemuPorts();
+    if (clock.isEmpty()) {
+      return read.withClock(ports.isEmpty() ? ClockMode.VIRTUAL : ClockMode.REAL);
+    }
+    if (clock.get() == ClockMode.VIRTUAL && !ports.isEmpty()) {
+      in.error("clock", ClockMode.refusal(ports));
+      throw new ExperimentException(in.errors());
+    }
+    return read.withClock(clock.get());
   }
+
+  private Optional<ClockMode> clockMode(String text) {
+    Optional<ClockMode> mode = ClockMode.parse(text);
+    if (mode.isEmpty()) {
+      in.error("clock", "expected virtual or real, not '" + text + "'");
+    }
+    return mode;
+  }
+
 
   /**
    * {@code seed}: a whole number from 0 to {@link Long#MAX_VALUE}. Config's getLong would cut

@@ -1,5 +1,6 @@
 package io.fleetsim.fabric;
 
+import io.fleetsim.time.SameThread;
 import io.fleetsim.link.CreditLink;
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortCounters;
@@ -53,7 +54,8 @@ public final class FabricPort implements Port {
     PortCounters counters = new PortCounters();
     CompletableFuture<Integer> index = new CompletableFuture<>();
     fabric.tell(new Fabric.Register(name, counters, index));
-    return index.thenApply(i -> new FabricPort(name, i, counters, fabric, settings));
+    return index.thenApplyAsync(i -> new FabricPort(name, i, counters, fabric, settings),
+        SameThread.EXECUTOR);
   }
 
   /**

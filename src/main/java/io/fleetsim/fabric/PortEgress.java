@@ -1,5 +1,6 @@
 package io.fleetsim.fabric;
 
+import io.fleetsim.time.SameThread;
 import io.fleetsim.link.DropCause;
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortCounters;
@@ -145,11 +146,11 @@ final class PortEgress
     }
     Logic logic = new Logic();
     Handle handle = batch -> logic.accept.invokeWithFeedbackCompletionStage(batch)
-        .whenComplete((done, refused) -> {
+        .whenCompleteAsync((done, refused) -> {
           if (refused != null) {
             counters.drop(DropCause.PEER_LOST, batch.size()); // the link had already stopped
           }
-        });
+        }, SameThread.EXECUTOR);
     return Pair.create(logic, handle);
   }
 }

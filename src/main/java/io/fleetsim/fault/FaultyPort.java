@@ -1,5 +1,6 @@
 package io.fleetsim.fault;
 
+import io.fleetsim.time.SameThread;
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortCounters;
 import io.fleetsim.time.Clock;
@@ -201,7 +202,7 @@ public final class FaultyPort implements Port {
         .via(cut.flow())
         .watchTermination((notUsed, done) -> {
           live.add(cut);
-          done.whenComplete((ok, err) -> live.remove(cut));
+          done.whenCompleteAsync((ok, err) -> live.remove(cut), SameThread.EXECUTOR);
           return NotUsed.getInstance();
         });
   }

@@ -1,5 +1,6 @@
 package io.fleetsim.link;
 
+import io.fleetsim.time.SameThread;
 import java.util.List;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -69,10 +70,10 @@ public final class CreditLink {
       Flow<ByteString, ByteString, NotUsed> link, ActorRef<M> owner, Protocol<M> protocol,
       long generation, Runnable onEnd) {
     return link.watchTermination((notUsed, done) -> {
-      done.whenComplete((ok, err) -> {
+      done.whenCompleteAsync((ok, err) -> {
         onEnd.run();
         owner.tell(protocol.linkEnded(generation));
-      });
+      }, SameThread.EXECUTOR);
       return NotUsed.getInstance();
     });
   }

@@ -1,7 +1,8 @@
 package io.fleetsim.time;
 
 import java.time.Instant;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 
 /**
  * The one notion of "now" that model code has: every component that waits or stamps (a VM and
@@ -23,17 +24,21 @@ public interface Clock {
   Timer schedule(long delayNanos, Runnable task);
 
   /**
-   * Blocks the calling thread (never a model thread: a run's own thread polling its books) until
-   * this clock has moved on by {@code delayNanos}.
+   * The run's own thread (never a model thread) waits here while the model runs, until
+   * {@code done} holds or this clock reaches {@code deadlineNanos} on its {@link #nanos()}
+   * timeline; returns whether {@code done} holds. {@code done} may be asked on another thread:
+   * it must only read. On a virtual clock this is where simulated time passes.
    */
+  boolean await(BooleanSupplier done, long deadlineNanos) throws InterruptedException;
+
+  /** {@link #await(BooleanSupplier, long)} for a reply: true if it came by the deadline. */
+  default boolean await(CompletionStage<?> reply, long deadlineNanos) throws InterruptedException {
+    return await(reply.toCompletableFuture()::isDone, deadlineNanos);
+  }
+
+  /** Waits until this clock has moved on by {@code delayNanos} (the run's thread only). */
   default void sleep(long delayNanos) throws InterruptedException {
-    CountDownLatch passed = new CountDownLatch(1);
-    Timer timer = schedule(delayNanos, passed::countDown);
-    try {
-      passed.await();
-    } finally {
-      timer.cancel();
-    }
+    await(() -> false, nanos() + delayNanos);
   }
 
   /** A scheduled task; cancelling one that ran or was cancelled does nothing. */

@@ -34,6 +34,11 @@ class PcapWriterTest {
 
   /** A clock that shows one instant, and whose monotonic time moves only when a test moves it. */
   private static final class StoppedClock implements Clock {
+    @Override
+    public boolean await(java.util.function.BooleanSupplier done, long deadlineNanos) {
+      throw new UnsupportedOperationException("not a run's clock");
+    }
+
     private final Instant instant;
     final AtomicLong nanos = new AtomicLong();
 

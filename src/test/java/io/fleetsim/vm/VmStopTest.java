@@ -41,6 +41,11 @@ class VmStopTest {
 
   /** The host's clock, noting when a timer an hour or more away is cancelled. */
   private static final class WatchedClock implements Clock {
+    @Override
+    public boolean await(java.util.function.BooleanSupplier done, long deadlineNanos) {
+      throw new UnsupportedOperationException("not a run's clock");
+    }
+
     final CountDownLatch longTimerCancelled = new CountDownLatch(1);
 
     @Override

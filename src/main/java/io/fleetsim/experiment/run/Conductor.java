@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import org.HdrHistogram.Histogram;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -58,8 +57,6 @@ final class Conductor {
   private final PriorityQueue<Step> steps = new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
       ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.order, b.order));
   private final CountDownLatch stopped = new CountDownLatch(1);
-  // released by the clock's timer for the next wake-up, and by stop()
-  private final Semaphore wakeups = new Semaphore(0);
   private final List<Activated> activated = new ArrayList<>();
   // per running activation: what to undo at its end
   private final Map<Timeline.Activation, List<Runnable>> undo = new LinkedHashMap<>();
@@ -88,7 +85,6 @@ final class Conductor {
 
   void stop() {
     stopped.countDown();
-    wakeups.release();
   }
 
   /**
@@ -180,17 +176,7 @@ final class Conductor {
    * the caller look at the time again.
    */
   private boolean sleepUntil(long wakeNanos) throws InterruptedException {
-    wakeups.drainPermits();
-    if (stopped.getCount() == 0) {
-      return true; // stop() came before the drain took its permit
-    }
-    Clock.Timer timer = clock.schedule(wakeNanos - now(), wakeups::release);
-    try {
-      wakeups.acquire();
-    } finally {
-      timer.cancel();
-    }
-    return stopped.getCount() == 0;
+    return clock.await(() -> stopped.getCount() == 0, start + wakeNanos);
   }
 
   private void at(long atNanos, Runnable action) {

@@ -7,6 +7,7 @@ import io.fleetsim.fabric.FabricSettings;
 import io.fleetsim.netdev.NetdevSettings;
 import io.fleetsim.time.Clock;
 import io.fleetsim.time.RealClock;
+import io.fleetsim.time.VirtualClock;
 import io.fleetsim.vm.VmDefaults;
 import io.fleetsim.vm.VmEvent;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.Materializer;
 
 /**
  * One run of an experiment, start to results folder. The steps: open the results folder and
@@ -35,7 +37,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * and report.html ({@link Results}).
  *
  * <p>Everything in the run reads time from the clock it is given, and so do the run's own
- * watchdogs (how long booting and draining may take).
+ * watchdogs (how long booting and draining may take). On a {@link VirtualClock} the run is a
+ * discrete-event simulation: the actor system runs on the clock's one thread, and this thread and
+ * the model take turns (it waits only in {@link Clock#await}), so a file and its seed give the
+ * same run every time. Only the {@code host} figures (wall time, heap) read the host.
  */
 public final class ExperimentRun {
 
@@ -98,8 +103,9 @@ public final class ExperimentRun {
 
   public Outcome run() throws RunException, IOException {
     Instant started = clock.instant();
+    // named by the host's time even in virtual time: runs of one file must not share a folder
     ResultsFolder resultsFolder = ResultsFolder.create(Path.of(experiment.report().directory()),
-        experiment.name() + "-" + STAMP.format(started));
+        experiment.name() + "-" + STAMP.format(RealClock.system().instant()));
     try {
       return run(started, resultsFolder.path());
     } finally {
@@ -111,9 +117,23 @@ public final class ExperimentRun {
 
   private Outcome run(Instant started, Path folder) throws RunException, IOException {
     long t0 = clock.nanos();
-    long wall0 = RealClock.system().nanos(); // the host's time, even when the run's is virtual
+    long wall0 = RealClock.system().nanos();
     ConsoleLog consoleLog = new ConsoleLog(folder.resolve("console.log"), clock, t0);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.<Void>empty(), "fleetsim", machine.actorConfig());
+    Optional<VirtualClock> virtual = clock instanceof VirtualClock v ? Optional.of(v) : Optional.empty();
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.<Void>empty(), "fleetsim",
+        virtual.map(v -> v.actorConfig().withFallback(machine.actorConfig())).orElse(machine.actorConfig()));
+    // started here, not lazily in a VM: it blocks until its guardian runs, which on a virtual
+    // clock's one thread would be a VM waiting for itself
+    Materializer.matFromSystem(system);
+    if (virtual.isPresent()) {
+      try {
+        virtual.get().drive();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        system.terminate();
+        throw new RunException("interrupted while the actor system started");
+      }
+    }
     PingRtts rtts = new PingRtts(experiment);
     Map<String, Object> host = new java.util.LinkedHashMap<>();
     java.util.OptionalLong heapBefore = HeapUse.afterGc();
@@ -141,7 +161,7 @@ public final class ExperimentRun {
       }
       startedUp = true;
       // what a fleet costs: start-up time, and heap per VM once booted (bench/fleet reports them)
-      host.put("bootSeconds", (clock.nanos() - t0) / 1e9);
+      host.put("bootSeconds", (RealClock.system().nanos() - wall0) / 1e9);
       java.util.OptionalLong heapAfter = HeapUse.afterGc();
       // null where unknown: no collection ran, or the heap shrank (see HeapUse)
       host.put("heapBeforeBytes", HeapUse.orNull(heapBefore));
@@ -180,12 +200,14 @@ public final class ExperimentRun {
       return outcome;
     } finally {
       wiring.captures.forEach(PcapWriter::close);
+      virtual.ifPresent(VirtualClock::release); // Pekko's own shutdown blocks on the loop
       system.terminate();
       try {
         system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         progress.say("warning: actor system did not stop cleanly: " + e);
       }
+      virtual.ifPresent(VirtualClock::close);
       consoleLog.close(); // after the VMs: the last lines they print are kept
       consoleLog.failure().ifPresent(why -> progress.say("warning: console.log: " + why));
     }
@@ -204,26 +226,23 @@ public final class ExperimentRun {
     long deadline = clock.nanos() + Duration.ofSeconds(60).plusMillis(5L * pending).toNanos();
     List<VmEvent> early = new ArrayList<>();
     while (pending > 0) {
-      VmEvent e;
       try {
-        e = events.poll(200, TimeUnit.MILLISECONDS);
+        if (!clock.await(() -> !events.isEmpty(), deadline)) {
+          throw new RunException(pending + " of " + wiring.vms.size() + " VMs did not boot in time");
+        }
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
         throw new RunException("interrupted while the VMs booted");
       }
-      if (e == null) {
-        if (clock.nanos() > deadline) {
-          throw new RunException(pending + " of " + wiring.vms.size() + " VMs did not boot in time");
+      for (VmEvent e = events.poll(); e != null; e = events.poll()) {
+        if (e instanceof VmEvent.StartFailed failed) {
+          throw new RunException("VM " + failed.vm() + " could not start: " + failed.reason());
         }
-        continue;
-      }
-      if (e instanceof VmEvent.StartFailed failed) {
-        throw new RunException("VM " + failed.vm() + " could not start: " + failed.reason());
-      }
-      if (e instanceof VmEvent.Ready) {
-        pending--;
-      } else {
-        early.add(e);
+        if (e instanceof VmEvent.Ready) {
+          pending--;
+        } else {
+          early.add(e);
+        }
       }
     }
     events.addAll(early);
@@ -231,17 +250,22 @@ public final class ExperimentRun {
         + wiring.fabrics.size() + " network" + (wiring.fabrics.size() == 1 ? "" : "s"));
   }
 
-  private static void stopWorkloads(Wiring wiring, ActorSystem<Void> system) {
+  private void stopWorkloads(Wiring wiring, ActorSystem<Void> system) {
     List<CompletableFuture<Boolean>> done = new ArrayList<>();
     for (FleetVm vm : wiring.vms.values()) {
       done.add(vm.shutdown(system, Duration.ofSeconds(30)).toCompletableFuture());
     }
-    for (CompletableFuture<Boolean> d : done) {
-      try {
-        d.get(40, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // a VM that does not answer still gets its report asked for; its counters say the rest
-      }
+    // a VM that does not answer still gets its report asked for; its counters say the rest
+    awaitAll(done, Duration.ofSeconds(40));
+  }
+
+  /** Waits on the clock until every reply is in (or failed), at most {@code limit}. */
+  private void awaitAll(List<? extends CompletableFuture<?>> replies, Duration limit) {
+    CompletableFuture<Void> all = CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
+    try {
+      clock.await(all, clock.nanos() + limit.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -283,15 +307,20 @@ public final class ExperimentRun {
     }
   }
 
-  private static Map<String, VmEntry> reports(Wiring wiring, ActorSystem<Void> system) {
+  private Map<String, VmEntry> reports(Wiring wiring, ActorSystem<Void> system) {
     Map<String, CompletableFuture<VmEntry>> asks = new java.util.LinkedHashMap<>();
+    List<CompletableFuture<?>> all = new ArrayList<>();
     for (FleetVm vm : wiring.vms.values()) {
-      asks.put(vm.name(), vm.report(system, Duration.ofSeconds(30)).toCompletableFuture());
+      CompletableFuture<VmEntry> ask = vm.report(system, Duration.ofSeconds(30)).toCompletableFuture();
+      asks.put(vm.name(), ask);
+      all.add(ask);
+      all.addAll(vm.crashReports());
     }
+    awaitAll(all, Duration.ofSeconds(40));
     Map<String, VmEntry> out = new java.util.LinkedHashMap<>();
     asks.forEach((name, ask) -> {
       try {
-        out.put(name, ask.get(40, TimeUnit.SECONDS));
+        out.put(name, ask.getNow(new VmEntry.NoReport(name, "no report in 40 s")));
       } catch (Exception e) {
         out.put(name, new VmEntry.NoReport(name, "no report: " + e));
       }

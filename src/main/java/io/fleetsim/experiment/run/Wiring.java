@@ -176,8 +176,15 @@ final class Wiring {
 
   private FabricPort attach(String network, String portName) throws RunException {
     try {
-      return FabricPort.attach(fabrics.get(network), machine.fabric(), portName)
-          .toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      CompletableFuture<FabricPort> port = FabricPort.attach(fabrics.get(network), machine.fabric(),
+          portName).toCompletableFuture();
+      if (!clock.await(port, clock.nanos() + START_TIMEOUT.toNanos())) {
+        throw new RunException("could not attach " + portName + " to " + network + ": no answer in "
+            + START_TIMEOUT.toSeconds() + " s");
+      }
+      return port.get();
+    } catch (RunException e) {
+      throw e;
     } catch (Exception e) {
       throw new RunException("could not attach " + portName + " to " + network + ": " + e);
     }
@@ -224,9 +231,8 @@ final class Wiring {
         machine.netdev(), clock, replyTo), "netdev-" + spec.id(), Props.empty());
     NetdevStatus s;
     try {
-      s = status.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      s = new NetdevStatus.Failed(spec.id(), "did not start within " + START_TIMEOUT.toSeconds() + " s");
+      s = clock.await(status, clock.nanos() + START_TIMEOUT.toNanos()) ? status.get()
+          : new NetdevStatus.Failed(spec.id(), "did not start within " + START_TIMEOUT.toSeconds() + " s");
     } catch (Exception e) {
       s = new NetdevStatus.Failed(spec.id(), e.toString());
     }

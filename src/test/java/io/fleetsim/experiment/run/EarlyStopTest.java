@@ -31,9 +31,7 @@ class EarlyStopTest {
         vms { a { count = 2, network = lan, ip = "10.0.0.1/24", workloads = ["ping 10.0.0.2 count=5"] } }
         faults = [ { at = 0s, for = 10s, kind = loss, target = a-1, probability = 0.5 } ]
         """, "early.conf");
-    Experiment e = new Experiment(parsed.name(), parsed.seed(), parsed.duration(), parsed.networks(),
-        parsed.fleets(), parsed.faults(), parsed.capture(),
-        new Experiment.Report(dir.toString(), parsed.report().html(), parsed.report().progressInterval()));
+    Experiment e = parsed.withReportDirectory(dir.toString());
     Settings s = Settings.load(Optional.empty());
     List<String> said = Collections.synchronizedList(new ArrayList<>());
     ExperimentRun run = new ExperimentRun(e, Optional.empty(),

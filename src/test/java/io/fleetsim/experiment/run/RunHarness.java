@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetsim.cli.Settings;
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.experiment.ExperimentLoader;
+import io.fleetsim.time.Clock;
 import io.fleetsim.time.RealClock;
+import io.fleetsim.time.VirtualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,10 +90,17 @@ final class RunHarness {
   }
 
   static Ran run(String hocon, Path results, List<String> said) throws Exception {
+    return run(hocon, results, said, RealClock.system());
+  }
+
+  /** Runs in virtual time, on a clock of its own (whatever the file's {@code clock} says). */
+  static Ran runVirtual(String hocon, Path results) throws Exception {
+    return run(hocon, results, Collections.synchronizedList(new ArrayList<>()), VirtualClock.create());
+  }
+
+  static Ran run(String hocon, Path results, List<String> said, Clock clock) throws Exception {
     Experiment parsed = ExperimentLoader.parse(hocon, "test.conf");
-    Experiment e = new Experiment(parsed.name(), parsed.seed(), parsed.duration(), parsed.networks(),
-        parsed.fleets(), parsed.faults(), parsed.capture(),
-        new Experiment.Report(results.toString(), parsed.report().html(), parsed.report().progressInterval()));
+    Experiment e = parsed.withReportDirectory(results.toString());
     Settings s = Settings.load(Optional.empty());
     ExperimentRun.Progress progress = new ExperimentRun.Progress() {
       @Override
@@ -105,7 +114,7 @@ final class RunHarness {
       }
     };
     ExperimentRun.Outcome outcome = new ExperimentRun(e, Optional.empty(),
-        new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm()), RealClock.system(),
+        new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm()), clock,
             progress).run();
     JsonNode json = Results.read(outcome.folder().resolve("results.json"));
     String console = Files.readString(outcome.folder().resolve("console.log"));

@@ -37,6 +37,11 @@ class E1000NicTimerTest {
 
   /** A clock whose tasks run only when the test runs them. */
   static final class ManualClock implements Clock {
+    @Override
+    public boolean await(java.util.function.BooleanSupplier done, long deadlineNanos) {
+      throw new UnsupportedOperationException("not a run's clock");
+    }
+
     record Task(long delayNanos, Runnable task) {}
 
     final List<Task> scheduled = new ArrayList<>();
