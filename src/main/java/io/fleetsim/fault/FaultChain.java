@@ -2,6 +2,7 @@ package io.fleetsim.fault;
 
 import io.fleetsim.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,6 @@ public final class FaultChain {
   public static final int DEFAULT_MAX_HELD = 10_000;
   /** Held frames of a link that stops (peer gone, stream cancelled) are counted under this. */
   public static final String CAUSE_LINK_CLOSED = "fault-link-closed";
-  private static final AtomicLong IDS = new AtomicLong();
 
   /** One fault of the chain: {@code id} names it for {@link #remove}. */
   public record Entry(String id, Fault.LinkFault fault, long seed) {}
@@ -42,7 +42,11 @@ public final class FaultChain {
   private final int maxHeld;
   private final Clock clock;
   private final Counters counters = new Counters();
-  private final Set<Logic> running = ConcurrentHashMap.newKeySet();
+  // materialisations in the order they started, guarded by this: a change reaches them in that
+  // order, so on one thread their callbacks run in the same order every run (an identity-hashed
+  // set would order them by chance)
+  private final Set<Logic> running = new LinkedHashSet<>();
+  private final AtomicLong ids = new AtomicLong(); // per chain: ids do not depend on earlier runs
   private List<Entry> entries = List.of();
 
   public FaultChain(Clock clock) {
@@ -59,7 +63,7 @@ public final class FaultChain {
 
   /** Appends {@code fault}, its randomness seeded by {@code seed}; returns its id. */
   public String add(Fault.LinkFault fault, long seed) {
-    String id = fault.kind() + "#" + IDS.incrementAndGet();
+    String id = fault.kind() + "#" + ids.incrementAndGet();
     add(id, fault, seed);
     return id;
   }
@@ -98,6 +102,16 @@ public final class FaultChain {
 
   synchronized List<Entry> entries() {
     return entries;
+  }
+
+  /** A materialisation starts: it gets the current faults and, from now on, every change. */
+  private synchronized List<Entry> started(Logic logic) {
+    running.add(logic);
+    return entries;
+  }
+
+  private synchronized void stopped(Logic logic) {
+    running.remove(logic);
   }
 
   public long framesIn() {
@@ -250,14 +264,13 @@ public final class FaultChain {
 
     @Override
     public void preStart() {
-      running.add(this);
-      pipeline.setEntries(entries(), clock.nanos());
+      pipeline.setEntries(started(this), clock.nanos());
       release();
     }
 
     @Override
     public void postStop() {
-      running.remove(this);
+      stopped(this);
       if (timer != null) {
         timer.cancel();
       }

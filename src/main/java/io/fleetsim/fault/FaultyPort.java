@@ -4,8 +4,10 @@ import io.fleetsim.time.SameThread;
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortCounters;
 import io.fleetsim.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.NotUsed;
@@ -23,13 +25,15 @@ import org.apache.pekko.util.ByteString;
  * counts what it writes to its socket ({@link Port.OutCount#WRITER}).
  */
 public final class FaultyPort implements Port {
-  private static final AtomicLong IDS = new AtomicLong();
   /** Frames lost as they crossed into or out of a network port's chain while its link closed. */
   public static final String CAUSE_LINK_CLOSED = "link-closed";
   private final Port inner;
   private final FaultChain fromWire;
   private final FaultChain toWire;
-  private final Set<SharedKillSwitch> live = ConcurrentHashMap.newKeySet();
+  private final AtomicLong ids = new AtomicLong(); // per port: ids do not depend on earlier runs
+  // the links now up, in the order they came up, guarded by itself: a disconnect cuts them in
+  // that order (an identity-hashed set would order them by chance)
+  private final Set<SharedKillSwitch> live = new LinkedHashSet<>();
   // a network port's own books (null on a VM's port: the NIC and the fabric port count those)
   private final Books books;
 
@@ -92,7 +96,7 @@ public final class FaultyPort implements Port {
    * stage, the second seeded {@code seed + 1}. Returns one id for {@link #remove}.
    */
   public String add(Fault.LinkFault fault, Direction direction, long seed) {
-    String id = fault.kind() + "@" + inner.name() + "#" + IDS.incrementAndGet();
+    String id = fault.kind() + "@" + inner.name() + "#" + ids.incrementAndGet();
     if (direction != Direction.IN) {
       fromWire.add(id, fault, seed);
     }
@@ -171,7 +175,11 @@ public final class FaultyPort implements Port {
    * {@link #networkPort} has links to cut.
    */
   public void disconnect() {
-    for (SharedKillSwitch link : live) {
+    List<SharedKillSwitch> links;
+    synchronized (live) {
+      links = new ArrayList<>(live); // an abort may end a link, and take it out, at once
+    }
+    for (SharedKillSwitch link : links) {
       link.abort(new Disconnected(inner.name()));
     }
   }
@@ -201,8 +209,14 @@ public final class FaultyPort implements Port {
         .via(faulty)
         .via(cut.flow())
         .watchTermination((notUsed, done) -> {
-          live.add(cut);
-          done.whenCompleteAsync((ok, err) -> live.remove(cut), SameThread.EXECUTOR);
+          synchronized (live) {
+            live.add(cut);
+          }
+          done.whenCompleteAsync((ok, err) -> {
+            synchronized (live) {
+              live.remove(cut);
+            }
+          }, SameThread.EXECUTOR);
           return NotUsed.getInstance();
         });
   }

@@ -101,14 +101,18 @@ public record LatencyFault(Duration delay, Duration jitter, Distribution distrib
         + Math.round(jitterNanos == 0 ? 0 : jitterNanos * sample(random))));
   }
 
-  /** A draw of mean 0 and unit spread (standard deviation, or half-width for uniform). */
+  /**
+   * A draw of mean 0 and unit spread (standard deviation, or half-width for uniform). StrictMath:
+   * Math may differ in the last bit between JVMs, CPUs and JIT tiers, and one bit can move a frame
+   * by a nanosecond, so the same seed would not give the same run everywhere.
+   */
   private double sample(SplittableRandom random) {
     switch (distribution) {
       case UNIFORM:
         return random.nextDouble(-1, 1);
       case PARETO:
         double scale = 1 / PARETO_SD;
-        double x = scale / Math.pow(1 - random.nextDouble(), 1 / PARETO_SHAPE);
+        double x = scale / StrictMath.pow(1 - random.nextDouble(), 1 / PARETO_SHAPE);
         return x - scale * PARETO_MEAN;
       default:
         return gaussian(random);
@@ -119,6 +123,6 @@ public record LatencyFault(Duration delay, Duration jitter, Distribution distrib
   private static double gaussian(SplittableRandom random) {
     double u = 1 - random.nextDouble();
     double v = random.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return StrictMath.sqrt(-2 * StrictMath.log(u)) * StrictMath.cos(2 * Math.PI * v);
   }
 }

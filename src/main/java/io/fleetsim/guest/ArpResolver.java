@@ -236,7 +236,10 @@ final class ArpResolver {
     }
   }
 
-  /** Drops expired entries, or failing that the one closest to expiry. */
+  /**
+   * Drops expired entries, or failing that the one closest to expiry; of several learnt at the
+   * same instant, the lowest address, so that the choice never rests on the map's order.
+   */
   private void evict(long now) {
     cache.values().removeIf(e -> e.expiresAt - now <= 0);
     if (cache.size() < MAX_ENTRIES) {
@@ -246,7 +249,8 @@ final class ArpResolver {
     Map.Entry<Integer, Entry> oldest = it.next();
     while (it.hasNext()) {
       Map.Entry<Integer, Entry> e = it.next();
-      if (e.getValue().expiresAt - oldest.getValue().expiresAt < 0) {
+      long older = e.getValue().expiresAt - oldest.getValue().expiresAt;
+      if (older < 0 || older == 0 && Integer.compareUnsigned(e.getKey(), oldest.getKey()) < 0) {
         oldest = e;
       }
     }

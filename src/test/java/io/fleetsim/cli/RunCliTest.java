@@ -73,4 +73,46 @@ class RunCliTest {
       assertTrue(Files.notExists(results), "nothing was started or written");
     }
   }
+
+  @Test
+  void aFileWithoutQemuPortsRunsInVirtualTimeAndTheSpeedIsShown() throws Exception {
+    Path file = dir.resolve("pair.conf");
+    Files.writeString(file, """
+        name = pair
+        duration = 20s
+        networks { lan { type = switch } }
+        vms { a { count = 2, network = lan, ip = "10.0.0.1/24", workloads = ["ping {next} count=15"] } }
+        report { html = false, progress-interval = 10s }
+        """);
+    try (Fleetsim run = Fleetsim.start("run", file.toString(), "--results", dir.resolve("r").toString())) {
+      assertEquals(0, run.awaitExit(Duration.ofSeconds(120)), run.output());
+      String out = run.output();
+      assertTrue(out.contains("pair, 2 VMs, 20s virtual time, seed 1"), out);
+      assertTrue(out.lines().anyMatch(l -> l.matches("progress  20\\.0/20s sim +[0-9.]+x real time .*")), out);
+    }
+    try (Fleetsim run = Fleetsim.start("run", file.toString(), "--clock", "real", "--results",
+        dir.resolve("r").toString())) {
+      assertEquals(0, run.awaitExit(Duration.ofSeconds(120)), run.output());
+      assertTrue(run.output().contains("pair, 2 VMs, 20s real time, seed 1"), run.output());
+      assertTrue(run.output().contains("progress  20/20s "), run.output());
+    }
+  }
+
+  @Test
+  void virtualTimeWithQemuPortsIsRefusedNamingThem() throws Exception {
+    Path results = dir.resolve("results");
+    try (Fleetsim run = Fleetsim.start("run", "examples/quickstart.conf", "--clock", "virtual",
+        "--results", results.toString())) {
+      assertEquals(1, run.awaitExit(Duration.ofSeconds(60)));
+      assertTrue(run.output().contains("fleetsim: --clock virtual: virtual time needs the whole "
+          + "experiment inside fleetsim, but networks.lan.ports ext1 (socket,id=ext1,listen=127.0.0.1:20001)"
+          + " reaches outside it"), run.output());
+      assertTrue(Files.notExists(results), "nothing was started or written");
+    }
+    try (Fleetsim run = Fleetsim.start("run", "examples/quickstart.conf", "--clock", "sundial")) {
+      assertEquals(1, run.awaitExit(Duration.ofSeconds(60)));
+      assertTrue(run.output().contains("expected virtual or real, not 'sundial'"), run.output());
+      assertTrue(!run.output().contains("Exception"), run.output());
+    }
+  }
 }

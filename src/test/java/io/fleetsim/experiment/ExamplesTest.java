@@ -25,7 +25,7 @@ class ExamplesTest {
     try (Stream<Path> s = Files.list(Path.of("examples"))) {
       files = s.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
     }
-    assertEquals(List.of("fleet-1000.conf", "lossy-wan.conf", "partition.conf", "qemu-join.conf",
+    assertEquals(List.of("datacentre.conf", "fleet-1000.conf", "lossy-wan.conf", "partition.conf", "qemu-join.conf",
         "quickstart.conf"), files.stream().map(p -> p.getFileName().toString()).toList());
     for (Path file : files) {
       try {
@@ -65,5 +65,19 @@ class ExamplesTest {
     assertEquals(Duration.ofSeconds(20), loss.at());
     assertEquals(Optional.of(Duration.ofSeconds(20)), loss.duration());
     assertEquals(500, e.fleets().get(loss.target().get()).vms().size(), "half of the VMs");
+  }
+
+  /** Its comments (and README): 20,000 VMs in virtual time; latency, loss, a crash, as described. */
+  @Test
+  void datacentreIsTwentyThousandVmsInVirtualTime() throws Exception {
+    Experiment e = ExperimentLoader.load(Path.of("examples/datacentre.conf"));
+    assertEquals(20_000, e.vmCount());
+    assertEquals(ClockMode.VIRTUAL, e.clock());
+    assertEquals(List.of(), e.qemuPorts());
+    assertEquals(5000, e.fleets().get("slow").vms().size(), "a quarter");
+    assertEquals("10.1.39.16", e.fleets().get("web").vms().get(9999).ip().get().address().toString());
+    assertEquals(List.of("latency", "loss", "crash"), e.faults().stream().map(Experiment.Fault::kind).toList());
+    assertEquals(List.of(Optional.of("slow"), Optional.of("lossy"), Optional.of("canary")),
+        e.faults().stream().map(Experiment.Fault::target).toList());
   }
 }

@@ -198,4 +198,25 @@ class ArpTest {
     assertEquals(1, h.env.lines().stream().filter(l -> l.equals(
         "arp: 10.0.0.1 is also claimed by 02:00:00:00:00:99")).count());
   }
+
+  /**
+   * A full cache makes room by dropping the entry closest to expiry; of entries learnt at one
+   * instant, the lowest address, whatever order the map keeps them in (10.0.10.0 comes first in
+   * this map's, 10.0.8.0 is the lowest).
+   */
+  @Test
+  void aFullCacheEvictsTheLowestOfTheAddressesLearntAtTheSameInstant() {
+    TestHost h = new TestHost(clock, 1).configured("10.0.0.1", 24);
+    int own = Frames.ip("10.0.0.1");
+    int lowest = Frames.ip("10.0.8.0");
+    for (int i = 0; i < ArpResolver.MAX_ENTRIES; i++) {
+      h.link.deliver(Frames.arp(Frames.BROADCAST, 1, PEER_MAC + i, lowest + i, 0, own));
+    }
+    h.link.deliver(Frames.arp(Frames.BROADCAST, 1, PEER_MAC - 1, Frames.ip("10.0.30.0"), 0, own));
+    assertEquals(Optional.empty(), h.stack.arpLookup(Ipv4Address.parse("10.0.8.0")));
+    assertEquals(Optional.of(new io.fleetsim.addr.MacAddress(PEER_MAC + 2 * 256)),
+        h.stack.arpLookup(Ipv4Address.parse("10.0.10.0")));
+    assertTrue(h.stack.arpLookup(Ipv4Address.parse("10.0.30.0")).isPresent());
+    assertTrue(h.stack.arpLookup(Ipv4Address.parse("10.0.8.1")).isPresent());
+  }
 }

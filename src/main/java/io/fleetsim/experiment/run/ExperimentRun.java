@@ -144,8 +144,12 @@ public final class ExperimentRun {
         consoleLog.line(vm, line);
       });
       LinkedBlockingQueue<VmEvent> events = new LinkedBlockingQueue<>();
+      java.util.concurrent.atomic.AtomicBoolean startFailed = new java.util.concurrent.atomic.AtomicBoolean();
       ActorRef<VmEvent> eventSink = system.systemActorOf(Behaviors.<VmEvent>receiveMessage(e -> {
         events.add(e);
+        if (e instanceof VmEvent.StartFailed) {
+          startFailed.set(true);
+        }
         return Behaviors.same();
       }), "vm-events", Props.empty());
       conductor = new Conductor(experiment, wiring, system, machine, clock, eventSink, rtts,
@@ -157,7 +161,7 @@ public final class ExperimentRun {
       if (stopRequested) {
         progress.say("stopped before the VMs booted");
       } else {
-        bootAll(wiring, system, eventSink, events);
+        bootAll(wiring, system, eventSink, events, startFailed);
       }
       startedUp = true;
       // what a fleet costs: start-up time, and heap per VM once booted (bench/fleet reports them)
@@ -218,7 +222,8 @@ public final class ExperimentRun {
    * meanwhile waits too: a VM stopped while it boots would still be starting its streams.
    */
   private void bootAll(Wiring wiring, ActorSystem<Void> system, ActorRef<VmEvent> sink,
-      LinkedBlockingQueue<VmEvent> events) throws RunException {
+      LinkedBlockingQueue<VmEvent> events, java.util.concurrent.atomic.AtomicBoolean startFailed)
+      throws RunException {
     for (FleetVm vm : wiring.vms.values()) {
       vm.boot(system, machine.netdev(), machine.vm().nic(), sink);
     }
@@ -227,7 +232,10 @@ public final class ExperimentRun {
     List<VmEvent> early = new ArrayList<>();
     while (pending > 0) {
       try {
-        if (!clock.await(() -> !events.isEmpty(), deadline)) {
+        // back when every VM has said something (one turn for a whole fleet), or one failed
+        int waitFor = pending;
+        if (!clock.await(() -> events.size() >= waitFor
+            || startFailed.get(), deadline)) {
           throw new RunException(pending + " of " + wiring.vms.size() + " VMs did not boot in time");
         }
       } catch (InterruptedException ie) {
@@ -322,7 +330,7 @@ public final class ExperimentRun {
       try {
         out.put(name, ask.getNow(new VmEntry.NoReport(name, "no report in 40 s")));
       } catch (Exception e) {
-        out.put(name, new VmEntry.NoReport(name, "no report: " + e));
+        out.put(name, VmEntry.NoReport.of(name, "no report", e));
       }
     });
     return out;

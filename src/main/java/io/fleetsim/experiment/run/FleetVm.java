@@ -175,7 +175,7 @@ final class FleetVm {
         report = got != null ? new VmEntry.Reported(got)
             : new VmEntry.NoReport(name, "no report at the crash");
       } catch (Exception e) {
-        report = new VmEntry.NoReport(name, "no report at the crash: " + e);
+        report = VmEntry.NoReport.of(name, "no report at the crash", e);
       }
       out.add(new Boot(out.size() + 1, true, report));
     }

@@ -61,6 +61,21 @@ sealed interface VmEntry {
 
   /** The VM did not answer in time. */
   record NoReport(String vm, String error) implements VmEntry {
+    /**
+     * {@code what} and why {@code failure} (an ask's) gave no report. A timeout is said in words
+     * of our own: its message names the actor with its random uid, which would make two runs of
+     * one file and seed write different results.
+     */
+    static NoReport of(String vm, String what, Throwable failure) {
+      Throwable cause = failure;
+      while ((cause instanceof java.util.concurrent.ExecutionException
+          || cause instanceof java.util.concurrent.CompletionException) && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      return new NoReport(vm, what + ": " + (cause instanceof java.util.concurrent.TimeoutException
+          ? "the VM did not answer in time" : cause.toString()));
+    }
+
     @Override
     public JsonNode json() {
       return named(vm).put("error", error);

@@ -74,6 +74,7 @@ final class Wiring {
       fabric(network.name(), network.type() == Experiment.NetworkType.SWITCH);
     }
     startExternalPorts(taps);
+    Map<String, FabricPort> ports = attachVms();
     for (Experiment.Fleet fleet : experiment.fleets().values()) {
       Optional<String> network = networkOf(fleet);
       Neighbours neighbours = fleet.arp() == Experiment.Arp.STATIC && network.isPresent()
@@ -90,7 +91,7 @@ final class Wiring {
         FaultyPort faults = null;
         CrashLoss nicEnd = null;
         if (network.isPresent()) {
-          port = attach(network.get(), vm.name());
+          port = ports.get(vm.name());
           if (fleet.arp() == Experiment.Arp.STATIC) {
             // provisioned L2 both ways: the guests know their neighbours, the switch knows the VMs
             port.addStaticAddress(mac);
@@ -172,6 +173,41 @@ final class Wiring {
             : Fabric.hub(machine.fabric(), clock),
         "fabric-" + n.replaceAll("[^A-Za-z0-9_-]", "_"),
         DispatcherSelector.fromConfig("fleetsim.fabric-dispatcher")));
+  }
+
+  /**
+   * Every VM's fabric port, asked for all at once and awaited together (one turn of a virtual
+   * clock for the whole fleet, not one per VM); each fabric numbers its ports in file order.
+   */
+  private Map<String, FabricPort> attachVms() throws RunException {
+    Map<String, String> networks = new LinkedHashMap<>();
+    for (Experiment.Fleet fleet : experiment.fleets().values()) {
+      Optional<String> network = networkOf(fleet);
+      if (network.isPresent()) {
+        fleet.vms().forEach(vm -> networks.put(vm.name(), network.get()));
+      }
+    }
+    Map<String, CompletableFuture<FabricPort>> asked = new LinkedHashMap<>();
+    networks.forEach((vm, network) -> asked.put(vm,
+        FabricPort.attach(fabrics.get(network), machine.fabric(), vm).toCompletableFuture()));
+    CompletableFuture<Void> all = CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new));
+    try {
+      clock.await(all, clock.nanos() + START_TIMEOUT.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RunException("interrupted while the VMs' ports were attached");
+    }
+    Map<String, FabricPort> out = new LinkedHashMap<>();
+    for (Map.Entry<String, CompletableFuture<FabricPort>> e : asked.entrySet()) {
+      CompletableFuture<FabricPort> port = e.getValue();
+      if (!port.isDone() || port.isCompletedExceptionally()) {
+        throw new RunException("could not attach " + e.getKey() + " to " + networks.get(e.getKey())
+            + ": " + (port.isDone() ? port.handle((p, err) -> err).join() : "no answer in "
+            + START_TIMEOUT.toSeconds() + " s"));
+      }
+      out.put(e.getKey(), port.join());
+    }
+    return out;
   }
 
   private FabricPort attach(String network, String portName) throws RunException {
