@@ -196,6 +196,8 @@ public final class ExperimentRun {
       for (PcapWriter capture : wiring.captures) {
         capture.close();
       }
+      host.put("wallSeconds", (RealClock.system().nanos() - wall0) / 1e9);
+      HeapUse.atEnd(host, heapBefore, wiring.vms.size()); // rings wrapped, histograms filled
       Results results = new Results(experiment, file, started, wiring, record, reports, boots, host,
           rtts);
       Outcome outcome = results.write(folder);

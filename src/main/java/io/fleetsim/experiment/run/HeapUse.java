@@ -2,13 +2,15 @@ package io.fleetsim.experiment.run;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * What a fleet costs in heap (results.json {@code host.heapPerVmBytes}, which bench/fleet
- * reports): used heap right after a collection, before and after the VMs boot. Either figure
- * can be unknown, and then so is the cost per VM: a number that is not a measurement is worse
- * than none.
+ * What a fleet costs in heap (results.json {@code host.heapPerVmBytes} and
+ * {@code host.heapPerVmAtEndBytes}, which bench/fleet reports): used heap right after a
+ * collection, before the VMs boot, after they booted, and at the end of the run. Any figure can
+ * be unknown, and then so is the cost per VM: a number that is not a measurement is worse than
+ * none.
  */
 final class HeapUse {
   private HeapUse() {}
@@ -60,6 +62,19 @@ final class HeapUse {
       return OptionalLong.empty();
     }
     return OptionalLong.of((after.getAsLong() - before.getAsLong()) / vms);
+  }
+
+  /**
+   * Puts {@code heapAtEndBytes} and {@code heapPerVmAtEndBytes} into results.json's host section:
+   * used heap once the workloads stopped and the links drained, with the VMs and their reports
+   * still held, over the figure before the boot. A VM grows after its boot (its rings wrap and
+   * touch every buffer, its ping histograms fill), so this is what a fleet costs to run; the
+   * figure after the boot is what it costs to start.
+   */
+  static void atEnd(Map<String, Object> host, OptionalLong before, int vms) {
+    OptionalLong end = afterGc();
+    host.put("heapAtEndBytes", orNull(end));
+    host.put("heapPerVmAtEndBytes", orNull(perVm(before, end, vms)));
   }
 
   /** For results.json, where unknown is null. */

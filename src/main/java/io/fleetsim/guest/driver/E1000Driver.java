@@ -36,8 +36,9 @@ public final class E1000Driver implements Link {
 
   /**
    * Ring sizes and tuning. Each RX descriptor owns a 2048-byte buffer and each TX descriptor one of
-   * {@code txBufferSize} bytes; guest pages are allocated when first written, so the defaults
-   * (32 + 32) cost at most about 116 KiB of host memory once every buffer has been used.
+   * {@code txBufferSize} bytes; guest memory is allocated in small blocks when first written, so
+   * the defaults (32 + 32) cost at most about 116 KiB of host memory once every buffer has held a
+   * full-size frame, and about 10 KiB when the frames are pings.
    *
    * @param rxDescriptors receive ring size, a multiple of 8 (RDLEN must be a multiple of 128)
    * @param txDescriptors transmit ring size, a multiple of 8

@@ -654,7 +654,8 @@ public final class E1000 {
       return;
     }
     if (txData == null || txData.length < txSize + take) {
-      byte[] bigger = new byte[Math.max(2048, Integer.highestOneBit(txSize + take - 1) << 1)];
+      // a power of two from 64 up: sized to the frames the guest sends (a ping's fits in 128)
+      byte[] bigger = new byte[Math.max(64, Integer.highestOneBit(txSize + take - 1) << 1)];
       if (txSize > 0) {
         System.arraycopy(txData, 0, bigger, 0, txSize);
       }

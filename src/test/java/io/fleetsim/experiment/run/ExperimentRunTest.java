@@ -67,6 +67,12 @@ class ExperimentRunTest {
     assertTrue(perSecond >= 10, "the series saw the echoes delivered: " + perSecond);
     assertEquals(2, r.get("vms").size());
     assertTrue(ran.console().contains("a: 64 bytes from 10.0.0.2"), "console.log has the ping lines");
+    JsonNode host = r.get("host");
+    // the host's time the run took (in virtual time, less than the run's own 4 s when it is quick)
+    assertTrue(host.path("wallSeconds").asDouble() > 0, "wallSeconds: " + host);
+    for (String key : new String[] {"heapAfterBootBytes", "heapAtEndBytes", "heapPerVmAtEndBytes"}) {
+      assertTrue(host.has(key), key + " (a number, or null where unknown): " + host);
+    }
   }
 
   @Test
