@@ -74,9 +74,11 @@ class ReportWriterTest {
     org.jsoup.nodes.Document doc = Jsoup.parse(ReportWriter.render(results));
     assertEquals(ReportWriter.MAX_ROWS, doc.select("details.vm").size());
     assertTrue(doc.text().contains("800 more VMs in results.json"), "says what it left out");
-    assertEquals(ReportWriter.MAX_ROWS + 1, doc.select("#links tbody tr").size(), "the limit, plus the imbalanced row");
+    assertEquals(ReportWriter.MAX_ROWS, doc.select("#links tbody tr").size(), "the limit, the imbalanced row in it");
     assertEquals(1, doc.select("#links tr.imbalanced").size());
+    assertTrue(doc.select("#links tbody tr").first().hasClass("imbalanced"), "the imbalanced row first");
     assertTrue(doc.select("#links tr.imbalanced").text().contains("node-900"));
+    assertEquals("node-1/eth0 out", doc.select("#links tbody tr").get(1).child(0).text(), "then the rest in order");
   }
 
   @Test
