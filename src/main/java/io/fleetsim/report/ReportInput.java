@@ -77,9 +77,19 @@ final class ReportInput {
         return of(first == null ? MissingNode.getInstance() : tree(p));
       }
       ReportInput in = new ReportInput();
+      boolean lookedForFleets = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String key = p.currentName();
         if (p.nextToken() == JsonToken.START_ARRAY && isEntries(key, JSON.createArrayNode())) {
+          if (in.fleets == null && !lookedForFleets && !key.equals("vms")) {
+            // the fleets add up workloads and links, so they are needed first; results.json
+            // writes them first, another file may not
+            lookedForFleets = true;
+            JsonNode fleets = section(resultsJson, "fleets");
+            if (!fleets.isMissingNode()) {
+              in.section("fleets", fleets);
+            }
+          }
           while (p.nextToken() != JsonToken.END_ARRAY) {
             in.entry(key, tree(p));
           }
@@ -88,6 +98,23 @@ final class ReportInput {
         }
       }
       return in;
+    }
+  }
+
+  /** One top-level section of a results file, the rest skipped; missing when there is none. */
+  private static JsonNode section(Path resultsJson, String key) throws IOException {
+    try (JsonParser p = JSON.createParser(resultsJson.toFile())) {
+      if (p.nextToken() == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          boolean wanted = p.currentName().equals(key);
+          p.nextToken();
+          if (wanted) {
+            return tree(p);
+          }
+          p.skipChildren();
+        }
+      }
+      return MissingNode.getInstance();
     }
   }
 
@@ -116,7 +143,7 @@ final class ReportInput {
 
   private void section(String key, JsonNode value) {
     sections.set(key, value);
-    if (key.equals("fleets")) {
+    if (key.equals("fleets") && fleets == null) {
       fleets = FleetSummary.of(value);
     }
   }

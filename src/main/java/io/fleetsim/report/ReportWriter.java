@@ -311,7 +311,7 @@ public final class ReportWriter {
       return;
     }
     h.append("<section class=\"banner error\" id=\"workload-verdict\">\n<strong>")
-        .append(Html.decimal(in.failedWorkloads)).append(" of ").append(Html.decimal(in.judged))
+        .append(Html.count(in.failedWorkloads)).append(" of ").append(Html.count(in.judged))
         .append(" workloads failed</strong>\n<ul>\n");
     for (JsonNode w : in.failedListed) {
       h.append("<li>").append(value(w.path("vm"))).append(": ").append(value(w.path("workload")))
