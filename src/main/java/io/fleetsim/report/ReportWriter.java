@@ -8,7 +8,6 @@ import static io.fleetsim.report.Html.value;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -25,9 +24,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes report.html from an experiment's results tree (the results.json schema). Tables are
- * rendered here, so they read without scripts; the charts are drawn in the page by uPlot from the
- * results embedded as JSON. Missing or odd fields render as what is there, never an exception.
+ * Writes report.html from an experiment's results (the results.json schema), read from the file
+ * one entry at a time ({@link ReportInput}) or from a tree. Tables are rendered here, so they
+ * read without scripts; the charts are drawn in the page by uPlot from the results embedded as
+ * JSON. Missing or odd fields render as what is there, never an exception.
  */
 public final class ReportWriter {
   /** Element id of the embedded results; report.js and tests read it. */

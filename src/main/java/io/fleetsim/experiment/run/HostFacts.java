@@ -1,9 +1,10 @@
 package io.fleetsim.experiment.run;
 
+import io.fleetsim.time.Clock;
+import io.fleetsim.time.RealClock;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,19 +12,20 @@ import java.util.Map;
  * results.json's {@code host} section: everything the run reports that depends on the machine
  * or on when the run happened (wall-clock start and duration, heap figures, the JVM, where the
  * results went). Nothing of this kind may appear anywhere else in results.json: outside this
- * section, one file and seed in virtual time give the same bytes on every run. This is the one
- * place the run reads the host's clock, for the host's figures only.
+ * section, one file and seed in virtual time give the same bytes on every run. Here the run
+ * reads the host's clock whatever clock it runs on, for the host's figures only.
  */
 final class HostFacts {
   private final Map<String, Object> facts = new LinkedHashMap<>();
-  private final long wallStart = System.nanoTime();
+  private static final Clock WALL = RealClock.system();
+  private final long wallStart = WALL.nanos();
 
   private HostFacts() {}
 
   /** The facts known when the run starts: wall-clock start, results folder, the JVM. */
   static HostFacts start(Path folder) {
     HostFacts host = new HostFacts();
-    host.put("startedAt", Instant.now().toString());
+    host.put("startedAt", WALL.instant().toString());
     host.put("resultsFolder", folder.toAbsolutePath().toString());
     Runtime runtime = Runtime.getRuntime();
     host.put("availableProcessors", runtime.availableProcessors());
@@ -44,7 +46,7 @@ final class HostFacts {
   /** The facts with the wall time so far, for results.json. */
   Map<String, Object> toMap() {
     Map<String, Object> out = new LinkedHashMap<>(facts);
-    out.put("wallSeconds", (System.nanoTime() - wallStart) / 1e9);
+    out.put("wallSeconds", (WALL.nanos() - wallStart) / 1e9);
     return out;
   }
 }
