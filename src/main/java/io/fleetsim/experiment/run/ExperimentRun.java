@@ -113,7 +113,7 @@ public final class ExperimentRun {
     ConsoleLog consoleLog = new ConsoleLog(folder.resolve("console.log"), clock, t0);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.<Void>empty(), "fleetsim", machine.actorConfig());
     PingRtts rtts = new PingRtts(experiment);
-    HostFacts host = HostFacts.start(folder);
+    Map<String, Object> host = HostFacts.start(folder);
     java.util.OptionalLong heapBefore = HeapUse.afterGc();
     Wiring wiring = new Wiring(experiment, machine, clock, system, folder, progress::say);
     try {
@@ -145,6 +145,7 @@ public final class ExperimentRun {
       host.put("heapBeforeBytes", HeapUse.orNull(heapBefore));
       host.put("heapAfterBootBytes", HeapUse.orNull(heapAfter));
       host.put("heapPerVmBytes", HeapUse.orNull(HeapUse.perVm(heapBefore, heapAfter, wiring.vms.size())));
+      host.put("availableProcessors", Runtime.getRuntime().availableProcessors());
       if (!stopRequested) {
         // every VM is up and linked: the workloads start together, none sends to a peer still booting
         wiring.vms.values().forEach(FleetVm::startWorkloads);

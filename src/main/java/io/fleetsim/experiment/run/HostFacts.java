@@ -5,6 +5,9 @@ import io.fleetsim.time.RealClock;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,19 +19,19 @@ import java.util.Map;
  * reads the host's clock whatever clock it runs on, for the host's figures only.
  */
 final class HostFacts {
-  private final Map<String, Object> facts = new LinkedHashMap<>();
   private static final Clock WALL = RealClock.system();
-  private final long wallStart = WALL.nanos();
 
   private HostFacts() {}
 
-  /** The facts known when the run starts: wall-clock start, results folder, the JVM. */
-  static HostFacts start(Path folder) {
-    HostFacts host = new HostFacts();
+  /**
+   * The facts known when the run starts (wall-clock start, results folder, the JVM), in a map
+   * the run adds its own figures to (boot time, heap).
+   */
+  static Map<String, Object> start(Path folder) {
+    Map<String, Object> host = new LinkedHashMap<>();
     host.put("startedAt", WALL.instant().toString());
     host.put("resultsFolder", folder.toAbsolutePath().toString());
     Runtime runtime = Runtime.getRuntime();
-    host.put("availableProcessors", runtime.availableProcessors());
     Map<String, Object> jvm = new LinkedHashMap<>();
     jvm.put("version", System.getProperty("java.runtime.version", System.getProperty("java.version")));
     jvm.put("vendor", System.getProperty("java.vendor"));
@@ -39,14 +42,16 @@ final class HostFacts {
     return host;
   }
 
-  void put(String key, Object value) {
-    facts.put(key, value);
-  }
-
-  /** The facts with the wall time so far, for results.json. */
-  Map<String, Object> toMap() {
-    Map<String, Object> out = new LinkedHashMap<>(facts);
-    out.put("wallSeconds", (WALL.nanos() - wallStart) / 1e9);
+  /** The facts for results.json: with the wall time since {@code startedAt}, unless given. */
+  static Map<String, Object> finish(Map<String, Object> host) {
+    Map<String, Object> out = new LinkedHashMap<>(host);
+    if (!out.containsKey("wallSeconds") && out.get("startedAt") instanceof String started) {
+      try {
+        out.put("wallSeconds", Duration.between(Instant.parse(started), WALL.instant()).toNanos() / 1e9);
+      } catch (DateTimeParseException e) {
+        // not ours: then there is no wall time to give
+      }
+    }
     return out;
   }
 }

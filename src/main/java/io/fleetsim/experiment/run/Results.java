@@ -45,12 +45,12 @@ final class Results {
   private final Conductor.Record record;
   private final Map<String, VmEntry> reports;
   private final Map<String, List<FleetVm.Boot>> boots;
-  private final HostFacts host;
+  private final Map<String, Object> host;
   private final PingRtts rtts;
 
   Results(Experiment experiment, Optional<Path> file, Instant started, Wiring wiring,
       Conductor.Record record, Map<String, VmEntry> reports,
-      Map<String, List<FleetVm.Boot>> boots, HostFacts host, PingRtts rtts) {
+      Map<String, List<FleetVm.Boot>> boots, Map<String, Object> host, PingRtts rtts) {
     this.host = host;
     this.boots = boots;
     this.rtts = rtts;
@@ -74,7 +74,7 @@ final class Results {
       g.writeFieldName("experiment");
       WRITER.writeValue(g, experiment());
       g.writeFieldName("host");
-      WRITER.writeValue(g, host.toMap());
+      WRITER.writeValue(g, HostFacts.finish(host));
       ObjectNode series = JSON.createObjectNode();
       series(series);
       g.writeFieldName("series");

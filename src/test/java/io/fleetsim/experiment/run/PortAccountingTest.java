@@ -164,7 +164,7 @@ class PortAccountingTest {
       Wiring wiring = new Wiring(e, machine, RealClock.system(), kit.system(), dir, line -> { });
       wiring.externalPorts.add(new ExternalPort("ext", "lan", fabricPort, faults, "listening"));
       ExperimentRun.Outcome outcome = new Results(e, Optional.empty(), Instant.now(), wiring,
-          new Conductor.Record(List.of(), List.of(), Duration.ofSeconds(1)), Map.of(), Map.of(), HostFacts.start(dir),
+          new Conductor.Record(List.of(), List.of(), Duration.ofSeconds(1)), Map.of(), Map.of(), Map.of(),
           new PingRtts(e))
           .write(dir);
 
