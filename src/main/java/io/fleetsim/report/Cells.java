@@ -12,8 +12,9 @@ import java.util.Set;
 /** Table cells and row limits shared by the report's tables. */
 final class Cells {
   /**
-   * Rows a table shows before it says "N more in results.json" (failed and imbalanced rows are
-   * always shown): a 10,000-VM fleet would otherwise make a page no browser opens.
+   * Rows a table shows at most, then says "N more in results.json": a 100,000-VM fleet would
+   * otherwise make a page no browser opens. Beyond it the failed (imbalanced) rows come first
+   * ({@link Rows}), so what went wrong is on the page however many rows there are.
    */
   static final int MAX_ROWS = 200;
 
@@ -71,8 +72,9 @@ final class Cells {
 
   static void omitted(StringBuilder h, int omitted, String what) {
     if (omitted > 0) {
-      h.append("<p class=\"muted small\">").append(Html.count(omitted)).append(" more ").append(what)
-          .append(" in results.json</p>\n");
+      h.append("<p class=\"muted small omitted\">").append(Html.count(omitted)).append(" more ").append(what)
+          .append(" in results.json (a table lists at most ").append(MAX_ROWS)
+          .append(" rows; beyond that, failed ones first)</p>\n");
     }
   }
 

@@ -21,8 +21,6 @@ import java.util.TreeMap;
 final class FleetSummary {
   private static final String[] RTT = {"p50", "p90", "p99", "max"};
 
-  private FleetSummary() {}
-
   /** What one fleet's rows add up to. */
   private static final class Tally {
     final JsonNode fleet;
@@ -43,33 +41,44 @@ final class FleetSummary {
     }
   }
 
-  static void render(StringBuilder h, JsonNode results) {
-    JsonNode fleets = results.path("fleets");
+  private final List<Tally> tallies = new ArrayList<>();
+  private final Map<String, Tally> byVm = new HashMap<>(); // lookups only; rows follow the fleets' order
+
+  private FleetSummary() {}
+
+  /** The summary of results.json's {@code fleets}; null without fleets (results from before them). */
+  static FleetSummary of(JsonNode fleets) {
     if (!fleets.isArray() || fleets.isEmpty()) {
-      return; // results.json from before fleets were recorded
+      return null;
     }
-    List<Tally> tallies = new ArrayList<>();
-    Map<String, Tally> byVm = new HashMap<>(); // lookups only; rows follow the fleets' order
+    FleetSummary s = new FleetSummary();
     for (JsonNode fleet : fleets) {
       Tally t = new Tally(fleet);
-      tallies.add(t);
+      s.tallies.add(t);
       for (JsonNode vm : fleet.path("vms")) {
-        byVm.putIfAbsent(vm.asText(), t);
+        s.byVm.putIfAbsent(vm.asText(), t);
       }
     }
-    for (JsonNode w : results.path("workloads")) {
-      Tally t = byVm.get(w.path("vm").asText());
-      if (t != null) {
-        workload(t, w);
-      }
-    }
-    for (JsonNode l : results.path("links")) {
-      Tally t = byVm.get(l.path("vm").asText());
-      if (t != null) {
-        link(t, l);
-      }
-    }
+    return s;
+  }
 
+  /** One entry of results.json {@code workloads}. */
+  void workload(JsonNode w) {
+    Tally t = byVm.get(w.path("vm").asText());
+    if (t != null) {
+      workload(t, w);
+    }
+  }
+
+  /** One entry of results.json {@code links}. */
+  void link(JsonNode l) {
+    Tally t = byVm.get(l.path("vm").asText());
+    if (t != null) {
+      link(t, l);
+    }
+  }
+
+  void render(StringBuilder h) {
     h.append("<section id=\"fleets\">\n<h2>Fleets</h2>\n")
         .append("<p class=\"muted small\">Per fleet, what its VMs' workloads and links add up to. ")
         .append("RTT percentiles are over every ping reply the fleet's VMs received. Frames: sent by ")

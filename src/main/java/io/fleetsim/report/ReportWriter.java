@@ -8,9 +8,10 @@ import static io.fleetsim.report.Html.value;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +24,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes report.html from an experiment's results tree (the results.json schema). Tables are
- * rendered here, so they read without scripts; the charts are drawn in the page by uPlot from the
- * results embedded as JSON. Missing or odd fields render as what is there, never an exception.
+ * Writes report.html from an experiment's results (the results.json schema), read from the file
+ * one entry at a time ({@link ReportInput}) or from a tree. Tables are rendered here, so they
+ * read without scripts; the charts are drawn in the page by uPlot from the results embedded as
+ * JSON. Missing or odd fields render as what is there, never an exception.
  */
 public final class ReportWriter {
   /** Element id of the embedded results; report.js and tests read it. */
@@ -38,23 +40,46 @@ public final class ReportWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> LINK_FIELDS =
       Set.of("name", "network", "sent", "delivered", "held", "dropped", "balanced");
-  /** Rows a table shows before "N more in results.json"; failed and imbalanced rows always show. */
+  /** Rows a table shows before "N more in results.json"; beyond it, failed and imbalanced rows first. */
   static final int MAX_ROWS = Cells.MAX_ROWS;
 
   private ReportWriter() {}
 
   public static void write(JsonNode results, Path html) throws IOException {
+    write(ReportInput.of(results), html);
+  }
+
+  /**
+   * The report of a results.json file, read one entry at a time: a 100,000-VM run's results are
+   * never one tree, and the page is written section by section.
+   */
+  public static void write(Path resultsJson, Path html) throws IOException {
+    write(ReportInput.read(resultsJson), html);
+  }
+
+  private static void write(ReportInput in, Path html) throws IOException {
     Path parent = html.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(html, render(results), StandardCharsets.UTF_8);
+    try (Writer out = Files.newBufferedWriter(html, StandardCharsets.UTF_8)) {
+      render(in, out);
+    }
   }
 
   public static String render(JsonNode results) {
-    JsonNode r = results == null ? MissingNode.getInstance() : results;
+    StringWriter out = new StringWriter(96 * 1024);
+    try {
+      render(ReportInput.of(results), out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not throw
+    }
+    return out.toString();
+  }
+
+  private static void render(ReportInput in, Writer out) throws IOException {
     Assets assets = Assets.get();
-    JsonNode exp = r.path("experiment");
+    JsonNode exp = in.section("experiment");
     String name = exp.path("name").asText("experiment");
 
     StringBuilder h = new StringBuilder(96 * 1024);
@@ -71,36 +96,48 @@ public final class ReportWriter {
         .append("window.addEventListener('unhandledrejection',function(e){")
         .append("window.onerror('unhandled rejection: '+e.reason,'',0,0);});</script>\n")
         .append("<main>\n");
-    header(h, exp, r.path("host"), name);
-    accounting(h, r.path("accounting"));
-    verdict(h, r.path("workloads"));
-    summary(h, r.path("series"), r.path("totals"), r.path("workloads"));
-    FleetSummary.render(h, r);
-    charts(h, r.path("faults"));
-    WorkloadTables.render(h, r.path("workloads"));
-    criteria(h, r.path("workloads"));
-    faults(h, r.path("faults"));
-    links(h, r.path("links"));
-    vms(h, r.path("vms"));
+    header(h, exp, in.section("host"), name);
+    accounting(h, in.section("accounting"));
+    verdict(h, in);
+    summary(h, in.section("series"), in.section("totals"), in);
+    if (in.fleets() != null) {
+      in.fleets().render(h);
+    }
+    charts(h, in.section("faults"));
+    flush(h, out);
+    in.workloads.render(h);
+    flush(h, out);
+    criteria(h, in.criteria);
+    faults(h, in.section("faults"));
+    flush(h, out);
+    links(h, in);
+    flush(h, out);
+    vms(h, in.vms);
     h.append("<footer>fleetsim ").append(esc(exp.path("fleetsimVersion").asText("")))
         .append(" \u00b7 charts by uPlot</footer>\n</main>\n")
         .append("<script type=\"application/json\" id=\"").append(DATA_ID).append("\">")
-        .append(embeddedJson(chartData(r))).append("</script>\n")
+        .append(embeddedJson(chartData(in))).append("</script>\n")
         .append("<script>\n").append(assets.uplotJs()).append("\n</script>\n")
         .append("<script>\n").append(assets.reportJs()).append("\n</script>\n")
         .append("</body>\n</html>\n");
-    return h.toString();
+    flush(h, out);
+  }
+
+  /** The page so far to {@code out}: it is written section by section, not kept whole. */
+  private static void flush(StringBuilder h, Writer out) throws IOException {
+    out.append(h);
+    h.setLength(0);
   }
 
   /** What the charts draw; the tables are HTML already, and results.json has everything. */
-  static JsonNode chartData(JsonNode r) {
-    if (!r.isObject()) {
-      return r;
+  static JsonNode chartData(ReportInput in) {
+    if (in.notAnObject() != null) {
+      return in.notAnObject();
     }
     com.fasterxml.jackson.databind.node.ObjectNode data = JSON.createObjectNode();
     for (String key : new String[] {"experiment", "series", "faults"}) {
-      if (r.has(key)) {
-        data.set(key, r.get(key));
+      if (!in.section(key).isMissingNode()) {
+        data.set(key, in.section(key));
       }
     }
     return data;
@@ -179,19 +216,13 @@ public final class ReportWriter {
     }
   }
 
-  private static void summary(StringBuilder h, JsonNode series, JsonNode totals, JsonNode workloads) {
+  private static void summary(StringBuilder h, JsonNode series, JsonNode totals, ReportInput in) {
     // the run's totals (boot and drain included, every port's books) where results have them
     double frames = total(totals, "framesDelivered", series, "framesPerSecond");
     double bytes = total(totals, "bytesDelivered", series, "bytesPerSecond");
     double drops = total(totals, "framesDropped", series, "dropsPerSecond");
-    long tx = 0;
-    long rx = 0;
-    for (JsonNode w : workloads) {
-      if (w.path("transmitted").isNumber()) {
-        tx += w.path("transmitted").asLong();
-        rx += w.path("received").asLong();
-      }
-    }
+    long tx = in.pingsSent;
+    long rx = in.pingsAnswered;
     h.append("<section class=\"tiles\">\n");
     tile(h, "Frames delivered", Html.count(frames));
     tile(h, "Bytes delivered", Html.bytes(bytes));
@@ -271,82 +302,77 @@ public final class ReportWriter {
   }
 
   /** A banner: every judged workload passed, or which did not (results.json has them all). */
-  private static void verdict(StringBuilder h, JsonNode workloads) {
-    List<JsonNode> failed = new ArrayList<>();
-    int judged = 0;
-    for (JsonNode w : workloads) {
-      judged += w.path("success").isBoolean() ? 1 : 0;
-      if (!failedClass(w).isEmpty()) {
-        failed.add(w);
-      }
-    }
-    if (failed.isEmpty()) {
-      if (judged > 0) {
+  private static void verdict(StringBuilder h, ReportInput in) {
+    if (in.failedWorkloads == 0) {
+      if (in.judged > 0) {
         h.append("<section class=\"banner ok\" id=\"workload-verdict\">Every workload started and met ")
             .append("its pass criteria.</section>\n");
       }
       return;
     }
     h.append("<section class=\"banner error\" id=\"workload-verdict\">\n<strong>")
-        .append(Html.decimal(failed.size())).append(" of ").append(Html.decimal(judged))
+        .append(Html.count(in.failedWorkloads)).append(" of ").append(Html.count(in.judged))
         .append(" workloads failed</strong>\n<ul>\n");
-    for (JsonNode w : failed.subList(0, Math.min(10, failed.size()))) {
+    for (JsonNode w : in.failedListed) {
       h.append("<li>").append(value(w.path("vm"))).append(": ").append(value(w.path("workload")))
           .append(": ").append("not-started".equals(w.path("state").asText()) ? "did not start"
               : "criteria not met").append("</li>\n");
     }
     h.append("</ul>\n</section>\n");
-    omitted(h, failed.size() - Math.min(10, failed.size()), "failed workloads");
+    int unlisted = in.failedWorkloads - in.failedListed.size();
+    if (unlisted > 0) {
+      h.append("<p class=\"muted small\">").append(Html.count(unlisted))
+          .append(" more failed workloads in results.json</p>\n");
+    }
   }
 
   /**
    * Each judged workload's criteria, one row per expectation with what was measured; a workload
-   * that did not start is a row of its own. Failed rows are always shown.
+   * that did not start is a row of its own.
    */
-  private static void criteria(StringBuilder h, JsonNode workloads) {
-    List<String[]> rows = new ArrayList<>(); // vm, workload, boot, expectation, measured, result, failed?
-    for (JsonNode w : workloads) {
-      if (!w.path("success").isBoolean()) {
-        continue; // not judged (a boot a crash ended)
-      }
-      String[] head = {value(w.path("vm")), value(w.path("workload")), value(w.path("boot"))};
-      if ("not-started".equals(w.path("state").asText())) {
-        rows.add(row(head, "it starts", "did not start" + (w.path("reason").isTextual()
-            ? " (" + esc(w.path("reason").asText()) + ")" : ""), false));
-        continue;
-      }
-      JsonNode list = w.path("expectations");
-      if (!list.isArray() || list.size() == 0) {
-        rows.add(row(head, w.path("note").isTextual() ? esc(w.path("note").asText()) : "it starts",
-            value(w.path("state")), w.path("success").asBoolean()));
-      }
-      for (JsonNode e : list) {
-        String measured = e.path("value").isNumber() ? Html.number(e.path("value"))
-            + esc(e.path("unit").asText("")) : NONE;
-        rows.add(row(head, esc(e.path("expect").asText()) + (e.path("default").asBoolean(false)
-            ? " <span class=\"muted small\">(default)</span>" : ""), measured, e.path("pass").asBoolean()));
-      }
+  static void criteriaRows(JsonNode w, Rows<String[]> rows) {
+    if (!w.path("success").isBoolean()) {
+      return; // not judged (a boot a crash ended)
     }
-    if (rows.isEmpty()) {
+    String[] head = {value(w.path("vm")), value(w.path("workload")), value(w.path("boot"))};
+    if ("not-started".equals(w.path("state").asText())) {
+      add(rows, row(head, "it starts", "did not start" + (w.path("reason").isTextual()
+          ? " (" + esc(w.path("reason").asText()) + ")" : ""), false));
+      return;
+    }
+    JsonNode list = w.path("expectations");
+    if (!list.isArray() || list.size() == 0) {
+      add(rows, row(head, w.path("note").isTextual() ? esc(w.path("note").asText()) : "it starts",
+          value(w.path("state")), w.path("success").asBoolean()));
+    }
+    for (JsonNode e : list) {
+      String measured = e.path("value").isNumber() ? Html.number(e.path("value"))
+          + esc(e.path("unit").asText("")) : NONE;
+      add(rows, row(head, esc(e.path("expect").asText()) + (e.path("default").asBoolean(false)
+          ? " <span class=\"muted small\">(default)</span>" : ""), measured, e.path("pass").asBoolean()));
+    }
+  }
+
+  private static void add(Rows<String[]> rows, String[] row) {
+    rows.add(row, row[6] != null);
+  }
+
+  private static void criteria(StringBuilder h, Rows<String[]> rows) {
+    if (rows.total() == 0) {
       return;
     }
     h.append("<section>\n<h2>Pass criteria</h2>\n<table id=\"criteria\">\n<thead><tr><th>VM</th>")
         .append("<th>Workload</th><th class=\"num\">Boot</th><th>Expectation</th>")
         .append("<th class=\"num\">Measured</th><th>Result</th></tr></thead>\n<tbody>\n");
-    int shown = 0;
-    for (String[] r : rows) {
+    for (String[] r : rows.shown()) {
       boolean bad = r[6] != null;
-      if (shown >= MAX_ROWS && !bad) {
-        continue;
-      }
-      shown++;
       h.append(bad ? "<tr class=\"failed\">" : "<tr>").append("<td>").append(r[0]).append("</td><td>")
           .append(r[1]).append("</td><td class=\"num\">").append(r[2]).append("</td><td>").append(r[3])
           .append("</td><td class=\"num\">").append(r[4]).append("</td><td>").append(r[5])
           .append("</td></tr>\n");
     }
     h.append("</tbody>\n</table>\n");
-    omitted(h, rows.size() - shown, "expectations");
+    omitted(h, rows.omitted(), "expectations");
     h.append("</section>\n");
   }
 
@@ -397,33 +423,33 @@ public final class ReportWriter {
     h.append("</tbody>\n</table>\n</section>\n");
   }
 
-  private static void links(StringBuilder h, JsonNode links) {
+  /** Whether a links entry has fields beyond the table's columns (shown in an "Other" column). */
+  static boolean hasExtraLinkFields(JsonNode l) {
+    Iterator<String> names = l.fieldNames();
+    while (names.hasNext()) {
+      if (!LINK_FIELDS.contains(names.next())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void links(StringBuilder h, ReportInput in) {
     h.append("<section>\n<h2>Links and frame accounting</h2>\n");
-    if (!links.isArray() || links.size() == 0) {
+    if (in.links.total() == 0) {
       h.append("<p class=\"empty\">no data</p>\n</section>\n");
       return;
     }
-    boolean extras = false;
-    for (JsonNode l : links) {
-      Iterator<String> names = l.fieldNames();
-      while (names.hasNext()) {
-        extras |= !LINK_FIELDS.contains(names.next());
-      }
-    }
+    boolean extras = in.linkExtras;
     h.append("<p class=\"muted small\">Each row must balance: sent = delivered + held + dropped. ")
         .append("Rows that do not are marked red.</p>\n")
         .append("<table id=\"links\">\n<thead><tr><th>Link</th><th>Network</th><th class=\"num\">Sent</th>")
         .append("<th class=\"num\">Delivered</th><th class=\"num\">Held</th><th class=\"num\">Dropped</th>")
         .append("<th>Drop causes</th><th>Balanced</th>").append(extras ? "<th>Other</th>" : "")
         .append("</tr></thead>\n<tbody>\n");
-    int shown = 0;
-    for (JsonNode l : links) {
+    for (JsonNode l : in.links.shown()) {
       JsonNode balanced = l.path("balanced");
       boolean imbalanced = balanced.isBoolean() && !balanced.booleanValue();
-      if (shown >= MAX_ROWS && !imbalanced) {
-        continue;
-      }
-      shown++;
       h.append(imbalanced ? "<tr class=\"imbalanced\">" : "<tr>");
       td(h, l.path("name"));
       td(h, l.path("network"));
@@ -456,13 +482,13 @@ public final class ReportWriter {
       h.append("</tr>\n");
     }
     h.append("</tbody>\n</table>\n");
-    omitted(h, links.size() - shown, "links");
+    omitted(h, in.links.omitted(), "links");
     h.append("</section>\n");
   }
 
-  private static void vms(StringBuilder h, JsonNode vms) {
+  private static void vms(StringBuilder h, Rows<JsonNode> vms) {
     h.append("<section>\n<h2>VM counters</h2>\n");
-    if (!vms.isArray() || vms.size() == 0) {
+    if (vms.total() == 0) {
       h.append("<p class=\"empty\">no data</p>\n</section>\n");
       return;
     }
@@ -470,11 +496,7 @@ public final class ReportWriter {
     h.append("<p class=\"muted small\">Counters that are zero are left out, and so are the VMs' ")
         .append("workloads (see Workloads); results.json has them all.</p>\n");
     int position = 0;
-    for (JsonNode vm : vms) {
-      if (position == MAX_ROWS) {
-        omitted(h, vms.size() - position, "VMs");
-        break;
-      }
+    for (JsonNode vm : vms.shown()) {
       position++;
       String name = vm.path("vm").isTextual() ? vm.path("vm").textValue() : "VM #" + position;
       h.append("<details class=\"vm\"><summary>").append(esc(name)).append("</summary>\n")
@@ -499,6 +521,7 @@ public final class ReportWriter {
       }
       h.append("</details>\n");
     }
+    omitted(h, vms.omitted(), "VMs");
     h.append("</section>\n");
   }
 

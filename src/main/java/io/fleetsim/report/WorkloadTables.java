@@ -28,20 +28,23 @@ final class WorkloadTables {
   /** Senders listed per sink before "N more". */
   private static final int SENDERS = 20;
 
-  private WorkloadTables() {}
+  private final Map<String, Rows<JsonNode>> byKind = new LinkedHashMap<>();
+  private final Rows<JsonNode> others = new Rows<>(Cells.MAX_ROWS);
 
-  static void render(StringBuilder h, JsonNode workloads) {
-    h.append("<section>\n<h2>Workloads</h2>\n");
-    Map<String, List<JsonNode>> byKind = new LinkedHashMap<>();
+  WorkloadTables() {
     for (String kind : List.of("ping", "udpsend", "udpsink", "echo")) {
-      byKind.put(kind, new ArrayList<>());
+      byKind.put(kind, new Rows<>(Cells.MAX_ROWS));
     }
-    List<JsonNode> others = new ArrayList<>();
-    for (JsonNode w : workloads) {
-      List<JsonNode> list = byKind.get(kind(w));
-      (list == null ? others : list).add(w);
-    }
-    if (others.isEmpty() && byKind.values().stream().allMatch(List::isEmpty)) {
+  }
+
+  /** One entry of results.json {@code workloads}. */
+  void add(JsonNode w) {
+    byKind.getOrDefault(kind(w), others).add(w, Cells.failed(w));
+  }
+
+  void render(StringBuilder h) {
+    h.append("<section>\n<h2>Workloads</h2>\n");
+    if (others.total() == 0 && byKind.values().stream().allMatch(r -> r.total() == 0)) {
       h.append("<p class=\"empty\">no data</p>\n</section>\n");
       return;
     }
@@ -63,14 +66,9 @@ final class WorkloadTables {
     void write(StringBuilder h, JsonNode w);
   }
 
-  /** Rows up to the limit, every failed one after it, then a line saying how many were left out. */
-  private static void rows(StringBuilder h, List<JsonNode> list, String what, Row row) {
-    int shown = 0;
-    for (JsonNode w : list) {
-      if (shown >= Cells.MAX_ROWS && !Cells.failed(w)) {
-        continue;
-      }
-      shown++;
+  /** The rows {@link Rows} keeps (failed first beyond the limit), then how many were left out. */
+  private static void rows(StringBuilder h, Rows<JsonNode> list, String what, Row row) {
+    for (JsonNode w : list.shown()) {
       h.append("<tr").append(failedClass(w)).append('>');
       name(h, w.path("vm"));
       td(h, w.path("workload"));
@@ -79,7 +77,7 @@ final class WorkloadTables {
       h.append("</tr>\n");
     }
     h.append("</tbody>\n</table>\n");
-    Cells.omitted(h, list.size() - shown, what);
+    Cells.omitted(h, list.omitted(), what);
   }
 
   /** The verdict, and the state beside it when the workload is not done (running, not started). */
@@ -93,8 +91,8 @@ final class WorkloadTables {
     return (result.isEmpty() ? "" : result + " ") + "<span class=\"muted\">" + esc(state) + "</span>";
   }
 
-  private static void pings(StringBuilder h, List<JsonNode> pings) {
-    if (pings.isEmpty()) {
+  private static void pings(StringBuilder h, Rows<JsonNode> pings) {
+    if (pings.total() == 0) {
       return;
     }
     h.append("<h3>ping</h3>\n");
@@ -113,8 +111,8 @@ final class WorkloadTables {
     });
   }
 
-  private static void udpSends(StringBuilder h, List<JsonNode> sends) {
-    if (sends.isEmpty()) {
+  private static void udpSends(StringBuilder h, Rows<JsonNode> sends) {
+    if (sends.total() == 0) {
       return;
     }
     h.append("<h3>udp-send</h3>\n<p class=\"muted small\">Sent: datagrams the guest's stack accepted. ")
@@ -132,8 +130,8 @@ final class WorkloadTables {
     });
   }
 
-  private static void udpSinks(StringBuilder h, List<JsonNode> sinks) {
-    if (sinks.isEmpty()) {
+  private static void udpSinks(StringBuilder h, Rows<JsonNode> sinks) {
+    if (sinks.total() == 0) {
       return;
     }
     h.append("<h3>udp-sink</h3>\n<p class=\"muted small\">Lost, duplicates and out of order are counted ")
@@ -201,8 +199,8 @@ final class WorkloadTables {
     return s.append("</ul></details>").toString();
   }
 
-  private static void echoes(StringBuilder h, List<JsonNode> echoes) {
-    if (echoes.isEmpty()) {
+  private static void echoes(StringBuilder h, Rows<JsonNode> echoes) {
+    if (echoes.total() == 0) {
       return;
     }
     h.append("<h3>echo</h3>\n");
@@ -217,8 +215,8 @@ final class WorkloadTables {
   }
 
   /** Kinds without a table of their own: their summary line, else their fields. */
-  private static void others(StringBuilder h, List<JsonNode> others) {
-    if (others.isEmpty()) {
+  private static void others(StringBuilder h, Rows<JsonNode> others) {
+    if (others.total() == 0) {
       return;
     }
     h.append("<h3>other workloads</h3>\n");

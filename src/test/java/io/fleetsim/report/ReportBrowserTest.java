@@ -80,6 +80,16 @@ public class ReportBrowserTest {
   }
 
   @Test
+  void aTwentyThousandVmReportRendersWithoutErrors() throws Exception {
+    Path json = dir.resolve("big.json");
+    new com.fasterxml.jackson.databind.ObjectMapper().writeValue(json.toFile(),
+        ReportFixture.bigFleetWithFailures(10_000));
+    Path big = dir.resolve("big.html");
+    ReportWriter.write(json, big);
+    assertChartsDrawn(big, ReportWriter.CHARTS);
+  }
+
+  @Test
   void emptyResultsShowNoDataWithoutErrors() throws Exception {
     Chromium.Run run = Chromium.dumpDom(empty);
     Element body = Jsoup.parse(run.stdout()).body();

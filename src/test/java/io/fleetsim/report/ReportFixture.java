@@ -225,6 +225,34 @@ final class ReportFixture {
     return r;
   }
 
+  /**
+   * {@link #bigFleet} with the quickstart's series and what went wrong: node-5000 and node-9999
+   * failed their pings, peer-7000 crashed (an entry without a report), peer-8000's link did not
+   * balance; all of them well past the first tables' rows.
+   */
+  static ObjectNode bigFleetWithFailures(int pingers) {
+    ObjectNode r = bigFleet(pingers);
+    r.set("series", results().get("series"));
+    for (JsonNode w : r.get("workloads")) {
+      String vm = w.get("vm").asText();
+      if (vm.equals("node-" + (pingers / 2)) || vm.equals("node-" + (pingers - 1))) {
+        ((ObjectNode) w).put("success", false).put("received", 0);
+      }
+    }
+    ArrayNode vms = (ArrayNode) r.get("vms");
+    for (int i = 0; i < vms.size(); i++) {
+      if (vms.get(i).get("vm").asText().equals("peer-" + (pingers * 7 / 10))) {
+        vms.set(i, new ObjectMapper().createObjectNode().put("vm", "peer-" + (pingers * 7 / 10)).put("crashed", true));
+      }
+    }
+    for (JsonNode l : r.get("links")) {
+      if (l.get("name").asText().equals("peer-" + (pingers * 8 / 10) + "/eth0 in")) {
+        ((ObjectNode) l).put("delivered", 50).put("balanced", false);
+      }
+    }
+    return r;
+  }
+
   static JsonNode empty() {
     return new ObjectMapper().createObjectNode();
   }

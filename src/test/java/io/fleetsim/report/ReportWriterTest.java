@@ -74,9 +74,11 @@ class ReportWriterTest {
     org.jsoup.nodes.Document doc = Jsoup.parse(ReportWriter.render(results));
     assertEquals(ReportWriter.MAX_ROWS, doc.select("details.vm").size());
     assertTrue(doc.text().contains("800 more VMs in results.json"), "says what it left out");
-    assertEquals(ReportWriter.MAX_ROWS + 1, doc.select("#links tbody tr").size(), "the limit, plus the imbalanced row");
+    assertEquals(ReportWriter.MAX_ROWS, doc.select("#links tbody tr").size(), "the limit, the imbalanced row in it");
     assertEquals(1, doc.select("#links tr.imbalanced").size());
+    assertTrue(doc.select("#links tbody tr").first().hasClass("imbalanced"), "the imbalanced row first");
     assertTrue(doc.select("#links tr.imbalanced").text().contains("node-900"));
+    assertEquals("node-1/eth0 out", doc.select("#links tbody tr").get(1).child(0).text(), "then the rest in order");
   }
 
   @Test
@@ -228,6 +230,44 @@ class ReportWriterTest {
     assertTrue(first.select("th").eachText().contains("nics[0].e1000.COUNTER7"));
     assertFalse(first.select("th").eachText().contains("nics[0].e1000.COUNTER8"), "zero counters left out");
     assertEquals("112 counters at zero", first.selectFirst("p.zeros").text());
+  }
+
+  @Test
+  void twentyThousandVmsMakeASmallReportThatListsWhatFailedFirst(@TempDir Path dir) throws Exception {
+    JsonNode results = ReportFixture.bigFleetWithFailures(10_000);
+    Path json = dir.resolve("results.json");
+    JSON.writeValue(json.toFile(), results);
+    Path html = dir.resolve("report.html");
+    ReportWriter.write(json, html);
+    // the page's size does not grow with the fleet: 20,000 VMs stay far below 5 MB, so do 100,000
+    assertTrue(Files.size(html) < 2_000_000, "report of " + Files.size(html) + " bytes");
+    String page = Files.readString(html);
+    assertEquals(ReportWriter.render(results), page, "read one entry at a time, the same page as from the tree");
+    Document doc = Jsoup.parse(page);
+
+    List<String> vms = doc.select("details.vm summary").eachText();
+    assertEquals(ReportWriter.MAX_ROWS, vms.size());
+    assertEquals(List.of("node-5000", "node-9999", "peer-7000", "node-1", "node-2"), vms.subList(0, 5),
+        "failed VMs first (a failed workload, a crash), then the rest in order");
+    assertTrue(doc.text().contains("19,800 more VMs in results.json (a table lists at most 200 rows; "
+        + "beyond that, failed ones first)"), "says what it left out, and the rule");
+
+    Elements pings = doc.select("#pings tbody tr");
+    assertEquals(ReportWriter.MAX_ROWS, pings.size());
+    assertEquals(List.of("node-5000", "node-9999"), pings.subList(0, 2).stream().map(r -> r.child(0).text()).toList());
+    assertTrue(pings.get(0).hasClass("failed") && pings.get(1).hasClass("failed") && !pings.get(2).hasClass("failed"));
+    assertTrue(doc.text().contains("9,800 more pings in results.json"));
+
+    Elements links = doc.select("#links tbody tr");
+    assertEquals(ReportWriter.MAX_ROWS, links.size());
+    assertEquals("peer-8000/eth0 in", links.first().child(0).text(), "the imbalanced link first");
+
+    // the fleet-level summary stays complete: every VM, every ping
+    Elements fleets = doc.select("table#fleet-summary tbody tr");
+    assertEquals(List.of("node", "10,000"), fleets.get(0).children().eachText().subList(0, 2));
+    assertEquals("550,000", fleets.get(0).child(4).text(), "pings sent by all 10,000 pingers");
+    assertEquals("10,000", fleets.get(1).child(1).text());
+    assertEquals("2 of 10,000 workloads failed", doc.selectFirst("#workload-verdict strong").text());
   }
 
   @Test

@@ -135,7 +135,7 @@ public final class ExperimentRun {
       }
     }
     PingRtts rtts = new PingRtts(experiment);
-    Map<String, Object> host = new java.util.LinkedHashMap<>();
+    Map<String, Object> host = HostFacts.start(folder);
     java.util.OptionalLong heapBefore = HeapUse.afterGc();
     Wiring wiring = new Wiring(experiment, machine, clock, system, folder, progress::say);
     try {

@@ -1,7 +1,10 @@
 package io.fleetsim.experiment.run;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetsim.experiment.Experiment;
@@ -12,7 +15,10 @@ import io.fleetsim.guest.workload.RttStats;
 import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.report.ReportWriter;
 import io.fleetsim.vm.VmReport;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +35,8 @@ import org.HdrHistogram.Histogram;
  */
 final class Results {
   static final ObjectMapper JSON = io.fleetsim.report.Json.MAPPER;
+  /** results.json's writer: as {@link #JSON} writes, without a flush after every entry. */
+  static final ObjectWriter WRITER = JSON.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
   private final Experiment experiment;
   private final Optional<Path> file;
@@ -55,35 +63,71 @@ final class Results {
   }
 
   ExperimentRun.Outcome write(Path folder) throws IOException {
-    ObjectNode root = JSON.createObjectNode();
-    ObjectNode e = root.putObject("experiment");
+    List<String> failed = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    Path json = folder.resolve("results.json");
+    // section by section and entry by entry: at 100,000 VMs the document as one tree would not
+    // fit the heap the VMs leave; each entry's tree is dropped once it is written
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(json), 1 << 16);
+        JsonGenerator g = WRITER.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeFieldName("experiment");
+      WRITER.writeValue(g, experiment());
+      g.writeFieldName("host");
+      WRITER.writeValue(g, HostFacts.finish(host));
+      ObjectNode series = JSON.createObjectNode();
+      series(series);
+      g.writeFieldName("series");
+      WRITER.writeValue(g, series);
+      ObjectNode totals = JSON.createObjectNode();
+      totals(totals);
+      g.writeFieldName("totals");
+      WRITER.writeValue(g, totals);
+      g.writeFieldName("faults");
+      WRITER.writeValue(g, record.faults());
+      g.writeArrayFieldStart("fleets");
+      fleets(entry -> WRITER.writeValue(g, entry));
+      g.writeEndArray();
+      g.writeArrayFieldStart("workloads");
+      workloads(entry -> WRITER.writeValue(g, entry), failed);
+      g.writeEndArray();
+      g.writeArrayFieldStart("links");
+      links(entry -> WRITER.writeValue(g, entry), errors);
+      g.writeEndArray();
+      g.writeArrayFieldStart("vms");
+      for (VmEntry r : reports.values()) {
+        r.write(WRITER, g);
+      }
+      g.writeEndArray();
+      g.writeObjectFieldStart("accounting");
+      g.writeBooleanField("ok", errors.isEmpty());
+      g.writeFieldName("errors");
+      WRITER.writeValue(g, errors);
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    if (experiment.report().html()) {
+      ReportWriter.write(json, folder.resolve("report.html"));
+    }
+    return new ExperimentRun.Outcome(folder, errors.isEmpty(), errors, failed);
+  }
+
+  /** Where each entry of an array section goes as soon as it is made. */
+  private interface Entries {
+    void add(ObjectNode entry) throws IOException;
+  }
+
+  private ObjectNode experiment() {
+    ObjectNode e = JSON.createObjectNode();
     e.put("name", experiment.name());
     e.put("file", file.map(Path::toString).orElse(null));
     e.put("seed", experiment.seed());
     e.put("durationSeconds", experiment.duration().toMillis() / 1000.0);
     e.put("ranSeconds", record.ran().toMillis() / 1000.0);
-    e.put("startedAt", started.toString());
+    e.put("startedAt", started.toString()); // the run's clock: in virtual time the same every run
     e.put("vmCount", wiring.vms.size());
     e.put("fleetsimVersion", version());
-    root.set("host", JSON.valueToTree(host));
-    series(root.putObject("series"));
-    totals(root.putObject("totals"));
-    root.set("faults", JSON.valueToTree(record.faults()));
-    fleets(root.putArray("fleets"));
-    List<String> failed = new ArrayList<>();
-    workloads(root.putArray("workloads"), failed);
-    List<String> errors = new ArrayList<>();
-    links(root.putArray("links"), errors);
-    ArrayNode vms = root.putArray("vms");
-    reports.values().forEach(r -> vms.add(r.json()));
-    ObjectNode accounting = root.putObject("accounting");
-    accounting.put("ok", errors.isEmpty());
-    accounting.set("errors", JSON.valueToTree(errors));
-    JSON.writeValue(folder.resolve("results.json").toFile(), root);
-    if (experiment.report().html()) {
-      ReportWriter.write(root, folder.resolve("report.html"));
-    }
-    return new ExperimentRun.Outcome(folder, errors.isEmpty(), errors, failed);
+    return e;
   }
 
   private void series(ObjectNode series) {
@@ -119,9 +163,9 @@ final class Results {
    * Per fleet: its VMs, and percentiles over every ping reply they received (the report's fleet
    * summary; a fleet of 1,000 has no single row to read them from).
    */
-  private void fleets(ArrayNode out) {
+  private void fleets(Entries out) throws IOException {
     for (Experiment.Fleet fleet : experiment.fleets().values()) {
-      ObjectNode o = out.addObject();
+      ObjectNode o = JSON.createObjectNode();
       o.put("name", fleet.name());
       o.put("vmCount", fleet.vms().size());
       ArrayNode names = o.putArray("vms");
@@ -136,6 +180,7 @@ final class Results {
         r.put("p99", micros.getValueAtPercentile(99) / 1000.0);
         r.put("max", micros.getMaxValue() / 1000.0);
       }
+      out.add(o);
     }
   }
 
@@ -145,7 +190,7 @@ final class Results {
    * crashed (its boot ended by a crash). The VM's last boot is judged ({@link WorkloadVerdict});
    * what did not pass goes to {@code failed}, one line each.
    */
-  private void workloads(ArrayNode out, List<String> failed) {
+  private void workloads(Entries out, List<String> failed) throws IOException {
     for (Experiment.Fleet fleet : experiment.fleets().values()) {
       for (Experiment.Vm vm : fleet.vms()) {
         List<FleetVm.Boot> lives = boots.getOrDefault(vm.name(), List.of());
@@ -155,12 +200,13 @@ final class Results {
             Workload declared = vm.workloads().get(i);
             List<WorkloadReport> runs = runsOf(boot.report(), i);
             if (runs.isEmpty()) {
-              WorkloadVerdict.notStarted(out.addObject(), vm.name(), declared, i, boot, last,
-                  failed);
+              ObjectNode w = JSON.createObjectNode();
+              WorkloadVerdict.notStarted(w, vm.name(), declared, i, boot, last, failed);
+              out.add(w);
             }
             for (WorkloadReport run : runs) {
-              ObjectNode w = WorkloadVerdict.started(out.addObject(), vm.name(), declared, i, boot,
-                  last, run, fleet.criteria().get(i), failed);
+              ObjectNode w = WorkloadVerdict.started(JSON.createObjectNode(), vm.name(), declared,
+                  i, boot, last, run, fleet.criteria().get(i), failed);
               run.latest().ifPresent(result -> {
                 if (result instanceof PingResult ping) {
                   pingFields(w, ping);
@@ -168,6 +214,7 @@ final class Results {
                   w.set("result", JSON.valueToTree(result));
                 }
               });
+              out.add(w);
             }
           }
         }
@@ -202,36 +249,39 @@ final class Results {
    * Per direction of every VM's link and every network port: sent + duplicated = delivered +
    * dropped + held, else an error; and each one's fabric port drops (no-peer and the like).
    */
-  private void links(ArrayNode out, List<String> errors) {
+  private void links(Entries out, List<String> errors) throws IOException {
     for (Link link : wiring.links) {
       for (FrameBooks d : List.of(link.out(), link.in())) {
-        ObjectNode o = out.addObject();
+        ObjectNode o = JSON.createObjectNode();
         o.put("name", link.name() + " " + d.name());
         o.put("vm", link.vm().name());
         o.put("network", link.network());
         books(o, d, link.name(), errors);
+        out.add(o);
       }
       PortStats port = link.portStats();
       if (port.dropped() > 0) {
-        ObjectNode o = out.addObject();
+        ObjectNode o = JSON.createObjectNode();
         o.put("name", link.name() + " fabric port");
         o.put("network", link.network());
         o.set("dropped", JSON.valueToTree(nonZero(port.drops())));
         o.put("balanced", true);
+        out.add(o);
       }
     }
     for (ExternalPort port : wiring.externalPorts) {
       for (FrameBooks d : List.of(port.out(), port.in())) {
-        ObjectNode o = out.addObject();
+        ObjectNode o = JSON.createObjectNode();
         o.put("name", port.id() + " " + d.name());
         o.put("port", port.id());
         o.put("network", port.network());
         books(o, d, port.id(), errors);
         o.put("checked", ExternalPort.CHECKED);
         o.put("notChecked", ExternalPort.NOT_CHECKED);
+        out.add(o);
       }
       PortStats s = port.stats();
-      ObjectNode o = out.addObject();
+      ObjectNode o = JSON.createObjectNode();
       o.put("name", port.id() + " (QEMU port)");
       o.put("network", port.network());
       // the fabric's own counts of this port, and what it dropped before or after the chains
@@ -241,6 +291,7 @@ final class Results {
       if (port.faults().framesAfterClose() > 0) {
         o.put("ignoredAfterEnd", port.faults().framesAfterClose());
       }
+      out.add(o);
     }
   }
 

@@ -1,8 +1,11 @@
 package io.fleetsim.experiment.run;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetsim.vm.VmReport;
+import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,6 +23,11 @@ sealed interface VmEntry {
 
   /** The entry as results.json writes it. */
   JsonNode json();
+
+  /** The entry into results.json, without a tree of it (a VM report has some 150 counters). */
+  default void write(ObjectWriter writer, JsonGenerator g) throws IOException {
+    writer.writeValue(g, json());
+  }
 
   /** What the VM answered. */
   record Reported(VmReport value) implements VmEntry {
@@ -40,6 +48,11 @@ sealed interface VmEntry {
     @Override
     public JsonNode json() {
       return Results.JSON.valueToTree(value);
+    }
+
+    @Override
+    public void write(ObjectWriter writer, JsonGenerator g) throws IOException {
+      writer.writeValue(g, value);
     }
   }
 
