@@ -28,7 +28,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * Plays an experiment's timeline on the run's thread: turns faults on and off at their times,
  * samples every counter once a second into the time series, and reports progress. Everything it
  * does to the world goes through thread-safe handles (fault chains, actor messages). Its times are
- * the run's clock: it sleeps until that clock's timer for the next step or sample wakes it.
+ * the run's clock: it waits on that clock ({@link Clock#await}) until the next step or sample.
  */
 final class Conductor {
   private static final long SECOND = 1_000_000_000L;
@@ -172,8 +172,8 @@ final class Conductor {
 
   /**
    * Waits until {@code wakeNanos} after the start, on the clock, or until {@link #stop()}; true
-   * if stopped. A wake-up that comes early (a timer that fired as it was cancelled) only makes
-   * the caller look at the time again.
+   * if stopped. On a virtual clock this is where simulated time passes, and the next step runs
+   * at exactly its instant.
    */
   private boolean sleepUntil(long wakeNanos) throws InterruptedException {
     return clock.await(() -> stopped.getCount() == 0, start + wakeNanos);
