@@ -1,5 +1,6 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.guest.socket.SendStatus;
 import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.addr.MacAddress;
 import java.util.ArrayDeque;

@@ -1,5 +1,9 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.guest.socket.SendStatus;
+import io.fleetsim.guest.socket.EchoReply;
+import io.fleetsim.guest.socket.EchoListener;
+import io.fleetsim.guest.socket.EchoSocket;
 import io.fleetsim.addr.Ipv4Address;
 import java.util.Arrays;
 import java.util.HashMap;

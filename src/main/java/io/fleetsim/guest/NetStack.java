@@ -1,5 +1,15 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.guest.socket.SendStatus;
+import io.fleetsim.guest.socket.EchoListener;
+import io.fleetsim.guest.socket.Sockets;
+import io.fleetsim.guest.socket.TcpAcceptor;
+import io.fleetsim.guest.socket.TcpHandler;
+import io.fleetsim.guest.socket.TcpListener;
+import io.fleetsim.guest.socket.TcpSocket;
+import io.fleetsim.guest.socket.EchoSocket;
+import io.fleetsim.guest.socket.UdpHandler;
+import io.fleetsim.guest.socket.UdpSocket;
 import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.addr.MacAddress;
 import io.fleetsim.vm.hw.Cpu;
@@ -39,13 +49,14 @@ import java.util.concurrent.TimeoutException;
  */
 public final class NetStack {
   /** The largest UDP payload that fits a 1500-byte MTU unfragmented. */
-  public static final int MAX_UDP_PAYLOAD = Ipv4Layer.MAX_PAYLOAD - UdpHeader.HEADER;
+  public static final int MAX_UDP_PAYLOAD = Sockets.MAX_UDP_PAYLOAD;
   /** The largest echo payload that fits a 1500-byte MTU unfragmented. */
-  public static final int MAX_ICMP_PAYLOAD = Ipv4Layer.MAX_PAYLOAD - IcmpMessage.HEADER;
+  public static final int MAX_ICMP_PAYLOAD = Sockets.MAX_ICMP_PAYLOAD;
 
   private record Waiter(Ipv4Address destination, Runnable task) {}
 
   private final GuestEnv env;
+  private final StackMeter meter;
   private final MacAddress mac;
   private final Cpu cpu;
   private final Timers timers;
@@ -58,13 +69,20 @@ public final class NetStack {
   private final DhcpClient dhcp;
   private final List<Waiter> waiters = new ArrayList<>();
   private boolean checkingWaiters;
+  private final Sockets sockets = new StackSockets(this);
 
   /**
    * Builds the stack and registers it as {@code link}'s listener. The carrier state is taken
    * from {@link Link#carrier()} now, silently; later changes print {@code link up/down}.
    */
   public NetStack(GuestEnv env, Link link) {
+    this(env, link, StackMeter.NONE);
+  }
+
+  /** As {@link #NetStack(GuestEnv, Link)}, reporting TCP goodput and retransmissions to {@code meter}. */
+  public NetStack(GuestEnv env, Link link, StackMeter meter) {
     this.env = Objects.requireNonNull(env, "env");
+    this.meter = Objects.requireNonNull(meter, "meter");
     Objects.requireNonNull(link, "link");
     this.mac = link.mac();
     this.cpu = env.cpu();
@@ -231,6 +249,25 @@ public final class NetStack {
     } else {
       waiters.add(new Waiter(destination, task));
     }
+  }
+
+  /**
+   * Listens on a TCP port ({@link Sockets#tcpListen}).
+   *
+   * @throws IllegalStateException when the port is taken
+   */
+  public TcpListener tcpListen(int port, TcpAcceptor acceptor) {
+    throw new UnsupportedOperationException("TCP is not built yet");
+  }
+
+  /** Opens a TCP connection from an ephemeral port ({@link Sockets#tcpConnect}). */
+  public TcpSocket tcpConnect(Ipv4Address host, int port, TcpHandler handler) {
+    throw new UnsupportedOperationException("TCP is not built yet");
+  }
+
+  /** The socket API on this stack, for the programs that run on it. */
+  public Sockets sockets() {
+    return sockets;
   }
 
   /** Frames held because the link's ring was full (diagnostics). */

@@ -1,5 +1,6 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.guest.socket.SendStatus;
 import io.fleetsim.vm.hw.Cpu;
 import java.util.ArrayDeque;
 

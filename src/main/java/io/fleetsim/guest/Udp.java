@@ -1,5 +1,9 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.guest.socket.SendStatus;
+import io.fleetsim.guest.socket.UdpDatagram;
+import io.fleetsim.guest.socket.UdpHandler;
+import io.fleetsim.guest.socket.UdpSocket;
 import io.fleetsim.addr.Ipv4Address;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,5 +1,7 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.guest.socket.SendStatus;
+import io.fleetsim.guest.socket.UdpDatagram;
 import io.fleetsim.addr.Ipv4Address;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

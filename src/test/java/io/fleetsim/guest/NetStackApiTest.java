@@ -1,5 +1,9 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.guest.socket.SendStatus;
+import io.fleetsim.guest.socket.EchoReply;
+import io.fleetsim.guest.socket.EchoSocket;
+import io.fleetsim.guest.socket.UdpSocket;
 import io.fleetsim.addr.Ipv4Address;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -89,7 +89,7 @@ class QemuInteropStackTest {
           guest.console());
 
       PingResult ping = (PingResult) guest.<WorkloadResult>await(() -> Workloads
-          .parse("ping 10.0.2.2 count=3 interval=200ms").start(guest.stack()).result(), WAIT);
+          .parse("ping 10.0.2.2 count=3 interval=200ms").start(guest.stack().sockets()).result(), WAIT);
       assertEquals(3, ping.received(), guest.console());
       assertTrue(guest.lines().contains("PING 10.0.2.2 (10.0.2.2): 56 data bytes"));
       assertTrue(guest.lines().stream().anyMatch(l -> l.startsWith("64 bytes from 10.0.2.2: seq=2 ")),
@@ -143,13 +143,13 @@ class QemuInteropStackTest {
 
         // We ping Linux.
         PingResult ping = (PingResult) guest.<WorkloadResult>await(() -> Workloads
-            .parse("ping 10.0.3.1 count=3 interval=100ms").start(guest.stack()).result(), WAIT);
+            .parse("ping 10.0.3.1 count=3 interval=100ms").start(guest.stack().sockets()).result(), WAIT);
         assertEquals(3, ping.received(), guest.console());
         assertTrue(guest.lines().stream().anyMatch(
             l -> l.startsWith("64 bytes from 10.0.3.1: seq=0 ttl=64 time=")), guest.console());
 
         // Linux talks UDP to our echo server: it must resolve us by ARP and like our checksums.
-        guest.onVm(() -> Workloads.parse("echo 7").start(guest.stack()));
+        guest.onVm(() -> Workloads.parse("echo 7").start(guest.stack().sockets()));
         try (DatagramSocket udp = new DatagramSocket(
             new InetSocketAddress(InetAddress.getByName("10.0.3.1"), 0))) {
           udp.setSoTimeout(5_000);

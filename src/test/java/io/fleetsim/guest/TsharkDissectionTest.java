@@ -49,11 +49,11 @@ class TsharkDissectionTest {
     p[0].link.sent().clear();
     p[1].link.sent().clear();
     CompletableFuture<?> ping = Workloads.parse("ping 10.0.0.2 count=1 size=1472B")
-        .start(p[0].stack).result().toCompletableFuture();
+        .start(p[0].stack.sockets()).result().toCompletableFuture();
     assertTrue(clock.runUntil(ping::isDone, 60_000_000_000L));
-    Workloads.parse("echo 7").start(p[1].stack);
+    Workloads.parse("echo 7").start(p[1].stack.sockets());
     CompletableFuture<?> send = Workloads.parse("udp-send 10.0.0.2:7 count=1 size=1472B")
-        .start(p[0].stack).result().toCompletableFuture();
+        .start(p[0].stack.sockets()).result().toCompletableFuture();
     assertTrue(clock.runUntil(send::isDone, 60_000_000_000L));
     clock.runForMillis(10);
     frames.addAll(p[0].link.sent());

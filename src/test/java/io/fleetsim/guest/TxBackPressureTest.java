@@ -1,5 +1,6 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.guest.socket.SendStatus;
 import io.fleetsim.addr.Ipv4Address;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

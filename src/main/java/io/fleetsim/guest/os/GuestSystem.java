@@ -7,6 +7,7 @@ import io.fleetsim.guest.Ipv4Config;
 import io.fleetsim.guest.Link;
 import io.fleetsim.guest.Neighbours;
 import io.fleetsim.guest.NetStack;
+import io.fleetsim.guest.StackMeter;
 import io.fleetsim.guest.workload.PingWorkload;
 import io.fleetsim.guest.workload.UdpSendWorkload;
 import io.fleetsim.guest.workload.Workload;
@@ -37,6 +38,7 @@ public final class GuestSystem implements GuestOs {
   }
 
   private final List<InterfaceSetup> setups;
+  private final StackMeter meter;
   private final List<Workload> workloads;
   private final List<NetStack> stacks = new ArrayList<>();
   private final List<Started> runs = new ArrayList<>();
@@ -60,6 +62,13 @@ public final class GuestSystem implements GuestOs {
    * sends to a peer still booting.
    */
   public GuestSystem(List<InterfaceSetup> setups, List<Workload> workloads, boolean held) {
+    this(setups, workloads, held, StackMeter.NONE);
+  }
+
+  /** As above; the stacks report TCP goodput and retransmissions to {@code meter}. */
+  public GuestSystem(List<InterfaceSetup> setups, List<Workload> workloads, boolean held,
+      StackMeter meter) {
+    this.meter = java.util.Objects.requireNonNull(meter, "meter");
     this.setups = List.copyOf(setups);
     this.workloads = List.copyOf(workloads);
     this.held = held;
@@ -72,7 +81,7 @@ public final class GuestSystem implements GuestOs {
     }
     List<CompletableFuture<?>> addressed = new ArrayList<>();
     for (int i = 0; i < links.size(); i++) {
-      NetStack stack = new NetStack(env, links.get(i));
+      NetStack stack = new NetStack(env, links.get(i), meter);
       stacks.add(stack);
       InterfaceSetup setup = setups.get(i);
       stack.permanentNeighbours(setup.neighbours());
@@ -125,7 +134,7 @@ public final class GuestSystem implements GuestOs {
       }
       List<NetStack> on = clients ? List.of(stackFor(workload)) : stacks;
       for (NetStack stack : on) {
-        WorkloadRun run = workload.start(stack);
+        WorkloadRun run = workload.start(stack.sockets());
         runs.add(new Started(index, workload, stack.mac(), run));
         if (workload.finite()) {
           finite.add(run.result().toCompletableFuture());

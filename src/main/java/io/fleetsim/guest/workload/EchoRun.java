@@ -1,15 +1,15 @@
 package io.fleetsim.guest.workload;
 
-import io.fleetsim.guest.NetStack;
-import io.fleetsim.guest.UdpDatagram;
-import io.fleetsim.guest.UdpSocket;
+import io.fleetsim.guest.socket.Sockets;
+import io.fleetsim.guest.socket.UdpDatagram;
+import io.fleetsim.guest.socket.UdpSocket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** One echo server run; prints its summary when stopped. */
 final class EchoRun implements WorkloadRun {
   private final int port;
-  private final NetStack stack;
+  private final Sockets stack;
   private final UdpSocket socket;
   private final CompletableFuture<WorkloadResult> result = new CompletableFuture<>();
   private long echoed;
@@ -17,7 +17,7 @@ final class EchoRun implements WorkloadRun {
   private long dropped;
   private boolean done;
 
-  EchoRun(int port, NetStack stack) {
+  EchoRun(int port, Sockets stack) {
     this.port = port;
     this.stack = stack;
     this.socket = stack.udpBind(port, this::onDatagram);
@@ -49,7 +49,7 @@ final class EchoRun implements WorkloadRun {
     done = true;
     socket.close();
     EchoResult r = snapshot();
-    stack.env().print(r.summary());
+    stack.print(r.summary());
     result.complete(r);
   }
 

@@ -1,6 +1,6 @@
 package io.fleetsim.guest.workload;
 
-import io.fleetsim.guest.NetStack;
+import io.fleetsim.guest.socket.Sockets;
 
 /**
  * {@code echo PORT}: a UDP echo server (RFC 862) sending every datagram back to its source.
@@ -31,7 +31,7 @@ public record EchoWorkload(int port) implements Workload {
   }
 
   @Override
-  public WorkloadRun start(NetStack stack) {
+  public WorkloadRun start(Sockets stack) {
     return new EchoRun(port, stack);
   }
 }

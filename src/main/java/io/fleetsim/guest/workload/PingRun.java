@@ -1,10 +1,10 @@
 package io.fleetsim.guest.workload;
 
-import io.fleetsim.guest.EchoReply;
-import io.fleetsim.guest.EchoSocket;
-import io.fleetsim.guest.GuestEnv;
-import io.fleetsim.guest.NetStack;
-import io.fleetsim.guest.SendStatus;
+import io.fleetsim.guest.socket.EchoReply;
+import io.fleetsim.guest.socket.EchoSocket;
+import io.fleetsim.guest.socket.Timer;
+import io.fleetsim.guest.socket.Sockets;
+import io.fleetsim.guest.socket.SendStatus;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Optional;
@@ -34,8 +34,7 @@ final class PingRun implements WorkloadRun {
   private static final int SEQUENCES = 0x10000;
 
   private final PingWorkload spec;
-  private final NetStack stack;
-  private final GuestEnv env;
+  private final Sockets stack;
   private final byte[] payload;
   // Grown as sequence numbers are used: a full table (512 KiB) per ping would dwarf the VM.
   private long[] sentAt = new long[64];
@@ -44,7 +43,7 @@ final class PingRun implements WorkloadRun {
   private final AbstractHistogram rtts = RttStats.histogram(); // microseconds
   private final CompletableFuture<WorkloadResult> result = new CompletableFuture<>();
   private EchoSocket socket;
-  private GuestEnv.Cancellable timer;
+  private Timer timer;
   private long transmitted;
   private long received;
   private long duplicates;
@@ -54,10 +53,9 @@ final class PingRun implements WorkloadRun {
   private boolean unreachable;
   private boolean done;
 
-  PingRun(PingWorkload spec, NetStack stack) {
+  PingRun(PingWorkload spec, Sockets stack) {
     this.spec = spec;
     this.stack = stack;
-    this.env = stack.env();
     this.payload = new byte[spec.size()];
     for (int i = 0; i < payload.length; i++) {
       payload[i] = (byte) i;
@@ -65,7 +63,7 @@ final class PingRun implements WorkloadRun {
   }
 
   void begin() {
-    env.print("PING " + spec.host() + " (" + spec.host() + "): " + spec.size() + " data bytes");
+    stack.print("PING " + spec.host() + " (" + spec.host() + "): " + spec.size() + " data bytes");
     socket = stack.openEcho(this::onReply);
     sendNext();
   }
@@ -80,7 +78,7 @@ final class PingRun implements WorkloadRun {
     long sent = stack.nanoTime();
     SendStatus status = socket.send(spec.host(), seq, payload);
     if (status == SendStatus.NO_ROUTE) {
-      env.print("ping: sendto: Network is unreachable");
+      stack.print("ping: sendto: Network is unreachable");
       unreachable = true;
       finish();
       return;
@@ -121,7 +119,7 @@ final class PingRun implements WorkloadRun {
     minMicros = Math.min(minMicros, micros);
     maxMicros = Math.max(maxMicros, micros);
     sumMicros += micros;
-    env.print(reply.bytes() + " bytes from " + reply.from() + ": seq=" + seq + " ttl="
+    stack.print(reply.bytes() + " bytes from " + reply.from() + ": seq=" + seq + " ttl="
         + reply.ttl() + " time=" + millis3(micros) + " ms" + (dup ? " (DUP!)" : ""));
     if (spec.count().isPresent() && received >= spec.count().getAsLong()) {
       finish();
@@ -138,12 +136,12 @@ final class PingRun implements WorkloadRun {
     }
     socket.close();
     long loss = lossPercent();
-    env.print("--- " + spec.host() + " ping statistics ---");
-    env.print(transmitted + " packets transmitted, " + received + " packets received, "
+    stack.print("--- " + spec.host() + " ping statistics ---");
+    stack.print(transmitted + " packets transmitted, " + received + " packets received, "
         + (duplicates > 0 ? duplicates + " duplicates, " : "") + loss + "% packet loss");
     if (received + duplicates > 0) {
       long avg = sumMicros / (received + duplicates);
-      env.print("round-trip min/avg/max = " + millis3(minMicros) + "/" + millis3(avg) + "/"
+      stack.print("round-trip min/avg/max = " + millis3(minMicros) + "/" + millis3(avg) + "/"
           + millis3(maxMicros) + " ms");
     }
     result.complete(snapshot());

@@ -1,7 +1,7 @@
 package io.fleetsim.guest.workload;
 
 import io.fleetsim.addr.Ipv4Address;
-import io.fleetsim.guest.NetStack;
+import io.fleetsim.guest.socket.Sockets;
 import io.fleetsim.time.DurationText;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,8 +28,8 @@ public record PingWorkload(Ipv4Address host, OptionalLong count, Duration interv
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive");
     }
-    if (size < 0 || size > NetStack.MAX_ICMP_PAYLOAD) {
-      throw new IllegalArgumentException("size must be 0-" + NetStack.MAX_ICMP_PAYLOAD);
+    if (size < 0 || size > Sockets.MAX_ICMP_PAYLOAD) {
+      throw new IllegalArgumentException("size must be 0-" + Sockets.MAX_ICMP_PAYLOAD);
     }
   }
 
@@ -52,7 +52,7 @@ public record PingWorkload(Ipv4Address host, OptionalLong count, Duration interv
   }
 
   @Override
-  public WorkloadRun start(NetStack stack) {
+  public WorkloadRun start(Sockets stack) {
     PingRun run = new PingRun(this, stack);
     run.begin();
     return run;

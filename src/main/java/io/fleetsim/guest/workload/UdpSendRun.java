@@ -1,9 +1,9 @@
 package io.fleetsim.guest.workload;
 
-import io.fleetsim.guest.GuestEnv;
-import io.fleetsim.guest.NetStack;
-import io.fleetsim.guest.SendStatus;
-import io.fleetsim.guest.UdpSocket;
+import io.fleetsim.guest.socket.Timer;
+import io.fleetsim.guest.socket.Sockets;
+import io.fleetsim.guest.socket.SendStatus;
+import io.fleetsim.guest.socket.UdpSocket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -16,14 +16,14 @@ final class UdpSendRun implements WorkloadRun {
   static final long MIN_TICK_NANOS = 1_000_000L;
 
   private final UdpSendWorkload spec;
-  private final NetStack stack;
+  private final Sockets stack;
   private final CompletableFuture<WorkloadResult> result = new CompletableFuture<>();
   private final double nanosPerDatagram;
   /** At most 10 ms worth of datagrams go out at once. */
   private final long maxBurst;
   private UdpSocket socket;
-  private GuestEnv.Cancellable tick;
-  private GuestEnv.Cancellable end;
+  private Timer tick;
+  private Timer end;
   private long start;
   private long paceStart;
   private long pacedSince;
@@ -34,7 +34,7 @@ final class UdpSendRun implements WorkloadRun {
   private boolean waiting;
   private boolean done;
 
-  UdpSendRun(UdpSendWorkload spec, NetStack stack) {
+  UdpSendRun(UdpSendWorkload spec, Sockets stack) {
     this.spec = spec;
     this.stack = stack;
     this.nanosPerDatagram = 1e9 / spec.rate();
@@ -115,7 +115,7 @@ final class UdpSendRun implements WorkloadRun {
     }
     socket.close();
     UdpSendResult r = snapshot();
-    stack.env().print(r.summary());
+    stack.print(r.summary());
     result.complete(r);
   }
 

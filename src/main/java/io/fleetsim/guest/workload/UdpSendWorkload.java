@@ -1,7 +1,7 @@
 package io.fleetsim.guest.workload;
 
 import io.fleetsim.addr.Ipv4Address;
-import io.fleetsim.guest.NetStack;
+import io.fleetsim.guest.socket.Sockets;
 import io.fleetsim.time.DurationText;
 import java.time.Duration;
 import java.util.Objects;
@@ -14,8 +14,8 @@ import java.util.OptionalLong;
  * paced at {@code rate} per second (default 100). It ends after {@code count} datagrams or
  * {@code duration}, whichever comes first, and runs until stopped with neither.
  *
- * <p>Back-pressure: before each datagram it asks {@link NetStack#canSend}; when the link's ring
- * is full or the next hop is being resolved it waits for {@link NetStack#whenCanSend} instead of
+ * <p>Back-pressure: before each datagram it asks {@link Sockets#canSend}; when the link's ring
+ * is full or the next hop is being resolved it waits for {@link Sockets#whenCanSend} instead of
  * dropping, counts the datagram as delayed and then resumes the pace from that moment (no burst
  * to catch up, so the rate is a ceiling). Default criterion ({@link Criteria}): something was sent.
  */
@@ -32,9 +32,9 @@ public record UdpSendWorkload(Ipv4Address host, int port, double rate, int size,
     if (!(rate > 0)) {
       throw new IllegalArgumentException("rate must be positive");
     }
-    if (size < SequencePayload.LENGTH || size > NetStack.MAX_UDP_PAYLOAD) {
+    if (size < SequencePayload.LENGTH || size > Sockets.MAX_UDP_PAYLOAD) {
       throw new IllegalArgumentException(
-          "size must be " + SequencePayload.LENGTH + "-" + NetStack.MAX_UDP_PAYLOAD);
+          "size must be " + SequencePayload.LENGTH + "-" + Sockets.MAX_UDP_PAYLOAD);
     }
   }
 
@@ -62,7 +62,7 @@ public record UdpSendWorkload(Ipv4Address host, int port, double rate, int size,
   }
 
   @Override
-  public WorkloadRun start(NetStack stack) {
+  public WorkloadRun start(Sockets stack) {
     UdpSendRun run = new UdpSendRun(this, stack);
     run.begin();
     return run;

@@ -1,9 +1,9 @@
 package io.fleetsim.guest.workload;
 
 import io.fleetsim.addr.Ipv4Address;
-import io.fleetsim.guest.NetStack;
-import io.fleetsim.guest.UdpDatagram;
-import io.fleetsim.guest.UdpSocket;
+import io.fleetsim.guest.socket.Sockets;
+import io.fleetsim.guest.socket.UdpDatagram;
+import io.fleetsim.guest.socket.UdpSocket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +23,7 @@ final class UdpSinkRun implements WorkloadRun {
   }
 
   private final int port;
-  private final NetStack stack;
+  private final Sockets stack;
   private final UdpSocket socket;
   private final Map<Stream, Tally> streams = new LinkedHashMap<>();
   /** Per address and port, how many streams came from it so far (streams are numbered from 1). */
@@ -34,7 +34,7 @@ final class UdpSinkRun implements WorkloadRun {
   private long foreign;
   private boolean done;
 
-  UdpSinkRun(int port, NetStack stack) {
+  UdpSinkRun(int port, Sockets stack) {
     this.port = port;
     this.stack = stack;
     this.socket = stack.udpBind(port, this::onDatagram);
@@ -83,7 +83,7 @@ final class UdpSinkRun implements WorkloadRun {
     done = true;
     socket.close();
     UdpSinkResult r = snapshot();
-    stack.env().print(r.summary());
+    stack.print(r.summary());
     result.complete(r);
   }
 

@@ -1,6 +1,6 @@
 package io.fleetsim.guest.workload;
 
-import io.fleetsim.guest.NetStack;
+import io.fleetsim.guest.socket.Sockets;
 
 /**
  * {@code udp-sink PORT}: counts datagrams and bytes and, per udp-send stream (a sender's address,
@@ -33,7 +33,7 @@ public record UdpSinkWorkload(int port) implements Workload {
   }
 
   @Override
-  public WorkloadRun start(NetStack stack) {
+  public WorkloadRun start(Sockets stack) {
     return new UdpSinkRun(port, stack);
   }
 }

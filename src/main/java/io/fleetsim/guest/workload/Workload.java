@@ -1,6 +1,6 @@
 package io.fleetsim.guest.workload;
 
-import io.fleetsim.guest.NetStack;
+import io.fleetsim.guest.socket.Sockets;
 
 /**
  * A parsed, immutable workload spec. It can be started on any number of stacks; each start is
@@ -18,5 +18,5 @@ public sealed interface Workload
   boolean finite();
 
   /** Starts on the VM thread; the stack should be configured (by hand or by DHCP) first. */
-  WorkloadRun start(NetStack stack);
+  WorkloadRun start(Sockets stack);
 }

@@ -1,6 +1,6 @@
 package io.fleetsim.guest.workload;
 
-import io.fleetsim.guest.NetStack;
+import io.fleetsim.guest.socket.Sockets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -60,7 +60,7 @@ public final class Workloads {
     SpecReader r = new SpecReader("ping", PING_USAGE, words, keys("count", "interval", "size"), 1);
     return new PingWorkload(r.address("HOST", r.positional(0)), r.count("count"),
         r.duration("interval").orElse(PingWorkload.DEFAULT_INTERVAL),
-        r.size("size", PingWorkload.DEFAULT_SIZE, 0, NetStack.MAX_ICMP_PAYLOAD));
+        r.size("size", PingWorkload.DEFAULT_SIZE, 0, Sockets.MAX_ICMP_PAYLOAD));
   }
 
   private static Workload udpSend(List<String> words) {
@@ -77,7 +77,7 @@ public final class Workloads {
         r.port("PORT", target.substring(colon + 1)),
         r.rate("rate").orElse(UdpSendWorkload.DEFAULT_RATE),
         r.size("size", UdpSendWorkload.DEFAULT_SIZE, SequencePayload.LENGTH,
-            NetStack.MAX_UDP_PAYLOAD),
+            Sockets.MAX_UDP_PAYLOAD),
         duration, count);
   }
 

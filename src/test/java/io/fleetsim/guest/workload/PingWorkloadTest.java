@@ -26,7 +26,7 @@ class PingWorkloadTest {
   void fivePingsPrintBusyboxLines() {
     TestHost[] p = TestHost.pair(clock);
     p[0].env.lines().clear();
-    WorkloadRun run = Workloads.parse("ping 10.0.0.2 count=5").start(p[0].stack);
+    WorkloadRun run = Workloads.parse("ping 10.0.0.2 count=5").start(p[0].stack.sockets());
     PingResult r = await(clock, run);
     // 100 us each way on the wire; the first request waits one ARP round trip as well.
     assertEquals(List.of(
@@ -64,7 +64,7 @@ class PingWorkloadTest {
         .dropBtoA(f -> f.length > 34 && f[23] == 1 && f[34] == 0 && (echoes[0]++ % 2 == 1));
     a.env.lines().clear();
     PingResult r = await(c, Workloads.parse("ping 10.0.0.2 count=4 interval=200ms size=100B")
-        .start(a.stack));
+        .start(a.stack.sockets()));
     assertEquals(4, r.transmitted());
     assertEquals(2, r.received());
     assertEquals(50, r.lossPercent());
@@ -78,7 +78,7 @@ class PingWorkloadTest {
   @Test
   void noReplyAtAllFailsAfterTheWait() {
     TestHost a = new TestHost(clock, 1).configured("10.0.0.1", 24);
-    PingResult r = await(clock, Workloads.parse("ping 10.0.0.2 count=2").start(a.stack));
+    PingResult r = await(clock, Workloads.parse("ping 10.0.0.2 count=2").start(a.stack.sockets()));
     assertFalse(r.success());
     assertEquals(2, r.transmitted());
     assertEquals(100, r.lossPercent());
@@ -102,7 +102,7 @@ class PingWorkloadTest {
       }
     });
     a.env.lines().clear();
-    WorkloadRun run = Workloads.parse("ping 10.0.0.2").start(a.stack);
+    WorkloadRun run = Workloads.parse("ping 10.0.0.2").start(a.stack.sockets());
     clock.runForMillis(1500);
     run.stop();
     PingResult r = await(clock, run);
@@ -118,7 +118,7 @@ class PingWorkloadTest {
   @Test
   void infinitePingRunsUntilStopped() {
     TestHost[] p = TestHost.pair(clock);
-    WorkloadRun run = Workloads.parse("ping 10.0.0.2 interval=0.5s").start(p[0].stack);
+    WorkloadRun run = Workloads.parse("ping 10.0.0.2 interval=0.5s").start(p[0].stack.sockets());
     clock.runForMillis(10_100);
     assertFalse(run.done());
     run.stop();
@@ -131,7 +131,7 @@ class PingWorkloadTest {
   void unreachableWithoutRoute() {
     TestHost a = new TestHost(clock, 1).configured("10.0.0.1", 24);
     a.env.lines().clear();
-    PingResult r = await(clock, Workloads.parse("ping 192.0.2.1 count=3").start(a.stack));
+    PingResult r = await(clock, Workloads.parse("ping 192.0.2.1 count=3").start(a.stack.sockets()));
     assertTrue(r.unreachable());
     assertEquals(0, r.transmitted());
     assertEquals(List.of("PING 192.0.2.1 (192.0.2.1): 56 data bytes",

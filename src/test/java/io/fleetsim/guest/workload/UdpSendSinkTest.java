@@ -35,9 +35,9 @@ class UdpSendSinkTest {
   @Test
   void countAtRateWithoutLoss() {
     TestHost[] p = TestHost.pair(clock);
-    WorkloadRun sink = Workloads.parse("udp-sink 9000").start(p[1].stack);
+    WorkloadRun sink = Workloads.parse("udp-sink 9000").start(p[1].stack.sockets());
     UdpSendResult s = (UdpSendResult) await(clock,
-        Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=500 size=100B").start(p[0].stack));
+        Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=500 size=100B").start(p[0].stack.sockets()));
     clock.runForMillis(10);
     sink.stop();
     UdpSinkResult k = (UdpSinkResult) await(clock, sink);
@@ -79,9 +79,9 @@ class UdpSendSinkTest {
       }
     });
     b.link.onTransmit(f -> clock.schedule(100_000, () -> a.link.deliver(f)));
-    WorkloadRun sink = Workloads.parse("udp-sink 9000").start(b.stack);
+    WorkloadRun sink = Workloads.parse("udp-sink 9000").start(b.stack.sockets());
     UdpSendResult s = (UdpSendResult) await(clock,
-        Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=100").start(a.stack));
+        Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=100").start(a.stack.sockets()));
     clock.runForMillis(10);
     sink.stop();
     UdpSinkResult k = (UdpSinkResult) await(clock, sink);
@@ -104,9 +104,9 @@ class UdpSendSinkTest {
     Wire.connect(clock, a.link, b.link, 100_000);
     // A slow NIC: 2 slots, 1 ms per frame, far below the 10000/s asked for.
     a.link.ring(2, 1_000_000);
-    WorkloadRun sink = Workloads.parse("udp-sink 9000").start(b.stack);
+    WorkloadRun sink = Workloads.parse("udp-sink 9000").start(b.stack.sockets());
     UdpSendResult s = (UdpSendResult) await(clock,
-        Workloads.parse("udp-send 10.0.0.2:9000 rate=10000/s count=200").start(a.stack));
+        Workloads.parse("udp-send 10.0.0.2:9000 rate=10000/s count=200").start(a.stack.sockets()));
     clock.runForMillis(50);
     sink.stop();
     UdpSinkResult k = (UdpSinkResult) await(clock, sink);
@@ -122,9 +122,9 @@ class UdpSendSinkTest {
   @Test
   void durationEndsTheRun() {
     TestHost[] p = TestHost.pair(clock);
-    Workloads.parse("udp-sink 9000").start(p[1].stack);
+    Workloads.parse("udp-sink 9000").start(p[1].stack.sockets());
     UdpSendResult s = (UdpSendResult) await(clock,
-        Workloads.parse("udp-send 10.0.0.2:9000 rate=50/s duration=2s").start(p[0].stack));
+        Workloads.parse("udp-send 10.0.0.2:9000 rate=50/s duration=2s").start(p[0].stack.sockets()));
     assertEquals(2_000_000_000L, s.elapsedNanos());
     assertEquals(100, s.sent());
     assertTrue(p[0].env.lines().contains(
@@ -149,9 +149,9 @@ class UdpSendSinkTest {
         }
       });
     }
-    WorkloadRun sink = Workloads.parse("udp-sink 9000").start(b.stack);
-    WorkloadRun s1 = Workloads.parse("udp-send 10.0.0.2:9000 rate=100/s count=50").start(a.stack);
-    WorkloadRun s2 = Workloads.parse("udp-send 10.0.0.2:9000 rate=200/s count=70").start(a2.stack);
+    WorkloadRun sink = Workloads.parse("udp-sink 9000").start(b.stack.sockets());
+    WorkloadRun s1 = Workloads.parse("udp-send 10.0.0.2:9000 rate=100/s count=50").start(a.stack.sockets());
+    WorkloadRun s2 = Workloads.parse("udp-send 10.0.0.2:9000 rate=200/s count=70").start(a2.stack.sockets());
     await(c, s1);
     await(c, s2);
     sink.stop();
@@ -166,14 +166,14 @@ class UdpSendSinkTest {
   @Test
   void aRebootedSenderIsANewStreamNotARepeat() {
     TestHost[] p = TestHost.pair(clock);
-    WorkloadRun sink = Workloads.parse("udp-sink 9000").start(p[1].stack);
-    await(clock, Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=100").start(p[0].stack));
+    WorkloadRun sink = Workloads.parse("udp-sink 9000").start(p[1].stack.sockets());
+    await(clock, Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=100").start(p[0].stack.sockets()));
     clock.runForMillis(100);
     // the sender reboots: a fresh stack on the same NIC and address, numbering from 0 again from
     // the same first ephemeral port
     NetStack rebooted = new NetStack(p[0].env, p[0].link);
     rebooted.configure(Ipv4Address.parse("10.0.0.1"), 24, Optional.empty());
-    await(clock, Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=60").start(rebooted));
+    await(clock, Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=60").start(rebooted.sockets()));
     clock.runForMillis(10);
     sink.stop();
     UdpSinkResult k = (UdpSinkResult) await(clock, sink);
@@ -190,7 +190,7 @@ class UdpSendSinkTest {
   @Test
   void foreignDatagramsAreCountedNotTracked() {
     TestHost[] p = TestHost.pair(clock);
-    WorkloadRun sink = Workloads.parse("udp-sink 9000").start(p[1].stack);
+    WorkloadRun sink = Workloads.parse("udp-sink 9000").start(p[1].stack.sockets());
     p[0].stack.udpSend(1234, Ipv4Address.parse("10.0.0.2"), 9000, "hello".getBytes());
     clock.runForMillis(10);
     sink.stop();
@@ -202,7 +202,7 @@ class UdpSendSinkTest {
   @Test
   void echoServerAnswers() {
     TestHost[] p = TestHost.pair(clock);
-    WorkloadRun echo = Workloads.parse("echo 7").start(p[1].stack);
+    WorkloadRun echo = Workloads.parse("echo 7").start(p[1].stack.sockets());
     java.util.List<byte[]> back = new java.util.ArrayList<>();
     p[0].stack.udpBind(5555, d -> back.add(d.payload()))
         .send(Ipv4Address.parse("10.0.0.2"), 7, "ping".getBytes());
@@ -222,7 +222,7 @@ class UdpSendSinkTest {
   void aLateTimerDoesNotBurst() {
     TestHost[] p = TestHost.pair(clock);
     WorkloadRun send = Workloads.parse("udp-send 10.0.0.2:9000 rate=1000/s count=400")
-        .start(p[0].stack);
+        .start(p[0].stack.sockets());
     clock.runForMillis(50);
     long before = p[0].count(StackCounter.UDP_DATAGRAMS_SENT);
     clock.stall(100_000_000L); // a starved vCPU: 100 ms pass and no timer runs

@@ -1,4 +1,4 @@
-package io.fleetsim.guest;
+package io.fleetsim.guest.socket;
 
 import io.fleetsim.addr.Ipv4Address;
 
@@ -6,7 +6,7 @@ import io.fleetsim.addr.Ipv4Address;
 public interface UdpSocket {
   int port();
 
-  /** @param payload at most {@link NetStack#MAX_UDP_PAYLOAD} bytes */
+  /** @param payload at most {@link Sockets#MAX_UDP_PAYLOAD} bytes */
   SendStatus send(Ipv4Address destination, int destinationPort, byte[] payload);
 
   /** Unbinds the port; later datagrams to it count as {@code rxDropNoPort}. */

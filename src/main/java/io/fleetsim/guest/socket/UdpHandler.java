@@ -1,4 +1,4 @@
-package io.fleetsim.guest;
+package io.fleetsim.guest.socket;
 
 /** Receives the datagrams for a bound UDP port, on the VM thread. */
 @FunctionalInterface

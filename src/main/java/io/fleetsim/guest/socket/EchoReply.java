@@ -1,4 +1,4 @@
-package io.fleetsim.guest;
+package io.fleetsim.guest.socket;
 
 import io.fleetsim.addr.Ipv4Address;
 

@@ -1,4 +1,4 @@
-package io.fleetsim.guest;
+package io.fleetsim.guest.socket;
 
 /** Receives the echo replies of an {@link EchoSocket}. */
 @FunctionalInterface

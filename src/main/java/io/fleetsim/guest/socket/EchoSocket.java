@@ -1,10 +1,10 @@
-package io.fleetsim.guest;
+package io.fleetsim.guest.socket;
 
 import io.fleetsim.addr.Ipv4Address;
 
 /**
  * Sends ICMP echo requests under one identifier; replies carrying it come to the listener given
- * to {@link NetStack#openEcho}. Single-threaded, like the whole stack.
+ * to {@link Sockets#openEcho}. Single-threaded, like the whole stack.
  */
 public interface EchoSocket {
   /** The ICMP echo identifier of this socket. */
@@ -14,7 +14,7 @@ public interface EchoSocket {
    * Sends an echo request.
    *
    * @param sequence 0-65535 (ping wraps it)
-   * @param payload at most {@link NetStack#MAX_ICMP_PAYLOAD} bytes
+   * @param payload at most {@link Sockets#MAX_ICMP_PAYLOAD} bytes
    */
   SendStatus send(Ipv4Address destination, int sequence, byte[] payload);
 

@@ -1,4 +1,4 @@
-package io.fleetsim.guest;
+package io.fleetsim.guest.socket;
 
 /** What became of a packet handed to the stack. */
 public enum SendStatus {

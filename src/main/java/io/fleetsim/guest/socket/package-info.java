@@ -1,0 +1,7 @@
+/**
+ * The socket API guest programs are written against: {@link io.fleetsim.guest.socket.Sockets}
+ * (UDP, TCP, ICMP echo, timers, console, seeded random numbers on one interface) and the types
+ * it hands out. Workloads, built in or a user's, see only this package; the stack behind it is
+ * {@code io.fleetsim.guest}.
+ */
+package io.fleetsim.guest.socket;
