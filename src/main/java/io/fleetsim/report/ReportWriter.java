@@ -33,7 +33,7 @@ public final class ReportWriter {
   /** Element id of the embedded results; report.js and tests read it. */
   public static final String DATA_ID = "fleetsim-results";
   /** How many charts a report has; {@code data-rendered} reaches this when all have data. */
-  public static final int CHARTS = 3;
+  public static final int CHARTS = 4;
   /** Fault colours, kept in step with the {@code --fault-N} variables in report.css. */
   static final int FAULT_COLOURS = 8;
 
@@ -260,6 +260,9 @@ public final class ReportWriter {
         "Each labelled gridline is ten times the one below: a steady state under a millisecond, a "
             + "fault's added delay and the first second's spike (ARP resolution, warm-up) all stay "
             + "readable, where a linear axis scaled to the spike draws the rest as zero.");
+    chart(h, "chart-tcp", "TCP goodput (bits per second delivered to programs) and retransmissions per second",
+        "Goodput counts the bytes TCP handed to the programs reading them, in order, over every VM: "
+            + "headers, retransmissions and duplicates left out.");
     h.append("</section>\n");
   }
 

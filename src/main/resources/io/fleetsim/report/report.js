@@ -21,7 +21,8 @@
   var faults = arr(results.faults).filter(function (f) { return f && num(f.start) !== null; });
   var duration = num(obj(results.experiment).durationSeconds);
 
-  var names = ['framesPerSecond', 'bytesPerSecond', 'dropsPerSecond', 'lossPercent'];
+  var names = ['framesPerSecond', 'bytesPerSecond', 'dropsPerSecond', 'lossPercent',
+    'tcpGoodputBitsPerSecond', 'tcpRetransmissionsPerSecond'];
   var n = 0;
   names.forEach(function (k) { n = Math.max(n, arr(series[k]).length); });
   ['p50', 'p99', 'max'].forEach(function (k) { n = Math.max(n, arr(rtt[k]).length); });
@@ -148,13 +149,13 @@
   }
 
   var charts = [];
-  function chart(id, seriesOpts, cols, axes, scales) {
+  function chart(id, seriesOpts, cols, axes, scales, emptyText) {
     var el = document.getElementById(id);
     if (!el) { return; }
     el.textContent = '';
     if (!n || !hasData(cols)) {
       el.classList.add('empty');
-      el.textContent = 'no data';
+      el.textContent = emptyText || 'no data';
       return;
     }
     var opts = {
@@ -236,6 +237,26 @@
     [positive(rtt.p50), positive(rtt.p99), positive(rtt.max)],
     [axis('ms (log)', { grid: { stroke: '#f1f3f6' } }), spacer],
     { y: { distr: 3, log: 10, range: logRange } });
+
+  // TCP goodput and retransmissions: a run whose series are all 0 had no TCP traffic to draw
+  var goodput = column(series.tcpGoodputBitsPerSecond);
+  var retransmits = column(series.tcpRetransmissionsPerSecond);
+  var tcpSeen = [goodput, retransmits].some(function (c) { return c.some(function (v) { return v > 0; }); });
+  var tcpNone = hasData([goodput, retransmits]) ? 'no TCP traffic' : 'no data';
+  function bitRate(u, splits) {
+    return splits.map(function (v) {
+      var a = Math.abs(v);
+      return a >= 1e9 ? +(v / 1e9).toFixed(2) + ' G' : a >= 1e6 ? +(v / 1e6).toFixed(2) + ' M'
+        : a >= 1e3 ? +(v / 1e3).toFixed(2) + ' k' : String(v);
+    });
+  }
+  chart('chart-tcp',
+    [{ label: 'goodput bit/s', stroke: '#0f766e', width: 2, fill: 'rgba(15,118,110,0.10)', scale: 'bits' },
+     { label: 'retransmissions/s', stroke: '#b45309', fill: 'rgba(217,119,6,0.45)', paths: bars, points: { show: false }, scale: 'retx' }],
+    tcpSeen ? [goodput, retransmits] : [],
+    [axis('bit/s', { scale: 'bits', values: bitRate }),
+     axis('retransmissions/s', { scale: 'retx', side: 1, grid: { show: false } })],
+    { bits: { range: fromZero }, retx: { range: fromZero } }, tcpNone);
 
   var pending = 0;
   window.addEventListener('resize', function () {

@@ -131,9 +131,55 @@ public class ReportBrowserTest {
       assertTrue(pixels > 1000, "fault " + f + " drawn in its colour: " + pixels + " pixels");
     }
     Element body = Jsoup.parse(Chromium.dumpDom(wan).stdout()).body();
-    for (Element chart : body.select(".chart")) {
+    // lossy-wan ran no TCP: its TCP chart says so, the other three draw the lanes
+    assertEquals(ReportWriter.CHARTS - 1, body.select(".chart:not(.empty)").size());
+    for (Element chart : body.select(".chart:not(.empty)")) {
       assertEquals("4", chart.attr("data-fault-lanes"), "a lane per overlapping fault: " + chart.id());
     }
+  }
+
+  /** report.js draws TCP goodput in this colour. */
+  private static final int GOODPUT_STROKE = 0x0f766e;
+
+  @Test
+  void theTcpChartDrawsGoodputOnItsOwnScale() throws Exception {
+    Element body = Jsoup.parse(Chromium.dumpDom(report).stdout()).body();
+    Element tcp = body.getElementById("chart-tcp");
+    assertNotNull(tcp);
+    assertTrue(!tcp.hasClass("empty"), "drawn: " + tcp.text());
+    // the left axis is goodput's: bits per second, up to the fixture's 40 Mbit/s and more
+    assertTrue(Double.parseDouble(tcp.attr("data-y-max")) >= 40_000_000, tcp.attr("data-y-max"));
+    assertEquals(body.getElementById("chart-throughput").attr("data-fault-lanes"), tcp.attr("data-fault-lanes"),
+        "the fault bars above it, as above the others");
+    Path png = dir.resolve("tcp.png");
+    Chromium.screenshot(report, png, 2600); // the fourth chart is below the first 1600 px
+    BufferedImage image = ImageIO.read(png.toFile());
+    int line = 0;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        line += near(image.getRGB(x, y), GOODPUT_STROKE) ? 1 : 0;
+      }
+    }
+    assertTrue(line > 300, "goodput line pixels: " + line);
+  }
+
+  @Test
+  void aRunWithoutTcpTrafficSaysSoInsteadOfAFlatLine() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode results = ReportFixture.results();
+    com.fasterxml.jackson.databind.node.ObjectNode series =
+        (com.fasterxml.jackson.databind.node.ObjectNode) results.get("series");
+    for (String key : List.of("tcpGoodputBitsPerSecond", "tcpRetransmissionsPerSecond")) {
+      com.fasterxml.jackson.databind.node.ArrayNode zeros = series.putArray(key);
+      for (int s = 0; s < ReportFixture.SECONDS; s++) {
+        zeros.add(0);
+      }
+    }
+    Path udp = dir.resolve("udp.html");
+    ReportWriter.write(results, udp);
+    assertChartsDrawn(udp, ReportWriter.CHARTS - 1);
+    Element tcp = Jsoup.parse(Chromium.dumpDom(udp).stdout()).body().getElementById("chart-tcp");
+    assertTrue(tcp.hasClass("empty"));
+    assertEquals("no TCP traffic", tcp.text());
   }
 
   /** The --fault-N colours of report.css, in order. */

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A results tree in the results.json schema covering what the report shows: a 30 s run with
- * traffic, two faults (one open-ended, one activated twice), pings, a non-ping workload, an
+ * traffic (TCP goodput too), two faults (one open-ended, one activated twice), pings, a non-ping workload, an
  * imbalanced link, nested VM counters, accounting errors, and a hostile VM name.
  */
 final class ReportFixture {
@@ -37,6 +37,8 @@ final class ReportFixture {
     ArrayNode p50 = rtt.putArray("p50");
     ArrayNode p99 = rtt.putArray("p99");
     ArrayNode max = rtt.putArray("max");
+    ArrayNode goodput = series.putArray("tcpGoodputBitsPerSecond");
+    ArrayNode retransmissions = series.putArray("tcpRetransmissionsPerSecond");
     for (int s = 1; s <= SECONDS; s++) {
       boolean lossy = s > 20 && s <= 25;
       boolean slow = s > 10 && s <= 15;
@@ -47,6 +49,9 @@ final class ReportFixture {
       bytes.add(delivered * 590);
       drops.add(dropped);
       loss.add(dropped * 100.0 / (delivered + dropped));
+      // a bulk transfer at ~40 Mbit/s that the loss fault cuts to a few, with retransmissions
+      goodput.add(lossy ? 3_000_000L + s * 10_000L : 40_000_000L + (s * 7919L) % 500_000);
+      retransmissions.add(lossy ? 30 + s % 5 : s % 9 == 0 ? 1 : 0);
       if (s == 1) { // replies that waited for ARP and a cold JIT: a spike far above the rest
         p50.add(400.0);
         p99.add(SPIKE_MS);

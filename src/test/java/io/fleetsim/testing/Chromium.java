@@ -59,7 +59,12 @@ public final class Chromium {
 
   /** A PNG of the page at 1200x1600 CSS pixels. */
   public static Run screenshot(Path html, Path png) throws IOException, InterruptedException {
-    return run(html, List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=1200,1600",
+    return screenshot(html, png, 1600);
+  }
+
+  /** A screenshot of the page's first {@code height} pixels (at 1200 wide). */
+  public static Run screenshot(Path html, Path png, int height) throws IOException, InterruptedException {
+    return run(html, List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=1200," + height,
         "--hide-scrollbars"));
   }
 

@@ -36,8 +36,12 @@ final class Conductor {
   /** What happened: the per-second series and each fault activation as it was carried out. */
   record Record(List<Sample> samples, List<Activated> faults, Duration ran) {}
 
-  /** One second: totals over every fabric port, and the ping replies that completed in it. */
-  record Sample(long second, long frames, long bytes, long drops, Optional<Histogram> rtt) {}
+  /**
+   * One second: totals over every fabric port, the ping replies that completed in it, and the
+   * TCP bytes delivered to programs and segments retransmitted in it, over every VM.
+   */
+  record Sample(long second, long frames, long bytes, long drops, Optional<Histogram> rtt,
+      RunMeter.Reading tcp) {}
 
   /** A fault activation: when it started and ended, seconds since the start. */
   record Activated(int index, String kind, String target, String description, double start,
@@ -117,6 +121,7 @@ final class Conductor {
     }
     List<Sample> samples = new ArrayList<>();
     long[] last = totals();
+    RunMeter.Reading lastTcp = wiring.meter.read(); // nor does what TCP delivered while booting
     rtts.takeInterval(); // boot-time replies do not belong to second 1
     long nextSample = SECOND;
     boolean early = false;
@@ -127,10 +132,12 @@ final class Conductor {
       }
       if (now >= nextSample) {
         long[] t = totals();
+        RunMeter.Reading tcp = wiring.meter.read();
         Histogram h = rtts.takeInterval();
         samples.add(new Sample(nextSample / SECOND, t[0] - last[0], t[1] - last[1], t[2] - last[2],
-            h.getTotalCount() == 0 ? Optional.empty() : Optional.of(h.copy())));
+            h.getTotalCount() == 0 ? Optional.empty() : Optional.of(h.copy()), tcp.minus(lastTcp)));
         last = t;
+        lastTcp = tcp;
         progress.tick(new ExperimentRun.Tick(Duration.ofNanos(Math.min(now, total)),
             experiment.duration(), samples.get(samples.size() - 1).frames(),
             samples.get(samples.size() - 1).drops(), activeFaults(), running(), wiring.vms.size()));

@@ -140,7 +140,11 @@ final class Results {
     ArrayNode p50 = rtt.putArray("p50");
     ArrayNode p99 = rtt.putArray("p99");
     ArrayNode max = rtt.putArray("max");
+    ArrayNode goodput = series.putArray("tcpGoodputBitsPerSecond");
+    ArrayNode retransmissions = series.putArray("tcpRetransmissionsPerSecond");
     for (Conductor.Sample s : record.samples()) {
+      goodput.add(s.tcp().tcpBytes() * 8);
+      retransmissions.add(s.tcp().tcpRetransmissions());
       seconds.add(s.second());
       frames.add(s.frames());
       bytes.add(s.bytes());

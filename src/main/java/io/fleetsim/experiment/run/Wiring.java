@@ -57,6 +57,8 @@ final class Wiring {
   final List<Link> links = new ArrayList<>();
   final Map<String, FleetVm> vms = new LinkedHashMap<>();
   final List<PcapWriter> captures = new ArrayList<>();
+  /** Every VM's stacks report their TCP goodput and retransmissions here (the run's series). */
+  final RunMeter meter = new RunMeter();
 
   Wiring(Experiment experiment, ExperimentRun.Machine machine, Clock clock,
       ActorSystem<Void> system, Path folder, Consumer<String> say) {
@@ -112,7 +114,7 @@ final class Wiring {
             d.driver(), List.of(nic), VmSpec.seed(experiment.seed(), vm.name()));
         GuestSystem.InterfaceSetup setup = new GuestSystem.InterfaceSetup(vm.ip(), fleet.dhcp(), neighbours);
         FleetVm fleetVm = new FleetVm(vm.name(), fleet.name(), spec,
-            () -> new GuestSystem(List.of(setup), vm.workloads(), true), tap,
+            () -> new GuestSystem(List.of(setup), vm.workloads(), true, meter), tap,
             consoles.apply(vm.name()), clock);
         vms.put(vm.name(), fleetVm);
         if (network.isPresent()) {
