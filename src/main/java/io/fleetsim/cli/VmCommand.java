@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
         "  " + Workloads.UDP_SEND_USAGE,
         "  " + Workloads.UDP_SINK_USAGE,
         "  " + Workloads.ECHO_USAGE,
+        "  " + Workloads.APP_USAGE,
+        "    (CLASS implements io.fleetsim.guest.socket.App, on FLEETSIM_CLASSPATH: README, Writing a workload)",
         "Values take their units: a DURATION 200ms, 1s or 2m; a SIZE 1200B or 1KiB."})
 final class VmCommand implements Callable<Integer> {
 

@@ -129,7 +129,8 @@ class HelpTest {
         .orElseThrow(() -> new AssertionError("no Workloads section:\n" + help.stdout())));
     List<String> listed = lines.subList(section + 1, lines.size());
     for (String usage : List.of(Workloads.PING_USAGE, Workloads.UDP_SEND_USAGE,
-        Workloads.UDP_SINK_USAGE, Workloads.ECHO_USAGE)) {
+        Workloads.UDP_SINK_USAGE, Workloads.ECHO_USAGE,
+        Workloads.APP_USAGE)) {
       assertTrue(listed.contains(usage), usage + " listed:\n" + help.stdout());
     }
   }

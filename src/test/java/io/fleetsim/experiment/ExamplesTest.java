@@ -15,26 +15,38 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Stream;
+import io.fleetsim.testing.ExampleApps;
 import org.junit.jupiter.api.Test;
 
 /** Every experiment in examples/ is valid (RunCliTest runs quickstart; bench/fleet the big ones). */
 class ExamplesTest {
   @Test
-  void everyExampleValidates() throws IOException {
+  void everyExampleValidates() throws Exception {
     List<Path> files;
     try (Stream<Path> s = Files.list(Path.of("examples"))) {
       files = s.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
     }
-    assertEquals(List.of("datacentre.conf", "fleet-1000.conf", "lossy-wan.conf", "partition.conf", "qemu-join.conf",
-        "quickstart.conf"), files.stream().map(p -> p.getFileName().toString()).toList());
+    assertEquals(List.of("datacentre.conf", "fleet-1000.conf", "gossip.conf", "lossy-wan.conf", "partition.conf",
+        "qemu-join.conf", "quickstart.conf"), files.stream().map(p -> p.getFileName().toString()).toList());
     for (Path file : files) {
       try {
-        Experiment e = ExperimentLoader.load(file);
+        // gossip.conf's app is examples/apps, compiled and on the classpath as README says
+        Experiment e = ExampleApps.onClasspath(() -> ExperimentLoader.load(file));
         assertTrue(e.vmCount() > 0, file + " has VMs");
       } catch (ExperimentException ex) {
         throw new AssertionError(file + ": " + ex.getMessage());
       }
     }
+  }
+
+  /** Without the app on the classpath, the file is refused at the workload's line, saying how. */
+  @Test
+  void gossipWithoutItsAppOnTheClasspathSaysWhereToPutIt() {
+    ExperimentException e = org.junit.jupiter.api.Assertions.assertThrows(ExperimentException.class,
+        () -> ExperimentLoader.load(Path.of("examples/gossip.conf")));
+    assertEquals(List.of("gossip.conf:21: vms.node.workloads[0]: app: class com.example.Gossip is not on"
+        + " the classpath (add its directory or jar to FLEETSIM_CLASSPATH; see README, Writing a workload)"
+        + " (usage: app CLASS [key=value ...])"), e.errors().stream().map(ValidationError::toString).toList());
   }
 
   /** Its comments (and README): each VM pings its neighbour; 1% loss on half of them for 20 s. */

@@ -119,9 +119,13 @@ public final class GuestSystem implements GuestOs {
     }
   }
 
-  /** A client sends first (to its target, or until its count or duration is done). */
+  /**
+   * A client sends first (to its target, or until its count or duration is done). A user's app
+   * may do either, so it starts as a client does: once every VM is up, on one interface.
+   */
   private static boolean client(Workload workload) {
-    return workload.finite() || target(workload).isPresent();
+    return workload.finite() || target(workload).isPresent()
+        || workload instanceof io.fleetsim.guest.workload.AppWorkload;
   }
 
   /** Starts the clients or the servers; once every finite client has ended, tells {@code finished}. */

@@ -18,7 +18,8 @@ public record Criteria(List<Expectation> expectations, boolean byDefault) {
       PingWorkload.KIND, "received >= 1",
       UdpSendWorkload.KIND, "sent >= 1",
       UdpSinkWorkload.KIND, "received >= 1",
-      EchoWorkload.KIND, "echoed >= 1");
+      EchoWorkload.KIND, "echoed >= 1",
+      AppWorkload.KIND, "succeeded == 1");
 
   public Criteria {
     expectations = List.copyOf(expectations);

@@ -84,6 +84,8 @@ public record Metric(String name, Unit unit, String doc,
     t.put(EchoWorkload.KIND, kind(EchoResult.class, List.of(
         count("echoed", "datagrams sent back", EchoResult::echoed),
         count("dropped", "replies the stack refused", EchoResult::dropped))));
+    t.put(AppWorkload.KIND, kind(AppResult.class, List.of(
+        count("succeeded", "1 when the app reported success, else 0", r -> r.succeeded() ? 1 : 0))));
     return Collections.unmodifiableMap(t);
   }
 

@@ -8,7 +8,8 @@ import io.fleetsim.guest.socket.Sockets;
  * until {@link WorkloadRun#stop()}.
  */
 public sealed interface Workload
-    permits PingWorkload, UdpSendWorkload, UdpSinkWorkload, EchoWorkload {
+    permits PingWorkload, UdpSendWorkload, UdpSinkWorkload, EchoWorkload,
+        AppWorkload {
   /** The canonical spec with every default spelled out, e.g. {@code ping 10.0.2.2 count=5 ...}. */
   String describe();
 

@@ -1,7 +1,8 @@
 package io.fleetsim.guest.workload;
 
 /** What a run achieved. */
-public sealed interface WorkloadResult permits PingResult, UdpSendResult, UdpSinkResult, EchoResult {
+public sealed interface WorkloadResult permits PingResult, UdpSendResult, UdpSinkResult, EchoResult,
+    AppResult {
   /** The kind of workload that produced it (ping, udp-send, udp-sink, echo). */
   String kind();
 

@@ -17,6 +17,7 @@ import java.util.TreeSet;
  * udp-send HOST:PORT [rate=N/s] [size=SIZE] [duration=DURATION] [count=N]
  * udp-sink PORT
  * echo PORT
+ * app CLASS [key=value ...]
  * </pre>
  *
  * Quantities carry their unit, so none is guessed: durations are a decimal number with ns, us,
@@ -30,7 +31,9 @@ public final class Workloads {
       "udp-send HOST:PORT [rate=N/s] [size=SIZE] [duration=DURATION] [count=N]";
   public static final String UDP_SINK_USAGE = "udp-sink PORT";
   public static final String ECHO_USAGE = "echo PORT";
-  private static final String KINDS = "ping, udp-send, udp-sink, echo";
+  public static final String APP_USAGE = AppWorkload.USAGE;
+  private static final String KINDS = "ping, udp-send, udp-sink, echo"
+      + ", app";
 
   private Workloads() {}
 
@@ -50,6 +53,8 @@ public final class Workloads {
         return new UdpSinkWorkload(portOnly("udp-sink", UDP_SINK_USAGE, rest));
       case "echo":
         return new EchoWorkload(portOnly("echo", ECHO_USAGE, rest));
+      case AppWorkload.KIND:
+        return AppWorkload.parse(rest);
       default:
         throw new WorkloadSyntaxException(
             "unknown workload '" + kind + "' (expected one of: " + KINDS + ")");
