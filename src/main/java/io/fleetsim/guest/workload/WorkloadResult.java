@@ -1,9 +1,11 @@
 package io.fleetsim.guest.workload;
 
 /** What a run achieved. */
-public sealed interface WorkloadResult permits PingResult, UdpSendResult, UdpSinkResult, EchoResult,
+public sealed interface WorkloadResult permits PingResult, UdpSendResult, UdpSinkResult,
+    EchoResult, TcpStreamResult, TcpSinkResult, TcpRrResult, TcpEchoResult, HttpServeResult,
+    HttpGetResult,
     AppResult {
-  /** The kind of workload that produced it (ping, udp-send, udp-sink, echo). */
+  /** The kind of workload that produced it ({@link Workload#kind}). */
   String kind();
 
   /** Whether the kind's default criterion holds ({@link Criteria#DEFAULTS}). */
