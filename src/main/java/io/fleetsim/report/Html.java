@@ -96,6 +96,20 @@ final class Html {
         ? String.format(Locale.ROOT, "%,d", (long) d) : decimal(d);
   }
 
+  /** Bits per second in decimal units, as links are rated ("744.7 Mbit/s"). */
+  static String bitRate(double bits) {
+    if (Double.isNaN(bits) || Double.isInfinite(bits)) {
+      return NONE;
+    }
+    String[] units = {"bit/s", "kbit/s", "Mbit/s", "Gbit/s", "Tbit/s"};
+    int u = 0;
+    while (Math.abs(bits) >= 1000 && u < units.length - 1) {
+      bits /= 1000;
+      u++;
+    }
+    return (u == 0 ? decimal(Math.rint(bits)) : String.format(Locale.ROOT, "%.1f", bits)) + " " + units[u];
+  }
+
   /** Bytes in binary units, for the summary. */
   static String bytes(double b) {
     String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};

@@ -35,6 +35,9 @@ final class WorkloadTables {
     for (String kind : List.of("ping", "udpsend", "udpsink", "echo")) {
       byKind.put(kind, new Rows<>(Cells.MAX_ROWS));
     }
+    for (String kind : TcpTables.KINDS) {
+      byKind.put(kind, new Rows<>(Cells.MAX_ROWS));
+    }
   }
 
   /** One entry of results.json {@code workloads}. */
@@ -52,6 +55,7 @@ final class WorkloadTables {
     udpSends(h, byKind.get("udpsend"));
     udpSinks(h, byKind.get("udpsink"));
     echoes(h, byKind.get("echo"));
+    TcpTables.render(h, byKind);
     others(h, others);
     h.append("</section>\n");
   }
@@ -62,12 +66,12 @@ final class WorkloadTables {
   }
 
   /** The cells a kind adds after VM, workload and result. */
-  private interface Row {
+  interface Row {
     void write(StringBuilder h, JsonNode w);
   }
 
   /** The rows {@link Rows} keeps (failed first beyond the limit), then how many were left out. */
-  private static void rows(StringBuilder h, Rows<JsonNode> list, String what, Row row) {
+  static void rows(StringBuilder h, Rows<JsonNode> list, String what, Row row) {
     for (JsonNode w : list.shown()) {
       h.append("<tr").append(failedClass(w)).append('>');
       name(h, w.path("vm"));

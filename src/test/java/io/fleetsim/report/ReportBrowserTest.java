@@ -163,6 +163,17 @@ public class ReportBrowserTest {
     assertTrue(line > 300, "goodput line pixels: " + line);
   }
 
+  /** A real run of every TCP and HTTP kind (TcpTablesTest's): no pings, so no RTT chart. */
+  @Test
+  void aTcpRunsReportRendersCleanly() throws Exception {
+    Path tcp = dir.resolve("tcp.html");
+    ReportWriter.write(TcpTablesTest.real(), tcp);
+    assertChartsDrawn(tcp, ReportWriter.CHARTS - 1);
+    Element body = Jsoup.parse(Chromium.dumpDom(tcp).stdout()).body();
+    assertTrue(body.getElementById("chart-rtt").hasClass("empty"));
+    assertTrue(!body.getElementById("chart-tcp").hasClass("empty"));
+  }
+
   @Test
   void aRunWithoutTcpTrafficSaysSoInsteadOfAFlatLine() throws Exception {
     com.fasterxml.jackson.databind.node.ObjectNode results = ReportFixture.results();
