@@ -137,7 +137,8 @@ public final class Gossip implements App {
   public String summary() {
     String traffic = sent + " sent, " + received + " received";
     return "gossip " + self + ": " + (heard
-        ? "heard the rumour " + spreadNanos / MS + " ms after it started, " + hops + " hops; "
+        ? "heard the rumour " + spreadNanos / MS + " ms after it started, " + hops
+            + (hops == 1 ? " hop; " : " hops; ")
         : "never heard the rumour; ") + traffic;
   }
 
