@@ -473,6 +473,8 @@ final class TcpConnection implements TcpSocket {
     if (timing && TcpSeq.gt(ack, timedSeq)) {
       rtt.sample(now() - timedAt);
       timing = false;
+    } else {
+      rtt.forwardAck();
     }
     int dataAcked = Math.max(0, Math.min(sendBuffer.size(), ack - dataBase));
     sendBuffer.remove(dataAcked);
