@@ -946,6 +946,13 @@ final class TcpConnection implements TcpSocket {
         persistDelay = 0;
         return;
       }
+      long silent = now() - lastHeard;
+      if (silent >= userTimeout) {
+        // Answered probes go on for ever (RFC 9293 3.8.6.1); unanswered ones end at the user timeout.
+        fail(TcpError.Kind.TIMED_OUT, "connection to " + peer() + " timed out: no answer to "
+            + "zero-window probes for " + Tcp.describe(silent));
+        return;
+      }
       sendProbe();
       persistDelay = Math.min(MAX_PERSIST, persistDelay * 2);
       startPersist();

@@ -193,4 +193,28 @@ class TcpTransferTest {
     assertTrue(server.socket.stats().outOfOrderSegments() > 0);
     assertTrue(a.counters().rxAccounted() && b.counters().rxAccounted());
   }
+
+  @Test
+  void segmentsWaitForTheLinkInsteadOfPilingUpInTheTransmitQueue() {
+    TestHost[] slow = new TestHost[2];
+    VirtualClock c = new VirtualClock();
+    slow[0] = new TestHost(c, 1).configured("10.0.0.1", 24);
+    slow[1] = new TestHost(c, 2).configured("10.0.0.2", 24);
+    slow[0].link.ring(4, 12_000); // a 4-slot ring draining one 1.5 kB frame per 12 us (1 Gbit/s)
+    int[] maxHeld = {0};
+    Wire.connect(c, slow[0].link, slow[1].link, TestHost.MICROS_100).dropAtoB(f -> {
+      maxHeld[0] = Math.max(maxHeld[0], slow[0].stack.heldFrames());
+      return false;
+    });
+    byte[] data = random(2 << 20, 4);
+    TcpPeer server = new TcpPeer();
+    slow[1].stack.tcpListen(80, server::accepted);
+    TcpPeer client = new TcpPeer().streaming(data, true);
+    slow[0].stack.tcpConnect(B, 80, client);
+    assertTrue(c.runUntil(() -> server.peerClosed, 60_000_000_000L));
+    assertArrayEquals(data, server.bytes());
+    assertTrue(slow[0].link.refusals() > 0, "the ring did fill");
+    assertTrue(maxHeld[0] <= 2, "held at most " + maxHeld[0]);
+    assertEquals(0, slow[0].count(StackCounter.TX_QUEUE_FULL));
+  }
 }
