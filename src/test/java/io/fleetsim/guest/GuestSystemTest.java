@@ -1,9 +1,13 @@
 package io.fleetsim.guest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.guest.os.GuestSystem;
+import io.fleetsim.guest.socket.App;
+import io.fleetsim.guest.socket.Sockets;
 import io.fleetsim.guest.workload.Workloads;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -64,5 +68,43 @@ class GuestSystemTest {
     assertTrue(clock.runUntil(() -> verdicts.size() == 1, 60 * SECOND), env.lines().toString());
     assertEquals(List.of(true), verdicts);
     assertEquals(3, workloadDatagrams());
+  }
+
+  /** A user's app that only says when it starts (it runs until stopped: a server by its kind). */
+  public static final class Announcer implements App {
+    @Override
+    public void configure(java.util.Map<String, String> args) {}
+
+    @Override
+    public void start(Sockets sockets, Runnable finished) {
+      sockets.print("announcer up");
+    }
+
+    @Override
+    public void stop() {}
+
+    @Override
+    public String summary() {
+      return "announcer";
+    }
+  }
+
+  /**
+   * A user's app may send first whatever it says of itself: it starts with the clients, once the
+   * experiment releases them (every VM up), not with the servers when the address comes.
+   */
+  @Test
+  void anAppStartsWithTheClientsWhenReleased() {
+    GuestSystem guest = new GuestSystem(List.of(new GuestSystem.InterfaceSetup(Optional.of(
+        new Ipv4Config(Ipv4Address.parse("10.0.0.5"), 24, Optional.empty())), false)),
+        List.of(Workloads.parse("app " + Announcer.class.getName()), Workloads.parse("udp-sink 9000")), true);
+    guest.boot(env, List.of(link), verdicts::add);
+    clock.runFor(SECOND);
+    assertFalse(env.lines().contains("announcer up"), env.lines().toString());
+    assertEquals(1, guest.report().workloads().size(), "the sink listens already");
+    guest.release();
+    clock.runFor(SECOND);
+    assertTrue(env.lines().contains("announcer up"), env.lines().toString());
+    assertEquals(2, guest.report().workloads().size());
   }
 }
