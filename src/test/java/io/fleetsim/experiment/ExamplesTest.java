@@ -49,6 +49,18 @@ class ExamplesTest {
         + " (usage: app CLASS [key=value ...])"), e.errors().stream().map(ValidationError::toString).toList());
   }
 
+  /** What the app refuses is an error of its workload's line, in the app's words. */
+  @Test
+  void gossipsBadArgumentIsAnErrorAtItsLine() throws Exception {
+    String bad = Files.readString(Path.of("examples/gossip.conf")).replace("fanout=2", "fanout=lots");
+    ExperimentException e = org.junit.jupiter.api.Assertions.assertThrows(ExperimentException.class,
+        () -> ExampleApps.onClasspath(() -> ExperimentLoader.parse(bad, "gossip.conf")));
+    assertEquals(List.of("gossip.conf:21: vms.node.workloads[0]: app: com.example.Gossip rejected its arguments:"
+        + " fanout=lots is not a whole number 1-100 (given: peers=10.0.0.1-10.0.0.16 fanout=lots interval=100ms"
+        + " rounds=4 duration=5s) (usage: app CLASS [key=value ...])"),
+        e.errors().stream().map(ValidationError::toString).toList());
+  }
+
   /** Its comments (and README): each VM pings its neighbour; 1% loss on half of them for 20 s. */
   @Test
   void fleet1000PingsNeighboursWithLossOnHalf() throws Exception {
