@@ -254,4 +254,19 @@ class TcpLifecycleTest {
     assertFalse(server.closed == null, "the peer was reset");
     assertEquals(TcpError.Kind.RESET, server.closed.get().kind());
   }
+
+  @Test
+  void aRestartedPeerAnswersStraySegmentsWithResetAndTheConnectionEnds() {
+    TcpPeer client = new TcpPeer();
+    TcpPeer server = new TcpPeer();
+    connected(client, server);
+    // b crashes and boots again: same addresses, a fresh stack that knows no connection.
+    TestHost reborn = new TestHost(clock, 2, 99).configured("10.0.0.2", 24);
+    reborn.stack.tcpListen(80, s -> new TcpPeer());
+    Wire.connect(clock, a.link, reborn.link, TestHost.MICROS_100);
+    client.socket.send(new byte[500]);
+    assertTrue(clock.runUntil(() -> client.closed != null, 5 * SECOND));
+    assertEquals(TcpError.Kind.RESET, client.closed.get().kind());
+    assertEquals(1, reborn.count(StackCounter.TCP_RESETS_SENT));
+  }
 }
