@@ -304,4 +304,30 @@ class TcpLifecycleTest {
     assertEquals("10.0.0.2:80 did not close its side within 60 s", client.closed.get().message());
     assertEquals("CLOSE-WAIT", server.socket.state(), "the server never closed");
   }
+
+  @Test
+  void keepAliveStaysQuietWhileThePeerTalks() {
+    TcpPeer client = new TcpPeer();
+    TcpPeer server = new TcpPeer();
+    connected(client, server);
+    List<Integer> seqs = new ArrayList<>();
+    Wire.connect(clock, a.link, b.link, TestHost.MICROS_100).dropAtoB(f -> {
+      TcpFrames.Seg s = TcpFrames.parse(f, clock.now());
+      if (s != null) {
+        seqs.add(s.seq());
+      }
+      return false;
+    });
+    client.socket.keepAlive(Duration.ofSeconds(30));
+    for (int i = 0; i < 5; i++) {
+      clock.runForMillis(20_000);
+      server.socket.send(new byte[] {1});
+    }
+    clock.runForMillis(1_000);
+    assertEquals(5, seqs.size(), "only the ACKs of the five bytes: " + seqs);
+    assertEquals(1, seqs.stream().distinct().count(), "no probe (SND.UNA - 1) among them");
+    clock.runForMillis(30_000);
+    assertEquals(6, seqs.size(), "idle for 30 s: a probe");
+    assertEquals(seqs.get(0) - 1, (int) seqs.get(5));
+  }
 }
