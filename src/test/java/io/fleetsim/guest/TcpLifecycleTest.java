@@ -189,7 +189,8 @@ class TcpLifecycleTest {
         "zero-window probes go on");
     assertEquals("ESTABLISHED", client.socket.state(), "probes answered: no timeout");
     server.socket.resumeReceiving();
-    assertTrue(clock.runUntil(() -> server.peerClosed, 60 * SECOND));
+    // The window update restarts the sender at once, not at the next (backed-off) probe.
+    assertTrue(clock.runUntil(() -> server.peerClosed, 2 * SECOND));
     assertArrayEquals(data, server.bytes());
   }
 
@@ -222,12 +223,13 @@ class TcpLifecycleTest {
   @Test
   void ephemeralPortsAreHandedOutInTurnFrom49152AndSkipPortsInUse() {
     b.stack.tcpListen(80, s -> new TcpPeer());
-    a.stack.tcpListen(49153, s -> new TcpPeer());
+    a.stack.tcp().connect(B, 80, 49152, new TcpPeer()); // taken by a connection
+    a.stack.tcpListen(49154, s -> new TcpPeer()); // taken by a listener
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       ports.add(a.stack.tcpConnect(B, 80, new TcpPeer()).localPort());
     }
-    assertEquals(List.of(49152, 49154, 49155), ports);
+    assertEquals(List.of(49153, 49155, 49156), ports);
   }
 
   @Test
@@ -252,5 +254,81 @@ class TcpLifecycleTest {
     assertEquals(TcpError.Kind.ABORTED, client.closed.get().kind());
     assertFalse(server.closed == null, "the peer was reset");
     assertEquals(TcpError.Kind.RESET, server.closed.get().kind());
+  }
+
+  @Test
+  void aRestartedPeerAnswersStraySegmentsWithResetAndTheConnectionEnds() {
+    TcpPeer client = new TcpPeer();
+    TcpPeer server = new TcpPeer();
+    connected(client, server);
+    // b crashes and boots again: same addresses, a fresh stack that knows no connection.
+    TestHost reborn = new TestHost(clock, 2, 99).configured("10.0.0.2", 24);
+    reborn.stack.tcpListen(80, s -> new TcpPeer());
+    Wire.connect(clock, a.link, reborn.link, TestHost.MICROS_100);
+    client.socket.send(new byte[500]);
+    assertTrue(clock.runUntil(() -> client.closed != null, 5 * SECOND));
+    assertEquals(TcpError.Kind.RESET, client.closed.get().kind());
+    assertEquals(1, reborn.count(StackCounter.TCP_RESETS_SENT));
+  }
+
+  @Test
+  void aSimultaneousCloseGoesThroughClosingToTimeWaitOnBothSides() {
+    TcpPeer client = new TcpPeer();
+    TcpPeer server = new TcpPeer();
+    connected(client, server);
+    List<String> states = new ArrayList<>();
+    Wire.connect(clock, a.link, b.link, TestHost.MICROS_100).dropAtoB(f -> {
+      states.add(client.socket.state());
+      return false;
+    });
+    client.socket.close();
+    server.socket.close();
+    assertTrue(clock.runUntil(() -> client.closed != null && server.closed != null, SECOND));
+    assertTrue(states.contains("CLOSING"), states.toString());
+    assertEquals("TIME-WAIT", client.socket.state());
+    assertEquals("TIME-WAIT", server.socket.state());
+    assertEquals(Optional.empty(), client.closed);
+    assertEquals(Optional.empty(), server.closed);
+  }
+
+  @Test
+  void afterCloseFinWait2WaitsSixtySecondsForThePeersFin() {
+    TcpPeer client = new TcpPeer();
+    TcpPeer server = new TcpPeer();
+    connected(client, server);
+    client.socket.close();
+    assertTrue(clock.runUntil(() -> "FIN-WAIT-2".equals(client.socket.state()), SECOND));
+    long start = clock.now();
+    assertTrue(clock.runUntil(() -> client.closed != null, 100 * SECOND));
+    assertEquals(TcpConnection.FIN_WAIT_2_TIMEOUT, clock.now() - start);
+    assertEquals(TcpError.Kind.TIMED_OUT, client.closed.get().kind());
+    assertEquals("10.0.0.2:80 did not close its side within 60 s", client.closed.get().message());
+    assertEquals("CLOSE-WAIT", server.socket.state(), "the server never closed");
+  }
+
+  @Test
+  void keepAliveStaysQuietWhileThePeerTalks() {
+    TcpPeer client = new TcpPeer();
+    TcpPeer server = new TcpPeer();
+    connected(client, server);
+    List<Integer> seqs = new ArrayList<>();
+    Wire.connect(clock, a.link, b.link, TestHost.MICROS_100).dropAtoB(f -> {
+      TcpFrames.Seg s = TcpFrames.parse(f, clock.now());
+      if (s != null) {
+        seqs.add(s.seq());
+      }
+      return false;
+    });
+    client.socket.keepAlive(Duration.ofSeconds(30));
+    for (int i = 0; i < 5; i++) {
+      clock.runForMillis(20_000);
+      server.socket.send(new byte[] {1});
+    }
+    clock.runForMillis(1_000);
+    assertEquals(5, seqs.size(), "only the ACKs of the five bytes: " + seqs);
+    assertEquals(1, seqs.stream().distinct().count(), "no probe (SND.UNA - 1) among them");
+    clock.runForMillis(30_000);
+    assertEquals(6, seqs.size(), "idle for 30 s: a probe");
+    assertEquals(seqs.get(0) - 1, (int) seqs.get(5));
   }
 }
