@@ -473,6 +473,8 @@ final class TcpConnection implements TcpSocket {
     if (timing && TcpSeq.gt(ack, timedSeq)) {
       rtt.sample(now() - timedAt);
       timing = false;
+    } else {
+      rtt.forwardAck();
     }
     int dataAcked = Math.max(0, Math.min(sendBuffer.size(), ack - dataBase));
     sendBuffer.remove(dataAcked);
@@ -942,6 +944,13 @@ final class TcpConnection implements TcpSocket {
       persistTimer = null;
       if (!state.sending() || sndWnd != 0 || sndUna != sndMax) {
         persistDelay = 0;
+        return;
+      }
+      long silent = now() - lastHeard;
+      if (silent >= userTimeout) {
+        // Answered probes go on for ever (RFC 9293 3.8.6.1); unanswered ones end at the user timeout.
+        fail(TcpError.Kind.TIMED_OUT, "connection to " + peer() + " timed out: no answer to "
+            + "zero-window probes for " + Tcp.describe(silent));
         return;
       }
       sendProbe();
