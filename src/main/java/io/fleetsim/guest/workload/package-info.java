@@ -1,7 +1,7 @@
 /**
  * What a simulated guest runs on its {@link io.fleetsim.guest.socket.Sockets}: ping, udp-send,
- * udp-sink and echo (and the TCP and HTTP kinds), and {@code app CLASS ...}, a user's
- * {@link io.fleetsim.guest.socket.App}; parsed from one-line specs by
- * {@link io.fleetsim.guest.workload.Workloads}.
+ * udp-sink and echo; over TCP tcp-stream, tcp-sink, tcp-rr, tcp-echo, http-serve and http-get;
+ * and {@code app CLASS ...}, a user's {@link io.fleetsim.guest.socket.App}; parsed from one-line
+ * specs by {@link io.fleetsim.guest.workload.Workloads}.
  */
 package io.fleetsim.guest.workload;
