@@ -48,6 +48,17 @@ class TcpSeriesTest {
     assertEquals(8 * sink.get("bytesReceived").asLong(), sum(goodput));
     assertEquals(0, sum(series.get("tcpRetransmissionsPerSecond")), "nothing lost, nothing resent");
     assertEquals(0, goodput.get(goodput.size() - 1).asLong(), "done before the last second");
+
+    // the report reads these results as they are now (its unit tests use a saved copy)
+    org.jsoup.nodes.Document page = org.jsoup.Jsoup.parse(
+        java.nio.file.Files.readString(ran.outcome().folder().resolve("report.html")));
+    org.jsoup.nodes.Element sinkRow = page.selectFirst("table#tcp-sink > tbody > tr");
+    assertEquals("2.0 MiB", sinkRow.child(4).text(), sinkRow.text());
+    assertEquals("1 connection", sinkRow.selectFirst("details summary").text());
+    org.jsoup.nodes.Element streamRow = page.selectFirst("table#tcp-stream > tbody > tr");
+    assertEquals(java.util.List.of("10.0.0.2:5001", "2.0 MiB", "2.0 MiB"),
+        streamRow.children().subList(3, 6).stream().map(org.jsoup.nodes.Element::text).toList());
+    assertTrue(streamRow.child(7).text().endsWith("bit/s"), streamRow.text());
   }
 
   @Test
