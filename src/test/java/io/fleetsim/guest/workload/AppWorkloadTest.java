@@ -11,11 +11,15 @@ import io.fleetsim.guest.TestHost;
 import io.fleetsim.guest.VirtualClock;
 import io.fleetsim.guest.socket.App;
 import io.fleetsim.guest.socket.Sockets;
+import io.fleetsim.guest.socket.TcpError;
+import io.fleetsim.guest.socket.TcpHandler;
+import io.fleetsim.guest.socket.TcpSocket;
 import io.fleetsim.guest.socket.UdpSocket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -261,5 +265,57 @@ class AppWorkloadTest {
     WorkloadRun echo = Workloads.parse("echo 4000").start(p[1].stack.sockets());
     assertFalse(echo.done(), "the port is free again");
     echo.stop();
+  }
+
+  /** Listens on TCP port 7000 and throws on the first bytes a connection brings. */
+  public static final class BrokenServer implements App {
+    @Override
+    public void configure(Map<String, String> args) {}
+
+    @Override
+    public void start(Sockets sockets, Runnable finished) {
+      sockets.tcpListen(7000, socket -> (s, data) -> {
+        throw new IllegalArgumentException("cannot parse " + data.length + " bytes");
+      });
+    }
+
+    @Override
+    public void stop() {}
+
+    @Override
+    public String summary() {
+      return "broken";
+    }
+  }
+
+  @Test
+  void anAppThatThrowsOnTcpDataLosesItsConnectionsAndItsListener() {
+    TestHost[] p = TestHost.pair(clock);
+    WorkloadRun run = Workloads.parse("app " + BrokenServer.class.getName()).start(p[1].stack.sockets());
+    List<Optional<TcpError>> ends = new ArrayList<>();
+    TcpHandler client = new TcpHandler() {
+      @Override
+      public void connected(TcpSocket socket) {
+        socket.send(new byte[] {1, 2, 3});
+      }
+
+      @Override
+      public void received(TcpSocket socket, byte[] data) {}
+
+      @Override
+      public void closed(TcpSocket socket, Optional<TcpError> error) {
+        ends.add(error);
+      }
+    };
+    Ipv4Address server = Ipv4Address.parse("10.0.0.2");
+    p[0].stack.sockets().tcpConnect(server, 7000, client);
+    assertTrue(clock.runUntil(() -> ends.size() == 1, 10_000_000_000L), "the connection ended");
+    assertTrue(run.done());
+    assertEquals(java.util.Optional.of(BrokenServer.class.getName() + " threw java.lang.IllegalArgumentException:"
+        + " cannot parse 3 bytes in TcpHandler.received"), ((AppResult) run.snapshot()).error());
+    assertEquals(TcpError.Kind.RESET, ends.get(0).orElseThrow().kind(), "aborted: the peer sees a reset");
+    p[0].stack.sockets().tcpConnect(server, 7000, client);
+    assertTrue(clock.runUntil(() -> ends.size() == 2, 10_000_000_000L));
+    assertEquals(TcpError.Kind.REFUSED, ends.get(1).orElseThrow().kind(), "nobody listens any more");
   }
 }
