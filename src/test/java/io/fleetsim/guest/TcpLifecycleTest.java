@@ -223,12 +223,13 @@ class TcpLifecycleTest {
   @Test
   void ephemeralPortsAreHandedOutInTurnFrom49152AndSkipPortsInUse() {
     b.stack.tcpListen(80, s -> new TcpPeer());
-    a.stack.tcpListen(49153, s -> new TcpPeer());
+    a.stack.tcp().connect(B, 80, 49152, new TcpPeer()); // taken by a connection
+    a.stack.tcpListen(49154, s -> new TcpPeer()); // taken by a listener
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       ports.add(a.stack.tcpConnect(B, 80, new TcpPeer()).localPort());
     }
-    assertEquals(List.of(49152, 49154, 49155), ports);
+    assertEquals(List.of(49153, 49155, 49156), ports);
   }
 
   @Test
