@@ -8,6 +8,7 @@ record Ipv4Header(int headerLength, int totalLength, int identification, int fla
     int ttl, int protocol, int source, int destination) {
   static final int MIN_HEADER = 20;
   static final int PROTOCOL_ICMP = 1;
+  static final int PROTOCOL_TCP = 6;
   static final int PROTOCOL_UDP = 17;
   static final int DEFAULT_TTL = 64;
   /** More-fragments flag and fragment offset: either set means a fragment. */

@@ -23,8 +23,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The guest's IPv4 stack on one {@link Link}: Ethernet, ARP, IPv4, ICMP echo, UDP and a DHCP
- * client. It registers itself as the link's listener, so the driver's received frames, carrier
+ * The guest's IPv4 stack on one {@link Link}: Ethernet, ARP, IPv4, ICMP echo, UDP, TCP and a
+ * DHCP client. It registers itself as the link's listener, so the driver's received frames, carrier
  * changes and transmit-space notices come straight here. Everything runs on the VM thread (the
  * {@link GuestEnv} contract); no method blocks, and bad input from the network is dropped and
  * counted in {@link #counters()}, never thrown.
@@ -66,6 +66,7 @@ public final class NetStack {
   private final Ipv4Layer ip;
   private final Icmp icmp;
   private final Udp udp;
+  private final Tcp tcp;
   private final DhcpClient dhcp;
   private final List<Waiter> waiters = new ArrayList<>();
   private boolean checkingWaiters;
@@ -96,6 +97,18 @@ public final class NetStack {
     this.udp = new Udp(ip, timers, counters);
     ip.register(Ipv4Header.PROTOCOL_ICMP, icmp);
     ip.register(Ipv4Header.PROTOCOL_UDP, udp);
+    this.tcp = new Tcp(ip, timers, counters, meter, new Tcp.Host() {
+      @Override
+      public boolean canSend(Ipv4Address destination) {
+        return NetStack.this.canSend(destination);
+      }
+
+      @Override
+      public void whenCanSend(Ipv4Address destination, Runnable task) {
+        NetStack.this.whenCanSend(destination, task);
+      }
+    }, env.random());
+    ip.register(Ipv4Header.PROTOCOL_TCP, tcp);
     this.dhcp = new DhcpClient(udp, ip, timers, env.random(), ownMac, counters, env::print,
         new LeaseHost());
     link.listener(new DriverListener());
@@ -257,12 +270,20 @@ public final class NetStack {
    * @throws IllegalStateException when the port is taken
    */
   public TcpListener tcpListen(int port, TcpAcceptor acceptor) {
-    throw new UnsupportedOperationException("TCP is not built yet");
+    return tcp.listen(port, acceptor);
   }
 
-  /** Opens a TCP connection from an ephemeral port ({@link Sockets#tcpConnect}). */
+  /**
+   * Opens a TCP connection from an ephemeral port (49152-65535, handed out in turn; {@link
+   * Sockets#tcpConnect}).
+   */
   public TcpSocket tcpConnect(Ipv4Address host, int port, TcpHandler handler) {
-    throw new UnsupportedOperationException("TCP is not built yet");
+    return tcp.connect(host, port, handler);
+  }
+
+  /** TCP itself, for tests in this package. */
+  Tcp tcp() {
+    return tcp;
   }
 
   /** The socket API on this stack, for the programs that run on it. */

@@ -71,7 +71,14 @@ public enum StackCounter {
   DHCP_REQUESTS_SENT("dhcpRequestsSent", Kind.PROTOCOL),
   DHCP_OFFERS_RECEIVED("dhcpOffersReceived", Kind.PROTOCOL),
   DHCP_ACKS_RECEIVED("dhcpAcksReceived", Kind.PROTOCOL),
-  DHCP_NAKS_RECEIVED("dhcpNaksReceived", Kind.PROTOCOL);
+  DHCP_NAKS_RECEIVED("dhcpNaksReceived", Kind.PROTOCOL),
+  /** TCP segments sent (data, ACKs, SYNs, RSTs, retransmissions). */
+  TCP_SEGMENTS_SENT("tcpSegmentsSent", Kind.PROTOCOL),
+  /** TCP segments received with a good checksum, for us. */
+  TCP_SEGMENTS_RECEIVED("tcpSegmentsReceived", Kind.PROTOCOL),
+  TCP_RESETS_SENT("tcpResetsSent", Kind.PROTOCOL),
+  /** TCP segments sent again (timeouts and fast retransmits). */
+  TCP_RETRANSMISSIONS("tcpRetransmissions", Kind.PROTOCOL);
 
   /** Groups for display and for the receive accounting identity. */
   public enum Kind { TOTAL, RX_OUTCOME, TX, PROTOCOL }
