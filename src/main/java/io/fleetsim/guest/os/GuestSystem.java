@@ -8,7 +8,10 @@ import io.fleetsim.guest.Link;
 import io.fleetsim.guest.Neighbours;
 import io.fleetsim.guest.NetStack;
 import io.fleetsim.guest.StackMeter;
+import io.fleetsim.guest.workload.HttpGetWorkload;
 import io.fleetsim.guest.workload.PingWorkload;
+import io.fleetsim.guest.workload.TcpRrWorkload;
+import io.fleetsim.guest.workload.TcpStreamWorkload;
 import io.fleetsim.guest.workload.UdpSendWorkload;
 import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.guest.workload.WorkloadResult;
@@ -21,8 +24,9 @@ import java.util.function.Consumer;
 
 /**
  * The small guest OS: one IPv4 stack per NIC, addressed statically or by DHCP, and the
- * workloads, started once every interface has its address. Clients (ping, udp-send) run on the
- * interface that reaches their host; servers (udp-sink, echo) listen on every interface.
+ * workloads, started once every interface has its address. Clients (ping, udp-send, tcp-stream,
+ * tcp-rr, http-get) run on the interface that reaches their host; servers (udp-sink, echo,
+ * tcp-sink, tcp-echo, http-serve) listen on every interface.
  */
 public final class GuestSystem implements GuestOs {
 
@@ -154,6 +158,15 @@ public final class GuestSystem implements GuestOs {
     }
     if (workload instanceof UdpSendWorkload send) {
       return Optional.of(send.host());
+    }
+    if (workload instanceof TcpStreamWorkload stream) {
+      return Optional.of(stream.host());
+    }
+    if (workload instanceof TcpRrWorkload rr) {
+      return Optional.of(rr.host());
+    }
+    if (workload instanceof HttpGetWorkload get) {
+      return Optional.of(get.host());
     }
     return Optional.empty();
   }

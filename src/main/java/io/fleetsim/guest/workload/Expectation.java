@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * A pass criterion on a workload's result, as an experiment file writes it: {@code METRIC OP
  * VALUE}, e.g. {@code loss < 5%}, {@code rtt-p99 <= 200ms}, {@code received >= 1000}. OP is one
  * of {@code < <= > >= ==}; VALUE is a decimal number in the metric's unit: none for a count (a
- * whole number), {@code %} for a percentage, ns, us, ms or s for a time. A result that lacks the
+ * whole number), {@code %} for a percentage, ns, us, ms or s for a time, bit/s, kbit/s, Mbit/s
+ * or Gbit/s for a bit rate ({@code goodput >= 5Mbit/s}; the {@code /s} may be left out, as in a
+ * network's rate), {@code /s} for events per second ({@code transaction-rate >= 100/s}). A result that lacks the
  * figure (RTT of a ping that got no reply) does not meet the expectation.
  *
  * @param threshold in the metric's base unit (nanoseconds for times)
@@ -64,9 +66,13 @@ public record Expectation(String text, String metric, Metric.Unit unit, Comparis
 
   private static final Pattern FORM =
       Pattern.compile("\\s*([A-Za-z0-9_-]*)\\s*([<>=!]*)\\s*(.*?)\\s*");
-  private static final Pattern VALUE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([A-Za-z%]*)");
+  private static final Pattern VALUE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([A-Za-z%/]*)");
   private static final Map<String, Long> TIME_UNITS =
       Map.of("ns", 1L, "us", 1_000L, "ms", 1_000_000L, "s", 1_000_000_000L);
+  /** Decimal multiples, as networks and netperf count bits. */
+  private static final Map<String, Long> BIT_UNITS = Map.of("bit/s", 1L, "kbit/s", 1_000L,
+      "Mbit/s", 1_000_000L, "Gbit/s", 1_000_000_000L, "bit", 1L, "kbit", 1_000L,
+      "Mbit", 1_000_000L, "Gbit", 1_000_000_000L);
 
   /**
    * Checks the syntax, the metric's name and the value's unit; whether a given kind has the
@@ -111,6 +117,22 @@ public record Expectation(String text, String metric, Metric.Unit unit, Comparis
         }
         threshold = number.doubleValue();
         break;
+      case BIT_RATE:
+        Long bits = BIT_UNITS.get(unit);
+        if (bits == null) {
+          throw error(text, name + " is a bit rate: " + (unit.isEmpty() ? "give a unit"
+              : "'" + unit + "' is not a bit rate unit") + ", bit/s, kbit/s, Mbit/s or Gbit/s ("
+              + example(metric) + ")");
+        }
+        threshold = number.multiply(BigDecimal.valueOf(bits)).doubleValue();
+        break;
+      case PER_SECOND:
+        if (!unit.equals("/s")) {
+          throw error(text, name + " is a rate: " + (unit.isEmpty() ? "give the unit /s"
+              : "'" + unit + "' is not /s") + " (" + example(metric) + ")");
+        }
+        threshold = number.doubleValue();
+        break;
       default:
         Long nanos = TIME_UNITS.get(unit);
         if (nanos == null) {
@@ -144,20 +166,31 @@ public record Expectation(String text, String metric, Metric.Unit unit, Comparis
     return new Check(this, value, value.isPresent() && comparison.holds(value.getAsDouble(), threshold));
   }
 
-  /** A base-unit value as results show it: times in milliseconds, the rest as they are. */
+  /**
+   * A base-unit value as results show it: times in milliseconds, bit rates in Mbit/s, the rest
+   * as they are.
+   */
   public static double shown(Metric.Unit unit, double value) {
-    return unit == Metric.Unit.DURATION ? value / 1e6 : value;
+    return unit == Metric.Unit.DURATION || unit == Metric.Unit.BIT_RATE ? value / 1e6 : value;
   }
 
-  /** The unit results show a metric's values in: "", "%" or "ms". */
+  /** The unit results show a metric's values in: "", "%", "ms", "Mbit/s" or "/s". */
   public static String shownUnit(Metric.Unit unit) {
-    return unit == Metric.Unit.COUNT ? "" : unit == Metric.Unit.PERCENT ? "%" : "ms";
+    switch (unit) {
+      case COUNT: return "";
+      case PERCENT: return "%";
+      case BIT_RATE: return "Mbit/s";
+      case PER_SECOND: return "/s";
+      default: return "ms";
+    }
   }
 
   private static String example(Metric metric) {
     switch (metric.unit()) {
       case COUNT: return "e.g. " + metric.name() + " >= 1000";
       case PERCENT: return "e.g. " + metric.name() + " < 5%";
+      case BIT_RATE: return "e.g. " + metric.name() + " >= 5Mbit/s";
+      case PER_SECOND: return "e.g. " + metric.name() + " >= 100/s";
       default: return "e.g. " + metric.name() + " < 200ms";
     }
   }

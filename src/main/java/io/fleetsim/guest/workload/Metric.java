@@ -12,7 +12,7 @@ import java.util.function.Function;
 /**
  * A figure of one workload kind's result that an {@link Expectation} can test: its name
  * ({@code loss}, {@code rtt-p99}), its unit, and how it is read from a result. Values are in base
- * units (a count, a percentage, nanoseconds); empty when the result has no such figure (no RTT
+ * units (a count, a percentage, nanoseconds, bits per second, events per second); empty when the result has no such figure (no RTT
  * without replies, no loss before anything was sent). A name means the same, in the same unit,
  * for every kind that has it.
  */
@@ -26,7 +26,11 @@ public record Metric(String name, Unit unit, String doc,
     /** Written with {@code %}: {@code loss < 5%}. */
     PERCENT,
     /** Nanoseconds, written with ns, us, ms or s: {@code rtt-p99 < 200ms}. */
-    DURATION
+    DURATION,
+    /** Bits per second, written with bit/s, kbit/s, Mbit/s or Gbit/s: {@code goodput >= 5Mbit/s}. */
+    BIT_RATE,
+    /** Events per second, written with /s: {@code transaction-rate >= 100/s}. */
+    PER_SECOND
   }
 
   private static final Map<String, Map<String, Metric>> BY_KIND = table();
@@ -35,7 +39,7 @@ public record Metric(String name, Unit unit, String doc,
     return reader.apply(result);
   }
 
-  /** The metrics of workload {@code kind} (ping, udp-send, udp-sink, echo), in a fixed order. */
+  /** The metrics of workload {@code kind} ({@link Workload#kind}), in a fixed order. */
   public static Map<String, Metric> of(String kind) {
     return BY_KIND.getOrDefault(kind, Map.of());
   }
@@ -84,6 +88,60 @@ public record Metric(String name, Unit unit, String doc,
     t.put(EchoWorkload.KIND, kind(EchoResult.class, List.of(
         count("echoed", "datagrams sent back", EchoResult::echoed),
         count("dropped", "replies the stack refused", EchoResult::dropped))));
+    t.put(TcpStreamWorkload.KIND, kind(TcpStreamResult.class, List.of(
+        count("bytes-sent", "stream bytes the connection took", TcpStreamResult::bytesSent),
+        count("bytes-acked", "of those, bytes the peer acknowledged", TcpStreamResult::bytesAcked),
+        percent("acked", "bytes-acked, % of bytes-sent (none before a byte was sent)",
+            r -> share(r.bytesAcked(), r.bytesSent())),
+        bitRate("goodput", "bytes-acked x 8 per second of the connection's life",
+            TcpStreamResult::goodputBitsPerSecond),
+        count("retransmissions", "segments TCP sent again", r -> r.stats().retransmissions()),
+        count("timeouts", "retransmission timer expiries", r -> r.stats().timeouts()),
+        count("errors", "1 when the connection failed (refused, reset, timed out, ...), else 0",
+            r -> r.error().isPresent() ? 1 : 0))));
+    t.put(TcpSinkWorkload.KIND, kind(TcpSinkResult.class, List.of(
+        count("bytes-received", "stream bytes over every connection", TcpSinkResult::bytesReceived),
+        count("connections", "connections accepted", r -> r.connections().size()),
+        count("corrupt-bytes", "received bytes that differ from tcp-stream's pattern",
+            r -> r.connections().stream().mapToLong(TcpSinkConnection::corruptBytes).sum()),
+        count("complete", "connections the sender closed in order (whole stream received)",
+            r -> r.connections().stream().filter(TcpSinkConnection::complete).count()),
+        count("errors", "connections that ended with an error", TcpSinkResult::errors),
+        bitRate("goodput", "bytes-received x 8 per second, first accept to last end",
+            TcpSinkResult::goodputBitsPerSecond))));
+    t.put(TcpRrWorkload.KIND, kind(TcpRrResult.class, List.of(
+        count("transactions", "requests answered in full", TcpRrResult::transactions),
+        perSecond("transaction-rate", "transactions per second of the connection's life",
+            TcpRrResult::transactionsPerSecond),
+        latency("latency-min", "fastest transaction", RttStats::minNanos),
+        latency("latency-mean", "mean transaction time", RttStats::meanNanos),
+        latency("latency-p50", "median transaction time", RttStats::p50Nanos),
+        latency("latency-p90", "90th percentile transaction time", RttStats::p90Nanos),
+        latency("latency-p99", "99th percentile transaction time", RttStats::p99Nanos),
+        latency("latency-max", "slowest transaction", RttStats::maxNanos),
+        count("retransmissions", "segments TCP sent again", r -> r.stats().retransmissions()),
+        count("errors", "1 when the connection failed (refused, reset, timed out, ...), else 0",
+            r -> r.error().isPresent() ? 1 : 0))));
+    t.put(TcpEchoWorkload.KIND, kind(TcpEchoResult.class, List.of(
+        count("bytes-echoed", "bytes sent back over every connection", TcpEchoResult::bytesEchoed),
+        count("connections", "connections accepted", r -> r.connections().size()),
+        count("errors", "connections that ended with an error", TcpEchoResult::errors))));
+    t.put(HttpServeWorkload.KIND, kind(HttpServeResult.class, List.of(
+        count("requests", "request heads received, well-formed or not", HttpServeResult::requests),
+        count("responses", "responses sent in full, any status", HttpServeResult::responseCount),
+        count("bad-requests", "malformed requests (answered 400, 431, 501 or 505)",
+            HttpServeResult::badRequests),
+        count("connections", "connections accepted", HttpServeResult::connections),
+        count("bytes-sent", "response bytes, heads and bodies", HttpServeResult::bytesSent))));
+    t.put(HttpGetWorkload.KIND, kind(HttpGetResult.class, List.of(
+        count("requests", "requests made", r -> r.requests().size()),
+        count("ok", "full responses with a 2xx status", HttpGetResult::okCount),
+        percent("failed", "requests without a full 2xx response, % of requests (none before one)",
+            r -> share(r.requests().size() - r.okCount(), r.requests().size())),
+        count("errors", "requests that got no full response (refused, reset, timed out, ...)",
+            HttpGetResult::errorCount),
+        count("connections", "connections opened", HttpGetResult::connections),
+        count("body-bytes", "body bytes received over every request", HttpGetResult::bodyBytes))));
     return Collections.unmodifiableMap(t);
   }
 
@@ -106,6 +164,21 @@ public record Metric(String name, Unit unit, String doc,
 
   private static <R> Typed<R> percent(String name, String doc, Function<R, OptionalDouble> value) {
     return new Typed<>(name, Unit.PERCENT, doc, value);
+  }
+
+  private static <R> Typed<R> bitRate(String name, String doc, Function<R, Double> value) {
+    return new Typed<>(name, Unit.BIT_RATE, doc, r -> OptionalDouble.of(value.apply(r)));
+  }
+
+  private static <R> Typed<R> perSecond(String name, String doc, Function<R, Double> value) {
+    return new Typed<>(name, Unit.PER_SECOND, doc, r -> OptionalDouble.of(value.apply(r)));
+  }
+
+  /** A transaction time in nanoseconds; none before the first transaction. */
+  private static Typed<TcpRrResult> latency(String name, String doc,
+      Function<RttStats, Long> nanos) {
+    return new Typed<>(name, Unit.DURATION, doc, r -> r.latency()
+        .map(s -> OptionalDouble.of(nanos.apply(s))).orElse(OptionalDouble.empty()));
   }
 
   /** A round-trip figure in nanoseconds; none without replies. */

@@ -1,6 +1,7 @@
 package io.fleetsim.guest.workload;
 
 import io.fleetsim.addr.Ipv4Address;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,10 @@ import java.util.regex.Pattern;
 final class SpecReader {
   private static final Pattern BARE = Pattern.compile("\\d+(\\.\\d*)?");
   private static final Pattern SIZE = Pattern.compile("(\\d{1,9})(B|KiB)");
+  private static final Pattern AMOUNT = Pattern.compile("(\\d{1,15}(?:\\.\\d{1,9})?)([A-Za-z]+)");
+  /** Byte units for amounts of data: SI multiples of 1000 and binary ones of 1024, as written. */
+  private static final Map<String, Long> BYTE_UNITS = Map.of("B", 1L, "kB", 1_000L, "KB", 1_000L,
+      "KiB", 1L << 10, "MB", 1_000_000L, "MiB", 1L << 20, "GB", 1_000_000_000L, "GiB", 1L << 30);
   private final String kind;
   private final String usage;
   private final List<String> positional = new ArrayList<>();
@@ -106,6 +111,35 @@ final class SpecReader {
     return (int) n;
   }
 
+  /**
+   * An amount of data, not bound to one packet: a number and B, kB (= KB), KiB, MB, MiB, GB or
+   * GiB ({@code 10MB} is 10,000,000 bytes, {@code 10MiB} 10,485,760); a fraction is allowed when
+   * it comes to whole bytes ({@code 1.5KiB}). Empty when the option is absent.
+   */
+  OptionalLong bytes(String key, long min, long max) {
+    String v = options.get(key);
+    if (v == null) {
+      return OptionalLong.empty();
+    }
+    noUnit(key, v, "B", "MB");
+    Matcher m = AMOUNT.matcher(v);
+    Long unit = m.matches() ? BYTE_UNITS.get(m.group(2)) : null;
+    if (unit == null) {
+      throw error(key + "='" + v + "' is not an amount of data (like 1500B, 64KiB, 10MB or 1GiB)");
+    }
+    BigDecimal n = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit));
+    if (n.stripTrailingZeros().scale() > 0) {
+      throw error(key + "=" + v + " is not a whole number of bytes");
+    }
+    if (n.compareTo(BigDecimal.valueOf(min)) < 0) {
+      throw error(key + "=" + v + " is less than " + min + "B");
+    }
+    if (n.compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw error(key + "=" + v + " is more than " + max + "B");
+    }
+    return OptionalLong.of(n.longValueExact());
+  }
+
   Optional<Duration> duration(String key) {
     String v = options.get(key);
     if (v == null) {
@@ -122,13 +156,18 @@ final class SpecReader {
 
   /** Datagrams per second, written {@code 300/s}. */
   Optional<Double> rate(String key) {
+    return rate(key, "datagrams");
+  }
+
+  /** {@code what} per second, written {@code 300/s}. */
+  Optional<Double> rate(String key, String what) {
     String v = options.get(key);
     if (v == null) {
       return Optional.empty();
     }
     noUnit(key, v, "/s", "/s");
     if (!v.endsWith("/s") || !v.substring(0, v.length() - 2).matches("\\d+(\\.\\d+)?")) {
-      throw error(key + "='" + v + "' is not a rate in datagrams per second (like 300/s)");
+      throw error(key + "='" + v + "' is not a rate in " + what + " per second (like 300/s)");
     }
     double r = Double.parseDouble(v.substring(0, v.length() - 2));
     if (!(r > 0) || r > 10_000_000) {

@@ -1,8 +1,10 @@
 package io.fleetsim.guest.workload;
 
 /** What a run achieved. */
-public sealed interface WorkloadResult permits PingResult, UdpSendResult, UdpSinkResult, EchoResult {
-  /** The kind of workload that produced it (ping, udp-send, udp-sink, echo). */
+public sealed interface WorkloadResult permits PingResult, UdpSendResult, UdpSinkResult,
+    EchoResult, TcpStreamResult, TcpSinkResult, TcpRrResult, TcpEchoResult, HttpServeResult,
+    HttpGetResult {
+  /** The kind of workload that produced it ({@link Workload#kind}). */
   String kind();
 
   /** Whether the kind's default criterion holds ({@link Criteria#DEFAULTS}). */
