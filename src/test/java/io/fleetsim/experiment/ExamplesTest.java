@@ -26,7 +26,7 @@ class ExamplesTest {
       files = s.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
     }
     assertEquals(List.of("datacentre.conf", "fleet-1000.conf", "lossy-wan.conf", "partition.conf", "qemu-join.conf",
-        "quickstart.conf"), files.stream().map(p -> p.getFileName().toString()).toList());
+        "quickstart.conf", "tcp-under-loss.conf"), files.stream().map(p -> p.getFileName().toString()).toList());
     for (Path file : files) {
       try {
         Experiment e = ExperimentLoader.load(file);
