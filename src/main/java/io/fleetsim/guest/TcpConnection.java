@@ -115,6 +115,10 @@ final class TcpConnection implements TcpSocket {
 
   // timers
   private GuestEnv.Cancellable rexmitTimer;
+  /** When the retransmission timer expires, if {@link #rexmitOn}. */
+  private long rexmitDeadline;
+  private boolean rexmitOn;
+  private long rexmitTimerAt;
   private GuestEnv.Cancellable delackTimer;
   private GuestEnv.Cancellable persistTimer;
   private GuestEnv.Cancellable keepTimer;
@@ -469,6 +473,8 @@ final class TcpConnection implements TcpSocket {
     if (timing && TcpSeq.gt(ack, timedSeq)) {
       rtt.sample(now() - timedAt);
       timing = false;
+    } else {
+      rtt.forwardAck();
     }
     int dataAcked = Math.max(0, Math.min(sendBuffer.size(), ack - dataBase));
     sendBuffer.remove(dataAcked);
@@ -763,7 +769,7 @@ final class TcpConnection implements TcpSocket {
         | (len > 0 && seq + len == dataBase + sendBuffer.size() ? TcpSegment.PSH : 0);
     transmit(seq, rcvNxt, flags, advertise(), TcpSegment.ABSENT, TcpSegment.ABSENT,
         seq - dataBase, len);
-    if (rexmitTimer == null) {
+    if (!rexmitRunning()) {
       startRexmit();
     }
   }
@@ -840,23 +846,56 @@ final class TcpConnection implements TcpSocket {
 
   // ---- timers ----
 
+  /**
+   * (Re)starts the retransmission timer: RTO from now, cut short by the user timeout. Lazy, since
+   * every ACK restarts it: one pending timer event that, when early, sleeps until the deadline.
+   */
   private void startRexmit() {
-    cancelRexmit();
     long left = progressAt + userTimeout - now();
     long delay = Math.max(0, Math.min(rtt.rto(), left));
-    rexmitTimer = tcp.timers.after(delay, this::rexmitExpired);
+    rexmitDeadline = now() + delay;
+    rexmitOn = true;
+    if (rexmitTimer == null || rexmitTimerAt - rexmitDeadline > 0) {
+      if (rexmitTimer != null) {
+        rexmitTimer.cancel();
+      }
+      scheduleRexmit(delay);
+    }
+  }
+
+  private void scheduleRexmit(long delay) {
+    rexmitTimerAt = now() + delay;
+    rexmitTimer = tcp.timers.after(delay, this::rexmitTimerFired);
   }
 
   private void cancelRexmit() {
+    rexmitOn = false;
     if (rexmitTimer != null) {
       rexmitTimer.cancel();
       rexmitTimer = null;
     }
   }
 
+  private boolean rexmitRunning() {
+    return rexmitOn;
+  }
+
+  private void rexmitTimerFired() {
+    rexmitTimer = null;
+    if (!rexmitRunning()) {
+      return;
+    }
+    long early = rexmitDeadline - now();
+    if (early > 0) {
+      scheduleRexmit(early);
+      return;
+    }
+    rexmitOn = false;
+    rexmitExpired();
+  }
+
   /** RFC 6298 5.4-5.7, RFC 5681 3.1 (loss window), or the user timeout. */
   private void rexmitExpired() {
-    rexmitTimer = null;
     if (state == TcpState.CLOSED || sndUna == sndMax) {
       return;
     }
@@ -905,6 +944,13 @@ final class TcpConnection implements TcpSocket {
       persistTimer = null;
       if (!state.sending() || sndWnd != 0 || sndUna != sndMax) {
         persistDelay = 0;
+        return;
+      }
+      long silent = now() - lastHeard;
+      if (silent >= userTimeout) {
+        // Answered probes go on for ever (RFC 9293 3.8.6.1); unanswered ones end at the user timeout.
+        fail(TcpError.Kind.TIMED_OUT, "connection to " + peer() + " timed out: no answer to "
+            + "zero-window probes for " + Tcp.describe(silent));
         return;
       }
       sendProbe();
@@ -1181,7 +1227,7 @@ final class TcpConnection implements TcpSocket {
       throw new IllegalArgumentException("TCP user timeout must be positive, not " + timeout);
     }
     userTimeout = timeout.toNanos();
-    if (rexmitTimer != null) {
+    if (rexmitRunning()) {
       startRexmit();
     }
   }

@@ -38,6 +38,18 @@ final class TcpRtt {
     rto = clamp(rto * 2);
   }
 
+  /**
+   * An ACK for new data arrived: the path works, so the backoff ends and RTO is SRTT + 4 RTTVAR
+   * again, without taking the ambiguous sample Karn's rule forbids. (Strict RFC 6298 keeps the
+   * backed-off RTO until a sample; without timestamps, under heavy loss, that ratchets RTO up to
+   * its maximum, which Linux avoids by sampling retransmissions through timestamps.)
+   */
+  void forwardAck() {
+    if (sampled) {
+      rto = clamp(srtt + Math.max(GRANULARITY, 4 * rttvar));
+    }
+  }
+
   long rto() {
     return rto;
   }

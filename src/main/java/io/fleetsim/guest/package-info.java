@@ -7,7 +7,8 @@
  * (the driver) and a {@link io.fleetsim.guest.GuestEnv} (time, timers, vCPU, console). One
  * concept per file: {@code Ethernet}, {@code ArpPacket}/{@code ArpResolver}, {@code
  * Ipv4Header}/{@code Ipv4Layer}, {@code IcmpMessage}/{@code Icmp}, {@code UdpHeader}/{@code
- * Udp}, {@code DhcpMessage}/{@code DhcpClient}, {@code TxQueue} (link back-pressure), {@code
+ * Udp}, {@code TcpSegment}/{@code Tcp}/{@code TcpConnection} (TCP, see docs/tcp.md), {@code
+ * DhcpMessage}/{@code DhcpClient}, {@code TxQueue} (link back-pressure), {@code
  * StackCounters}. Everything runs on the VM thread; bad input from the network is dropped and
  * counted by name, never thrown.
  */
