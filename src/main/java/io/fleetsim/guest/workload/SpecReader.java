@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  */
 final class SpecReader {
   private static final Pattern BARE = Pattern.compile("\\d+(\\.\\d*)?");
+  private static final Pattern KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
   private static final Pattern SIZE = Pattern.compile("(\\d{1,9})(B|KiB)");
   private static final Pattern AMOUNT = Pattern.compile("(\\d{1,15}(?:\\.\\d{1,9})?)([A-Za-z]+)");
   /** Byte units for amounts of data: SI multiples of 1000 and binary ones of 1024, as written. */
@@ -35,7 +36,8 @@ final class SpecReader {
     this.usage = usage;
     for (String w : words) {
       int eq = w.indexOf('=');
-      if (eq < 0) {
+      // a word is an option only when a name comes before its '=' (a URL's query has one too)
+      if (eq < 0 || !KEY.matcher(w.substring(0, eq)).matches()) {
         if (!options.isEmpty() || positional.size() >= positionalCount) {
           throw error("unexpected '" + w + "'");
         }
