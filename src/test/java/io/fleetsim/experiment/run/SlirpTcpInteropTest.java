@@ -42,10 +42,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * of the network's socket ports, DHCP from slirp). {@code hostfwd} carries connections from this
  * test into a simulated VM, {@code guestfwd} carries the VM's connections out to servers this
  * test runs on loopback; each case once clean and once with 5% loss on the VM's link both ways,
- * so both stacks retransmit. Real time (a QEMU port forces it); the test JVM runs in a private
+ * which each stack must recover from as the sender. Real time (a QEMU port forces it); the test JVM runs in a private
  * network namespace, and everything stays on 127.0.0.1.
  */
-@Timeout(240)
+@Timeout(300)
 class SlirpTcpInteropTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Pattern SHA = Pattern.compile("sha256=([0-9a-f]{64})");
@@ -74,14 +74,14 @@ class SlirpTcpInteropTest {
     int size = 300_000;
     CompletableFuture<RunHarness.Ran> run = RunHarness.start("""
         name = slirp-hostfwd
-        duration = 120s
+        duration = 300s
         networks { lan { type = switch, ports = ["socket,id=slirp,listen=127.0.0.1:%d"] } }
         vms { vm { network = lan, dhcp = true, workloads = ["http-serve 80 size=%dB", "tcp-sink 5001"] } }
         %s
         """.formatted(port, size, faults(fault)), dir, said, handle::set);
     RunHarness.awaitSaid(run, said, "netdev slirp (lan): listening", WAIT);
     // what a tcp-stream would send, so tcp-sink checks every byte against its pattern too
-    byte[] upload = new byte[1_000_000];
+    byte[] upload = new byte[400_000];
     StreamPattern.fill(0, upload, 0, upload.length);
     Fetched http11;
     Fetched http10;
@@ -128,7 +128,7 @@ class SlirpTcpInteropTest {
   @ValueSource(strings = {"clean", "loss"})
   void guestConnectsOutThroughGuestfwd(String fault) throws Exception {
     int port = Ports.free();
-    byte[] body = new byte[300_000];
+    byte[] body = new byte[200_000];
     new Random(12).nextBytes(body);
     long streamed = 1_000_000;
     List<String> said = Collections.synchronizedList(new ArrayList<>());
@@ -143,7 +143,7 @@ class SlirpTcpInteropTest {
             "http-get http://10.0.2.100:8080/ count=2",
             "tcp-stream 10.0.2.100:9000 bytes=%dB"] } }
           %s
-          """.formatted(fault.equals("loss") ? "40s" : "20s", port, streamed, faults(fault)), dir, said);
+          """.formatted(fault.equals("loss") ? "50s" : "20s", port, streamed, faults(fault)), dir, said);
       RunHarness.awaitSaid(run, said, "netdev slirp (lan): listening", WAIT);
       try (Qemu qemu = Qemu.withSlirp(List.of(
           "guestfwd=tcp:10.0.2.100:8080-tcp:127.0.0.1:" + http.port(),
@@ -154,6 +154,7 @@ class SlirpTcpInteropTest {
         JsonNode get = ran.workload("vm", 0);
         assertTrue(get.path("success").asBoolean(), get.toString());
         assertEquals(1, get.at("/result/connections").asInt(), get.toString());
+        assertEquals(2, get.at("/result/requests").size(), get.toString());
         for (JsonNode request : get.at("/result/requests")) {
           assertEquals(200, request.path("status").asInt(), request.toString());
           assertEquals(body.length, request.path("bytes").asLong(), request.toString());
@@ -187,7 +188,7 @@ class SlirpTcpInteropTest {
   }
 
   private static Fetched untilFetched(Fetch fetch, Qemu qemu) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
+    long deadline = System.nanoTime() + WAIT.multipliedBy(2).toNanos();
     IOException last = null;
     while (System.nanoTime() < deadline) {
       assertTrue(qemu.process().isAlive(), "qemu exited:\n" + qemu.output());
@@ -201,7 +202,7 @@ class SlirpTcpInteropTest {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("no HTTP response through hostfwd within " + WAIT + ": " + last
+    throw new AssertionError("no HTTP response through hostfwd within " + WAIT.multipliedBy(2) + ": " + last
         + "\n" + qemu.output());
   }
 
@@ -209,7 +210,7 @@ class SlirpTcpInteropTest {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
     HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     return new Fetched(r.statusCode(), r.headers().firstValueAsLong("Content-Length").orElse(-1), r.body());
   }
 
@@ -217,7 +218,7 @@ class SlirpTcpInteropTest {
   private static Fetched fetchHttp10(int port) throws IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-      s.setSoTimeout(30_000);
+      s.setSoTimeout(60_000);
       s.getOutputStream().write("GET / HTTP/1.0\r\nHost: 10.0.2.15\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       byte[] all = s.getInputStream().readAllBytes();
       int end = indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -233,24 +234,20 @@ class SlirpTcpInteropTest {
     }
   }
 
-  private static void streamInto(int port, byte[] data) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        OutputStream out = s.getOutputStream();
-        out.write(data);
-        s.shutdownOutput();
-        s.setSoTimeout(30_000);
-        InputStream in = s.getInputStream();
-        in.readAllBytes(); // until tcp-sink closes its side too: everything was taken
-        return;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("could not stream into tcp-sink through hostfwd", e);
-        }
-        Thread.sleep(250);
-      }
+  /**
+   * One connection: the HTTP fetches before showed the VM's workloads listen, so no retry (a
+   * second connection would be a second stream). Slirp is the sender here, and under loss its
+   * coarse retransmission timer makes this slow (about 30 s for 1 MB at 5%, measured).
+   */
+  private static void streamInto(int port, byte[] data) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      OutputStream out = s.getOutputStream();
+      out.write(data);
+      s.shutdownOutput();
+      s.setSoTimeout((int) WAIT.multipliedBy(2).toMillis());
+      InputStream in = s.getInputStream();
+      in.readAllBytes(); // until tcp-sink closes its side too: everything was taken
     }
   }
 
