@@ -44,8 +44,8 @@ import java.util.concurrent.TimeoutException;
  * (extra calls are harmless). {@link Link#transmit} should not call the listener back
  * synchronously. {@link GuestEnv#schedule} must run tasks on the VM thread and honour cancel.
  * The stack charges {@code rxPacket} per received frame, {@code txPacket} per frame it hands to
- * the link and {@code timerTick} per timer it or a workload sets. UDP and echo handlers run
- * inside {@code received}; an exception from one is a bug and propagates to the driver.
+ * the link and {@code timerTick} per timer it or a workload sets. UDP, echo and TCP handlers
+ * run inside {@code received}; an exception from one is a bug and propagates to the driver.
  */
 public final class NetStack {
   /** The largest UDP payload that fits a 1500-byte MTU unfragmented. */

@@ -92,7 +92,7 @@ class Ipv4ReceiveTest {
     assertOnly(StackCounter.RX_DROP_NOT_FOR_US, udpTo(Frames.ip("239.1.2.3"),
         0x0100_5E01_0203L, new byte[1]));
     assertOnly(StackCounter.RX_DROP_UNKNOWN_PROTOCOL,
-        Frames.ipv4(us(), PEER_MAC, PEER, US, 6, 64, new byte[20]));
+        Frames.ipv4(us(), PEER_MAC, PEER, US, 132, 64, new byte[20])); // SCTP (TCP is spoken now)
     byte[] broadcastSource = Frames.ipv4(us(), PEER_MAC, -1, US, 17, 64,
         Frames.udp(-1, US, 4000, 9000, new byte[1], true));
     assertOnly(StackCounter.RX_DROP_BAD_ADDRESS, broadcastSource);

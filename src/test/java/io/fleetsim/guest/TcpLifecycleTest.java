@@ -254,4 +254,54 @@ class TcpLifecycleTest {
     assertFalse(server.closed == null, "the peer was reset");
     assertEquals(TcpError.Kind.RESET, server.closed.get().kind());
   }
+
+  @Test
+  void aRestartedPeerAnswersStraySegmentsWithResetAndTheConnectionEnds() {
+    TcpPeer client = new TcpPeer();
+    TcpPeer server = new TcpPeer();
+    connected(client, server);
+    // b crashes and boots again: same addresses, a fresh stack that knows no connection.
+    TestHost reborn = new TestHost(clock, 2, 99).configured("10.0.0.2", 24);
+    reborn.stack.tcpListen(80, s -> new TcpPeer());
+    Wire.connect(clock, a.link, reborn.link, TestHost.MICROS_100);
+    client.socket.send(new byte[500]);
+    assertTrue(clock.runUntil(() -> client.closed != null, 5 * SECOND));
+    assertEquals(TcpError.Kind.RESET, client.closed.get().kind());
+    assertEquals(1, reborn.count(StackCounter.TCP_RESETS_SENT));
+  }
+
+  @Test
+  void aSimultaneousCloseGoesThroughClosingToTimeWaitOnBothSides() {
+    TcpPeer client = new TcpPeer();
+    TcpPeer server = new TcpPeer();
+    connected(client, server);
+    List<String> states = new ArrayList<>();
+    Wire.connect(clock, a.link, b.link, TestHost.MICROS_100).dropAtoB(f -> {
+      states.add(client.socket.state());
+      return false;
+    });
+    client.socket.close();
+    server.socket.close();
+    assertTrue(clock.runUntil(() -> client.closed != null && server.closed != null, SECOND));
+    assertTrue(states.contains("CLOSING"), states.toString());
+    assertEquals("TIME-WAIT", client.socket.state());
+    assertEquals("TIME-WAIT", server.socket.state());
+    assertEquals(Optional.empty(), client.closed);
+    assertEquals(Optional.empty(), server.closed);
+  }
+
+  @Test
+  void afterCloseFinWait2WaitsSixtySecondsForThePeersFin() {
+    TcpPeer client = new TcpPeer();
+    TcpPeer server = new TcpPeer();
+    connected(client, server);
+    client.socket.close();
+    assertTrue(clock.runUntil(() -> "FIN-WAIT-2".equals(client.socket.state()), SECOND));
+    long start = clock.now();
+    assertTrue(clock.runUntil(() -> client.closed != null, 100 * SECOND));
+    assertEquals(TcpConnection.FIN_WAIT_2_TIMEOUT, clock.now() - start);
+    assertEquals(TcpError.Kind.TIMED_OUT, client.closed.get().kind());
+    assertEquals("10.0.0.2:80 did not close its side within 60 s", client.closed.get().message());
+    assertEquals("CLOSE-WAIT", server.socket.state(), "the server never closed");
+  }
 }

@@ -167,4 +167,28 @@ class TcpProperties {
     assertArrayEquals(stream, server.bytes());
     assertEquals(iss + 1 + length, rig.last().ack());
   }
+
+  @Property(tries = 500)
+  void aWrittenSegmentParsesBackToItsFields(@ForAll @IntRange(max = 0xFFFF) int srcPort,
+      @ForAll @IntRange(max = 0xFFFF) int dstPort, @ForAll int seq, @ForAll int ack,
+      @ForAll @IntRange(max = 0x3F) int flags, @ForAll @IntRange(max = 0xFFFF) int window,
+      @ForAll @IntRange(min = -1, max = 0xFFFF) int mss,
+      @ForAll @IntRange(min = -1, max = 14) int scale, @ForAll @Size(max = 1460) byte[] payload)
+      throws Malformed {
+    int header = TcpSegment.headerLength(mss >= 0, scale >= 0);
+    byte[] b = new byte[header + payload.length];
+    System.arraycopy(payload, 0, b, header, payload.length);
+    TcpSegment.write(b, 0, srcPort, dstPort, seq, ack, flags, window, mss, scale,
+        payload.length, PEER, US);
+    TcpSegment s = TcpSegment.parse(b, 0, b.length, PEER, US);
+    assertEquals(new TcpSegment(srcPort, dstPort, seq, ack, flags, window, mss, scale, header,
+        payload.length), s);
+    // and the test's own reader agrees with the stack's writer
+    byte[] frame = Frames.ipv4(1, 2, PEER, US, 6, 64, b);
+    TcpFrames.Seg seen = TcpFrames.parse(frame, 0);
+    assertEquals(seq, seen.seq());
+    assertEquals(mss, seen.mss());
+    assertEquals(scale, seen.scale());
+    assertArrayEquals(payload, seen.payload());
+  }
 }

@@ -289,4 +289,21 @@ class TcpSegmentsTest {
     assertEquals(cwnd + 1000, server.socket.stats().cwndBytes(), "one segment per window");
     assertFalse(server.socket.stats().timeouts() > 0);
   }
+
+  @Test
+  void anActiveOpenDoesNotScaleWhenTheSynAckOmitsTheOption() {
+    TcpPeer client = new TcpPeer();
+    rig.host.stack.tcpConnect(TcpRawPeer.PEER_ADDRESS, 80, client);
+    rig.clock.runForMillis(1);
+    TcpFrames.Seg syn = rig.sent.get(0);
+    rig.inject(80, syn.srcPort(), 7000, syn.seq() + 1, TcpFrames.SYN | TcpFrames.ACK, 365, 1460,
+        -1, new byte[0]);
+    rig.clock.runForMillis(1);
+    assertTrue(client.connected);
+    assertEquals(65535, rig.last().window(), "our window unscaled, capped at 64 KiB");
+    client.socket.send(new byte[10_000]);
+    rig.clock.runForMillis(1);
+    assertEquals(365, rig.withData().stream().mapToInt(s -> s.payload().length).sum(),
+        "the peer's window taken unscaled");
+  }
 }

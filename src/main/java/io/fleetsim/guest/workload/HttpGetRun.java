@@ -32,7 +32,6 @@ final class HttpGetRun implements WorkloadRun {
 
   // the request in progress
   private boolean active;
-  private boolean retried;
   private boolean reused;
   private long startedAt;
   private final InputBuffer in = new InputBuffer();
@@ -231,9 +230,9 @@ final class HttpGetRun implements WorkloadRun {
       return;
     }
     boolean benign = error.isEmpty() || error.get().kind() == TcpError.Kind.RESET;
-    if (reused && !anyResponseByte && benign && !retried) {
-      // the server dropped a kept connection as our request left: once more on a fresh one
-      retried = true;
+    if (reused && !anyResponseByte && benign) {
+      // The server dropped a kept connection as our request left: once more on a fresh one.
+      // Only once: on a fresh connection the request is not "reused", so it cannot come here.
       current.usable = false;
       active = false;
       startRequest();
@@ -271,7 +270,6 @@ final class HttpGetRun implements WorkloadRun {
   /** Ends the request in progress: its line, then the next request or the end. */
   private void record(HttpGetRequest r) {
     active = false;
-    retried = false;
     requests.add(r);
     stack.print("GET " + spec.url() + " " + (r.error().isPresent()
         ? "error " + r.error().get() + ": " + r.detail().orElse("")

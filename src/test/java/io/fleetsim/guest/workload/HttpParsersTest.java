@@ -201,6 +201,7 @@ class HttpParsersTest {
     }
     ChunkedDecoder lf = new ChunkedDecoder();
     assertEquals("abc|9", decodeAll(lf, b("3\nabc\n0\n\n"), 0), "bare LF line ends");
+    assertTrue(lf.done());
   }
 
   @ParameterizedTest

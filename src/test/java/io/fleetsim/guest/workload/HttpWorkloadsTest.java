@@ -278,8 +278,11 @@ class HttpWorkloadsTest {
     assertTrue(noHost.startsWith("HTTP/1.1 400 "), noHost);
     String v2 = rawRequest("GET / HTTP/2.0\r\n\r\n");
     assertTrue(v2.startsWith("HTTP/1.1 505 "), v2);
-    String post = rawRequest("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
-    assertTrue(post.startsWith("HTTP/1.1 501 Not Implemented\r\n"), post);
+    // a request body is skipped by its Content-Length: the next request follows it
+    String post = rawRequest("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+        + "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertTrue(post.startsWith("HTTP/1.1 501 Not Implemented\r\n") && post.contains("HTTP/1.1 200 OK\r\n"),
+        post);
     // HTTP/1.0: the body, then the server closes; HEAD: the length without the body
     String old = rawRequest("GET / HTTP/1.0\r\n\r\n");
     byte[] five = new byte[5];
@@ -293,9 +296,9 @@ class HttpWorkloadsTest {
     assertTrue(two.startsWith("HTTP/1.1 404 Not Found\r\n") && two.indexOf("HTTP/1.1 200 OK\r\n") > 0, two);
     serve.stop();
     HttpServeResult s = (HttpServeResult) await(clock, serve, SECOND);
-    assertEquals(8, s.requests());
+    assertEquals(9, s.requests());
     assertEquals(3, s.badRequests());
-    assertEquals(Map.of(200, 3L, 400, 2L, 404, 1L, 501, 1L, 505, 1L), s.responses());
+    assertEquals(Map.of(200, 4L, 400, 2L, 404, 1L, 501, 1L, 505, 1L), s.responses());
     assertEquals(7, s.connections());
     assertTrue(s.success());
   }

@@ -265,4 +265,59 @@ class TcpWorkloadsTest {
     assertTrue(clock.runUntil(() -> closed[0], 10 * SECOND));
     assertEquals("hello, echo", back.toString());
   }
+
+  /**
+   * A client that stops reading: the echo's send buffer fills, so the echo must hold what it
+   * could not send and stop reading too; once the client reads again every byte comes back.
+   */
+  @Test
+  void anEchoWhosePeerStopsReadingLosesNothing() {
+    WorkloadRun echo = start(b, "tcp-echo 7");
+    int total = 4 << 20;
+    byte[] data = new byte[total];
+    StreamPattern.fill(0, data, 0, total);
+    long[] sent = {0};
+    java.io.ByteArrayOutputStream back = new java.io.ByteArrayOutputStream();
+    boolean[] closed = {false};
+    a.stack.sockets().tcpConnect(Ipv4Address.parse("10.0.0.2"), 7, new TcpHandler() {
+      private void pump(TcpSocket s) {
+        while (sent[0] < total) {
+          int n = s.send(data, (int) sent[0], total - (int) sent[0]);
+          sent[0] += n;
+          if (n == 0) {
+            return;
+          }
+        }
+        s.shutdownOutput();
+      }
+
+      @Override
+      public void connected(TcpSocket s) {
+        s.pauseReceiving();
+        a.stack.sockets().schedule(SECOND, s::resumeReceiving);
+        pump(s);
+      }
+
+      @Override
+      public void writable(TcpSocket s) {
+        pump(s);
+      }
+
+      @Override
+      public void received(TcpSocket s, byte[] d) {
+        back.writeBytes(d);
+      }
+
+      @Override
+      public void closed(TcpSocket s, java.util.Optional<TcpError> error) {
+        closed[0] = true;
+      }
+    });
+    clock.runForMillis(900);
+    assertTrue(sent[0] < total, "stalled while not reading: " + sent[0]);
+    assertTrue(clock.runUntil(() -> closed[0], 60 * SECOND));
+    assertEquals(total, back.size());
+    assertEquals(0, StreamPattern.mismatches(0, back.toByteArray(), 0, total));
+    assertEquals(total, ((TcpEchoResult) echo.snapshot()).bytesEchoed());
+  }
 }
