@@ -22,7 +22,15 @@ import picocli.CommandLine.Option;
         "  " + Workloads.UDP_SEND_USAGE,
         "  " + Workloads.UDP_SINK_USAGE,
         "  " + Workloads.ECHO_USAGE,
-        "Values take their units: a DURATION 200ms, 1s or 2m; a SIZE 1200B or 1KiB."})
+        // the longer ones split by hand: a footer line picocli wraps loses its indent
+        "  " + Workloads.TCP_STREAM_USAGE_START, "      " + Workloads.USER_TIMEOUT_OPTION,
+        "  " + Workloads.TCP_SINK_USAGE,
+        "  " + Workloads.TCP_RR_USAGE_START, "      " + Workloads.USER_TIMEOUT_OPTION,
+        "  " + Workloads.TCP_ECHO_USAGE,
+        "  " + Workloads.HTTP_SERVE_USAGE,
+        "  " + Workloads.HTTP_GET_USAGE,
+        "Values take their units: a DURATION 200ms, 1s or 2m; a SIZE 1200B or 1KiB;",
+        "an AMOUNT (of stream data) 1500B, 64KiB, 10MB or 1GiB; a rate 300/s."})
 final class VmCommand implements Callable<Integer> {
 
   @Mixin

@@ -129,8 +129,14 @@ class HelpTest {
         .orElseThrow(() -> new AssertionError("no Workloads section:\n" + help.stdout())));
     List<String> listed = lines.subList(section + 1, lines.size());
     for (String usage : List.of(Workloads.PING_USAGE, Workloads.UDP_SEND_USAGE,
-        Workloads.UDP_SINK_USAGE, Workloads.ECHO_USAGE)) {
+        Workloads.UDP_SINK_USAGE, Workloads.ECHO_USAGE, Workloads.TCP_SINK_USAGE,
+        Workloads.TCP_ECHO_USAGE, Workloads.HTTP_SERVE_USAGE, Workloads.HTTP_GET_USAGE)) {
       assertTrue(listed.contains(usage), usage + " listed:\n" + help.stdout());
+    }
+    // the two longest continue on an indented line
+    String joined = String.join(" ", listed);
+    for (String usage : List.of(Workloads.TCP_STREAM_USAGE, Workloads.TCP_RR_USAGE)) {
+      assertTrue(joined.contains(usage), usage + " listed:\n" + help.stdout());
     }
   }
 

@@ -223,12 +223,13 @@ class TcpLifecycleTest {
   @Test
   void ephemeralPortsAreHandedOutInTurnFrom49152AndSkipPortsInUse() {
     b.stack.tcpListen(80, s -> new TcpPeer());
-    a.stack.tcpListen(49153, s -> new TcpPeer());
+    a.stack.tcp().connect(B, 80, 49152, new TcpPeer()); // taken by a connection
+    a.stack.tcpListen(49154, s -> new TcpPeer()); // taken by a listener
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       ports.add(a.stack.tcpConnect(B, 80, new TcpPeer()).localPort());
     }
-    assertEquals(List.of(49152, 49154, 49155), ports);
+    assertEquals(List.of(49153, 49155, 49156), ports);
   }
 
   @Test
@@ -303,5 +304,31 @@ class TcpLifecycleTest {
     assertEquals(TcpError.Kind.TIMED_OUT, client.closed.get().kind());
     assertEquals("10.0.0.2:80 did not close its side within 60 s", client.closed.get().message());
     assertEquals("CLOSE-WAIT", server.socket.state(), "the server never closed");
+  }
+
+  @Test
+  void keepAliveStaysQuietWhileThePeerTalks() {
+    TcpPeer client = new TcpPeer();
+    TcpPeer server = new TcpPeer();
+    connected(client, server);
+    List<Integer> seqs = new ArrayList<>();
+    Wire.connect(clock, a.link, b.link, TestHost.MICROS_100).dropAtoB(f -> {
+      TcpFrames.Seg s = TcpFrames.parse(f, clock.now());
+      if (s != null) {
+        seqs.add(s.seq());
+      }
+      return false;
+    });
+    client.socket.keepAlive(Duration.ofSeconds(30));
+    for (int i = 0; i < 5; i++) {
+      clock.runForMillis(20_000);
+      server.socket.send(new byte[] {1});
+    }
+    clock.runForMillis(1_000);
+    assertEquals(5, seqs.size(), "only the ACKs of the five bytes: " + seqs);
+    assertEquals(1, seqs.stream().distinct().count(), "no probe (SND.UNA - 1) among them");
+    clock.runForMillis(30_000);
+    assertEquals(6, seqs.size(), "idle for 30 s: a probe");
+    assertEquals(seqs.get(0) - 1, (int) seqs.get(5));
   }
 }

@@ -38,11 +38,15 @@ public final class Workloads {
       "udp-send HOST:PORT [rate=N/s] [size=SIZE] [duration=DURATION] [count=N]";
   public static final String UDP_SINK_USAGE = "udp-sink PORT";
   public static final String ECHO_USAGE = "echo PORT";
-  public static final String TCP_STREAM_USAGE =
-      "tcp-stream HOST:PORT [bytes=AMOUNT] [duration=DURATION] [user-timeout=DURATION]";
+  /** The option the TCP clients share; the two long usages are split before it for help texts. */
+  public static final String USER_TIMEOUT_OPTION = "[user-timeout=DURATION]";
+  public static final String TCP_STREAM_USAGE_START =
+      "tcp-stream HOST:PORT [bytes=AMOUNT] [duration=DURATION]";
+  public static final String TCP_STREAM_USAGE = TCP_STREAM_USAGE_START + " " + USER_TIMEOUT_OPTION;
   public static final String TCP_SINK_USAGE = "tcp-sink PORT";
-  public static final String TCP_RR_USAGE = "tcp-rr HOST:PORT [size=AMOUNT] [rate=N/s]"
-      + " [duration=DURATION] [count=N] [user-timeout=DURATION]";
+  public static final String TCP_RR_USAGE_START =
+      "tcp-rr HOST:PORT [size=AMOUNT] [rate=N/s] [duration=DURATION] [count=N]";
+  public static final String TCP_RR_USAGE = TCP_RR_USAGE_START + " " + USER_TIMEOUT_OPTION;
   public static final String TCP_ECHO_USAGE = "tcp-echo PORT";
   public static final String HTTP_SERVE_USAGE = "http-serve PORT [size=AMOUNT]";
   public static final String HTTP_GET_USAGE =
