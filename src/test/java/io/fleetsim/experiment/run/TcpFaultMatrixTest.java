@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A 10 MB tcp-stream between two simulated VMs on a switch, under each fault kind, in virtual
@@ -120,15 +121,17 @@ class TcpFaultMatrixTest {
   }
 
   /**
-   * The sink's VM restarts mid-transfer: its new boot knows nothing of the connection, so the
-   * sender's next segments are answered with RST and the sender reports RESET.
+   * The sink's VM restarts mid-transfer (at once, or after 2 s down): its new boot knows nothing
+   * of the connection, so the sender's next segments are answered with RST and the sender
+   * reports RESET.
    */
-  @Test
-  void aRestartedPeerAnswersStraySegmentsWithReset() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"{ at = 1s, kind = restart, target = dst }",
+      "{ at = 1s, for = 2s, kind = crash, target = dst }"})
+  void aRestartedPeerAnswersStraySegmentsWithReset(String fault) throws Exception {
     RunHarness.Ran ran = RunHarness.runVirtual(experiment("peer-restart",
         "tcp-stream 10.0.9.2:5001 bytes=" + BYTES + "B", "60s",
-        "{ at = 0s, kind = rate, target = src, direction = out, rate = 20Mbit }, "
-            + "{ at = 1s, kind = restart, target = dst }"), dir);
+        "{ at = 0s, kind = rate, target = src, direction = out, rate = 20Mbit }, " + fault), dir);
     JsonNode entry = ran.workload("src", 0);
     JsonNode stream = entry.path("result");
     assertEquals("RESET", stream.at("/error/kind").asText(), stream.toString());
