@@ -306,4 +306,30 @@ class TcpSegmentsTest {
     assertEquals(365, rig.withData().stream().mapToInt(s -> s.payload().length).sum(),
         "the peer's window taken unscaled");
   }
+
+  @Test
+  void aRepeatedSynGetsTheSameSynAckAndAResetInSynReceivedReturnsToListening() {
+    int[] accepted = {0};
+    rig.host.stack.tcpListen(PORT, sock -> {
+      accepted[0]++;
+      return new TcpPeer();
+    });
+    rig.inject(PEER_PORT, PORT, PEER_ISS, 0, TcpFrames.SYN, 65535, 1460, -1, new byte[0]);
+    rig.inject(PEER_PORT, PORT, PEER_ISS, 0, TcpFrames.SYN, 65535, 1460, -1, new byte[0]);
+    rig.clock.runForMillis(1);
+    assertEquals(2, rig.sent.size());
+    assertEquals(rig.sent.get(0).seq(), rig.sent.get(1).seq(), "the same SYN-ACK again");
+    assertEquals(TcpFrames.SYN | TcpFrames.ACK, rig.sent.get(1).flags());
+    rig.inject(PEER_PORT, PORT, PEER_ISS + 1, 0, TcpFrames.RST, 0, -1, -1, new byte[0]);
+    rig.clock.runForMillis(1);
+    assertEquals(0, rig.host.stack.tcp().connectionCount(), "back to LISTEN");
+    // The handshake's ACK now finds only the listener, which resets it.
+    rig.inject(PEER_PORT, PORT, PEER_ISS + 1, rig.sent.get(0).seq() + 1, TcpFrames.ACK, 65535,
+        -1, -1, new byte[0]);
+    rig.clock.runForMillis(1);
+    assertEquals(TcpFrames.RST, rig.last().flags());
+    assertEquals(0, accepted[0]);
+    rig.clock.runForMillis(10_000);
+    assertEquals(3, rig.sent.size(), "no SYN-ACK retransmissions after the reset");
+  }
 }
