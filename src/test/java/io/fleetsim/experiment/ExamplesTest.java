@@ -27,7 +27,8 @@ class ExamplesTest {
       files = s.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
     }
     assertEquals(List.of("datacentre.conf", "fleet-1000.conf", "gossip.conf", "lossy-wan.conf", "partition.conf",
-        "qemu-join.conf", "quickstart.conf"), files.stream().map(p -> p.getFileName().toString()).toList());
+        "qemu-join.conf", "quickstart.conf", "tcp-under-loss.conf"),
+        files.stream().map(p -> p.getFileName().toString()).toList());
     for (Path file : files) {
       try {
         // gossip.conf's app is examples/apps, compiled and on the classpath as README says

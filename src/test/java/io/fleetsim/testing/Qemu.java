@@ -36,10 +36,20 @@ public final class Qemu extends ChildProcess {
 
   /** QEMU with slirp (restricted) on hub 0 beside the given netdev, which joins that hub too. */
   public static Qemu withSlirp(String socketNetdev) throws IOException {
+    return withSlirp(List.of(), socketNetdev);
+  }
+
+  /**
+   * The same, with more slirp options ({@code hostfwd=...}, {@code guestfwd=...}): explicit
+   * forwarding rules still work under restrict=on.
+   */
+  public static Qemu withSlirp(List<String> slirpOptions, String socketNetdev) throws IOException {
     require();
+    StringBuilder user = new StringBuilder("user,id=u0,restrict=on");
+    slirpOptions.forEach(o -> user.append(',').append(o));
     List<String> cmd = new ArrayList<>(List.of(BINARY, "-M", "none", "-nodefaults",
         "-display", "none", "-monitor", "none", "-serial", "none",
-        "-netdev", "user,id=u0,restrict=on",
+        "-netdev", user.toString(),
         "-netdev", "hubport,id=hp0,hubid=0,netdev=u0",
         "-netdev", socketNetdev,
         "-netdev", "hubport,id=hp1,hubid=0,netdev=" + idOf(socketNetdev)));

@@ -54,10 +54,16 @@ final class RunHarness {
 
   /** Runs on a thread of its own; {@code said} fills with progress lines as they come. */
   static java.util.concurrent.CompletableFuture<Ran> start(String hocon, Path results, List<String> said) {
+    return start(hocon, results, said, run -> { });
+  }
+
+  /** The same; {@code created} gets the run as it is made, so a test can {@code stop()} it early. */
+  static java.util.concurrent.CompletableFuture<Ran> start(String hocon, Path results, List<String> said,
+      java.util.function.Consumer<ExperimentRun> created) {
     java.util.concurrent.CompletableFuture<Ran> ran = new java.util.concurrent.CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
-        ran.complete(run(hocon, results, said));
+        ran.complete(run(hocon, results, said, RealClock.system(), created));
       } catch (Throwable e) {
         ran.completeExceptionally(e);
       }
@@ -99,6 +105,11 @@ final class RunHarness {
   }
 
   static Ran run(String hocon, Path results, List<String> said, Clock clock) throws Exception {
+    return run(hocon, results, said, clock, run -> { });
+  }
+
+  private static Ran run(String hocon, Path results, List<String> said, Clock clock,
+      java.util.function.Consumer<ExperimentRun> created) throws Exception {
     Experiment parsed = ExperimentLoader.parse(hocon, "test.conf");
     Experiment e = parsed.withReportDirectory(results.toString());
     Settings s = Settings.load(Optional.empty());
@@ -113,9 +124,10 @@ final class RunHarness {
         said.add("tick " + tick.elapsed().toSeconds() + " " + tick.framesPerSecond() + " " + tick.activeFaults());
       }
     };
-    ExperimentRun.Outcome outcome = new ExperimentRun(e, Optional.empty(),
-        new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm()), clock,
-            progress).run();
+    ExperimentRun run = new ExperimentRun(e, Optional.empty(),
+        new ExperimentRun.Machine(s.config(), s.netdev(), s.fabric(), s.vm()), clock, progress);
+    created.accept(run);
+    ExperimentRun.Outcome outcome = run.run();
     JsonNode json = Results.read(outcome.folder().resolve("results.json"));
     String console = Files.readString(outcome.folder().resolve("console.log"));
     return new Ran(outcome, json, console, said);
