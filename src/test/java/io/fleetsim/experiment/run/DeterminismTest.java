@@ -179,6 +179,7 @@ class DeterminismTest {
     Path second = run(seed, dir.resolve("2"));
     assertEquals(new TreeSet<>(FaultRegistry.ALL.names()), kindsThatRan(first));
     assertSameText("results.json", modelResults(first), modelResults(second));
+    tcpDidItsWork(Results.read(first.resolve("results.json")));
     assertSameText("console.log", Files.readString(first.resolve("console.log")),
         Files.readString(second.resolve("console.log")));
     List<String> pcaps = pcaps(first);
@@ -188,6 +189,22 @@ class DeterminismTest {
       assertEquals(-1L, Files.mismatch(first.resolve(pcap), second.resolve(pcap)),
           pcap + ": first differing byte");
     }
+  }
+
+  /** The TCP fleet's streams all arrived, through losses that made TCP retransmit. */
+  private static void tcpDidItsWork(JsonNode results) {
+    long streams = 0;
+    long retransmissions = 0;
+    for (JsonNode w : results.get("workloads")) {
+      if (w.path("kind").asText().equals("tcp-stream")) {
+        streams++;
+        assertTrue(w.path("success").asBoolean(), w.toString());
+        assertEquals(400_000, w.at("/result/bytesAcked").asLong(), w.toString());
+        retransmissions += w.at("/result/stats/retransmissions").asLong();
+      }
+    }
+    assertEquals(10, streams, "one tcp-stream per VM of the tcp fleet");
+    assertTrue(retransmissions > 0, "2% loss made the streams retransmit");
   }
 
   @Test
