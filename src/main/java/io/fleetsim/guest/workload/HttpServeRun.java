@@ -9,34 +9,28 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * One http-serve run. Each connection reads a request head, answers it in full (the body made
  * from its offset as the send buffer takes it), then reads the next: requests that arrive
  * meanwhile wait in the input, and reading pauses once that holds more than a head's worth.
  */
-final class HttpServeRun implements WorkloadRun {
+final class HttpServeRun extends TallyRun<HttpServeResult> {
   private static final int CHUNK = 16 * 1024;
   private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.US_ASCII);
 
   private final HttpServeWorkload spec;
-  private final Sockets stack;
   private final TcpListener listener;
-  private final CompletableFuture<WorkloadResult> result = new CompletableFuture<>();
   private final Map<Integer, Long> responses = new TreeMap<>();
   private final byte[] chunk = new byte[CHUNK];
   private long connections;
   private long requests;
   private long badRequests;
   private long bytesSent;
-  private HttpServeResult last;
-  private boolean done;
 
   HttpServeRun(HttpServeWorkload spec, Sockets stack) {
+    super(stack);
     this.spec = spec;
-    this.stack = stack;
     stack.print(HttpServeWorkload.KIND + " " + spec.port() + ": body " + spec.size()
         + " bytes sha256=" + spec.sha256());
     this.listener = stack.tcpListen(spec.port(), socket -> {
@@ -225,33 +219,13 @@ final class HttpServeRun implements WorkloadRun {
   }
 
   @Override
-  public HttpServeResult snapshot() {
-    if (done) {
-      return last;
-    }
+  HttpServeResult tally() {
     return new HttpServeResult(spec.port(), spec.size(), spec.sha256(), connections, requests,
         badRequests, responses, bytesSent);
   }
 
   @Override
-  public CompletionStage<WorkloadResult> result() {
-    return result.minimalCompletionStage();
-  }
-
-  @Override
-  public void stop() {
-    if (done) {
-      return;
-    }
-    last = snapshot();
-    done = true;
+  void release() {
     listener.close();
-    stack.print(last.summary());
-    result.complete(last);
-  }
-
-  @Override
-  public boolean done() {
-    return done;
   }
 }

@@ -9,18 +9,12 @@ import io.fleetsim.guest.socket.TcpStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /** One tcp-echo run; prints its summary when stopped. */
-final class TcpEchoRun implements WorkloadRun {
+final class TcpEchoRun extends TallyRun<TcpEchoResult> {
   private final int port;
-  private final Sockets stack;
   private final TcpListener listener;
   private final List<Echoer> echoers = new ArrayList<>();
-  private final CompletableFuture<WorkloadResult> result = new CompletableFuture<>();
-  private TcpEchoResult last;
-  private boolean done;
 
   /** One connection: what the send buffer did not take waits here, and reading pauses. */
   private final class Echoer implements TcpHandler {
@@ -92,8 +86,8 @@ final class TcpEchoRun implements WorkloadRun {
   }
 
   TcpEchoRun(int port, Sockets stack) {
+    super(stack);
     this.port = port;
-    this.stack = stack;
     this.listener = stack.tcpListen(port, socket -> {
       Echoer e = new Echoer(socket);
       echoers.add(e);
@@ -102,10 +96,7 @@ final class TcpEchoRun implements WorkloadRun {
   }
 
   @Override
-  public TcpEchoResult snapshot() {
-    if (done) {
-      return last;
-    }
+  TcpEchoResult tally() {
     List<TcpEchoConnection> connections = new ArrayList<>();
     long bytes = 0;
     for (Echoer e : echoers) {
@@ -116,24 +107,7 @@ final class TcpEchoRun implements WorkloadRun {
   }
 
   @Override
-  public CompletionStage<WorkloadResult> result() {
-    return result.minimalCompletionStage();
-  }
-
-  @Override
-  public void stop() {
-    if (done) {
-      return;
-    }
-    last = snapshot();
-    done = true;
+  void release() {
     listener.close();
-    stack.print(last.summary());
-    result.complete(last);
-  }
-
-  @Override
-  public boolean done() {
-    return done;
   }
 }

@@ -7,8 +7,6 @@ import io.fleetsim.guest.socket.TcpSocket;
 import io.fleetsim.guest.socket.TcpStats;
 import io.fleetsim.guest.socket.Timer;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.HdrHistogram.AbstractHistogram;
 
 /**
@@ -16,14 +14,12 @@ import org.HdrHistogram.AbstractHistogram;
  * (a request larger than the send buffer goes out as the buffer drains). Requests are
  * {@link StreamPattern} bytes. Prints its summary at the end.
  */
-final class TcpRrRun implements WorkloadRun, TcpHandler {
+final class TcpRrRun extends TallyRun<TcpRrResult> implements TcpHandler {
   private final TcpRrWorkload spec;
-  private final Sockets stack;
-  private final CompletableFuture<WorkloadResult> result = new CompletableFuture<>();
   private final AbstractHistogram latencies = RttStats.histogram(); // microseconds
   private final byte[] request;
   private TcpSocket socket;
-  private Timer end;
+  private Timer deadline;
   private Timer next;
   private long connectedAt = -1;
   private long transactions;
@@ -34,12 +30,10 @@ final class TcpRrRun implements WorkloadRun, TcpHandler {
   private boolean inFlight;
   private boolean serverClosed;
   private Optional<TcpError> error = Optional.empty();
-  private TcpRrResult last;
-  private boolean done;
 
   TcpRrRun(TcpRrWorkload spec, Sockets stack) {
+    super(stack);
     this.spec = spec;
-    this.stack = stack;
     this.request = new byte[spec.size()];
     StreamPattern.fill(0, request, 0, request.length);
   }
@@ -51,21 +45,21 @@ final class TcpRrRun implements WorkloadRun, TcpHandler {
 
   @Override
   public void connected(TcpSocket s) {
-    if (done) {
+    if (done()) {
       return;
     }
     connectedAt = stack.nanoTime();
-    spec.duration().ifPresent(d -> end = stack.schedule(d.toNanos(), this::finish));
+    spec.duration().ifPresent(d -> deadline = stack.schedule(d.toNanos(), this::end));
     startTransaction();
   }
 
   private void startTransaction() {
     next = null;
-    if (done) {
+    if (done()) {
       return;
     }
     if (spec.count().isPresent() && started >= spec.count().getAsLong()) {
-      finish();
+      end();
       return;
     }
     started++;
@@ -90,7 +84,7 @@ final class TcpRrRun implements WorkloadRun, TcpHandler {
 
   @Override
   public void received(TcpSocket s, byte[] data) {
-    if (done) {
+    if (done()) {
       return;
     }
     responseBytes += data.length;
@@ -114,42 +108,33 @@ final class TcpRrRun implements WorkloadRun, TcpHandler {
 
   @Override
   public void peerClosed(TcpSocket s) {
-    if (!done) {
+    if (!done()) {
       serverClosed = true;
     }
-    finish();
+    end();
   }
 
   @Override
   public void closed(TcpSocket s, Optional<TcpError> why) {
-    if (why.isPresent() && !done) {
+    if (why.isPresent() && !done()) {
       error = why;
     }
-    finish();
+    end();
   }
 
-  private void finish() {
-    if (done) {
-      return;
-    }
-    last = snapshot();
-    done = true;
-    if (end != null) {
-      end.cancel();
+  @Override
+  void release() {
+    if (deadline != null) {
+      deadline.cancel();
     }
     if (next != null) {
       next.cancel();
     }
     socket.close();
-    stack.print(last.summary());
-    result.complete(last);
   }
 
   @Override
-  public TcpRrResult snapshot() {
-    if (done) {
-      return last;
-    }
+  TcpRrResult tally() {
     TcpStats stats = socket.stats();
     long elapsed = connectedAt < 0 ? 0 : stack.nanoTime() - connectedAt;
     return new TcpRrResult(spec.host(), spec.port(), spec.size(), transactions, elapsed,
@@ -158,18 +143,4 @@ final class TcpRrRun implements WorkloadRun, TcpHandler {
         error);
   }
 
-  @Override
-  public CompletionStage<WorkloadResult> result() {
-    return result.minimalCompletionStage();
-  }
-
-  @Override
-  public void stop() {
-    finish();
-  }
-
-  @Override
-  public boolean done() {
-    return done;
-  }
 }

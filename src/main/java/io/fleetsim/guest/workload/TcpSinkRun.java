@@ -9,18 +9,12 @@ import io.fleetsim.guest.socket.TcpStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /** One tcp-sink run; prints a line per finished connection and its summary when stopped. */
-final class TcpSinkRun implements WorkloadRun {
+final class TcpSinkRun extends TallyRun<TcpSinkResult> {
   private final int port;
-  private final Sockets stack;
   private final TcpListener listener;
   private final List<Reader> readers = new ArrayList<>();
-  private final CompletableFuture<WorkloadResult> result = new CompletableFuture<>();
-  private TcpSinkResult last;
-  private boolean done;
 
   /** One accepted connection, read to its end. */
   private final class Reader implements TcpHandler {
@@ -53,7 +47,7 @@ final class TcpSinkRun implements WorkloadRun {
     @Override
     public void peerClosed(TcpSocket s) {
       complete = true;
-      end();
+      connectionEnded();
       s.close();
     }
 
@@ -62,16 +56,16 @@ final class TcpSinkRun implements WorkloadRun {
       if (why.isPresent() && error.isEmpty() && !complete) {
         error = why;
       }
-      end();
+      connectionEnded();
     }
 
-    private void end() {
+    private void connectionEnded() {
       if (endedAt >= 0) {
         return;
       }
       endedAt = stack.nanoTime();
       finalStats = socket.stats();
-      if (!done) {
+      if (!done()) {
         stack.print(connection().peer() + " -> tcp-sink " + port + ": " + bytes + " bytes, sha256="
             + sha.hex() + (corrupt > 0 ? ", " + corrupt + " corrupt bytes" : "")
             + error.map(e -> ", error " + e.kind() + ": " + e.message()).orElse(""));
@@ -87,8 +81,8 @@ final class TcpSinkRun implements WorkloadRun {
   }
 
   TcpSinkRun(int port, Sockets stack) {
+    super(stack);
     this.port = port;
-    this.stack = stack;
     this.listener = stack.tcpListen(port, socket -> {
       Reader r = new Reader(socket);
       readers.add(r);
@@ -97,10 +91,7 @@ final class TcpSinkRun implements WorkloadRun {
   }
 
   @Override
-  public TcpSinkResult snapshot() {
-    if (done) {
-      return last;
-    }
+  TcpSinkResult tally() {
     List<TcpSinkConnection> connections = new ArrayList<>();
     long bytes = 0;
     long first = Long.MAX_VALUE;
@@ -118,24 +109,7 @@ final class TcpSinkRun implements WorkloadRun {
   }
 
   @Override
-  public CompletionStage<WorkloadResult> result() {
-    return result.minimalCompletionStage();
-  }
-
-  @Override
-  public void stop() {
-    if (done) {
-      return;
-    }
-    last = snapshot();
-    done = true;
+  void release() {
     listener.close();
-    stack.print(last.summary());
-    result.complete(last);
-  }
-
-  @Override
-  public boolean done() {
-    return done;
   }
 }

@@ -7,8 +7,6 @@ import io.fleetsim.guest.socket.TcpSocket;
 import io.fleetsim.guest.socket.TcpStats;
 import io.fleetsim.guest.socket.Timer;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * One tcp-stream run. Bytes are made from their stream offset as the connection takes them, so
@@ -16,28 +14,24 @@ import java.util.concurrent.CompletionStage;
  * It ends when the peer closes after our FIN with everything acknowledged, when the connection
  * fails, or when stopped; it prints its summary then.
  */
-final class TcpStreamRun implements WorkloadRun, TcpHandler {
+final class TcpStreamRun extends TallyRun<TcpStreamResult> implements TcpHandler {
   /** Bytes offered per send call: the buffer takes what fits. */
   static final int CHUNK = 64 * 1024;
 
   private final TcpStreamWorkload spec;
-  private final Sockets stack;
-  private final CompletableFuture<WorkloadResult> result = new CompletableFuture<>();
   private final Sha256 sha = new Sha256();
   private final byte[] chunk = new byte[CHUNK];
   private TcpSocket socket;
-  private Timer end;
+  private Timer deadline;
   private long connectedAt = -1;
   private long sent;
   private boolean shut;
   private boolean completed;
   private Optional<TcpError> error = Optional.empty();
-  private TcpStreamResult last;
-  private boolean done;
 
   TcpStreamRun(TcpStreamWorkload spec, Sockets stack) {
+    super(stack);
     this.spec = spec;
-    this.stack = stack;
   }
 
   void begin() {
@@ -47,11 +41,11 @@ final class TcpStreamRun implements WorkloadRun, TcpHandler {
 
   @Override
   public void connected(TcpSocket s) {
-    if (done) {
+    if (done()) {
       return;
     }
     connectedAt = stack.nanoTime();
-    spec.duration().ifPresent(d -> end = stack.schedule(d.toNanos(), this::endOfStream));
+    spec.duration().ifPresent(d -> deadline = stack.schedule(d.toNanos(), this::endOfStream));
     pump();
   }
 
@@ -61,7 +55,7 @@ final class TcpStreamRun implements WorkloadRun, TcpHandler {
   }
 
   private void pump() {
-    while (!done && !shut) {
+    while (!done() && !shut) {
       long left = spec.bytes().isPresent() ? spec.bytes().getAsLong() - sent : CHUNK;
       if (left <= 0) {
         endOfStream();
@@ -80,7 +74,7 @@ final class TcpStreamRun implements WorkloadRun, TcpHandler {
 
   /** Everything is handed over (or the time is up): FIN after the queued data. */
   private void endOfStream() {
-    if (done || shut) {
+    if (done() || shut) {
       return;
     }
     shut = true;
@@ -98,7 +92,7 @@ final class TcpStreamRun implements WorkloadRun, TcpHandler {
     // TIME-WAIT and the last ACK are TCP's business, not the measurement's.
     if (shut && socket.unacknowledged() == 0) {
       completed = true;
-      finish();
+      end();
     }
   }
 
@@ -109,28 +103,19 @@ final class TcpStreamRun implements WorkloadRun, TcpHandler {
     } else if (shut) {
       completed = true;
     }
-    finish();
-  }
-
-  private void finish() {
-    if (done) {
-      return;
-    }
-    last = snapshot();
-    done = true;
-    if (end != null) {
-      end.cancel();
-    }
-    socket.close();
-    stack.print(last.summary());
-    result.complete(last);
+    end();
   }
 
   @Override
-  public TcpStreamResult snapshot() {
-    if (done) {
-      return last;
+  void release() {
+    if (deadline != null) {
+      deadline.cancel();
     }
+    socket.close();
+  }
+
+  @Override
+  TcpStreamResult tally() {
     TcpStats stats = socket.stats();
     long acked = Math.min(sent, stats.bytesAcked());
     long elapsed = connectedAt < 0 ? 0 : stack.nanoTime() - connectedAt;
@@ -138,18 +123,4 @@ final class TcpStreamRun implements WorkloadRun, TcpHandler {
         Goodput.bitsPerSecond(acked, elapsed), sha.hex(), completed, stats, error);
   }
 
-  @Override
-  public CompletionStage<WorkloadResult> result() {
-    return result.minimalCompletionStage();
-  }
-
-  @Override
-  public void stop() {
-    finish();
-  }
-
-  @Override
-  public boolean done() {
-    return done;
-  }
 }
