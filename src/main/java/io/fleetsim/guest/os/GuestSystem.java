@@ -7,6 +7,7 @@ import io.fleetsim.guest.Ipv4Config;
 import io.fleetsim.guest.Link;
 import io.fleetsim.guest.Neighbours;
 import io.fleetsim.guest.NetStack;
+import io.fleetsim.guest.Routing;
 import io.fleetsim.guest.StackMeter;
 import io.fleetsim.guest.workload.HttpGetWorkload;
 import io.fleetsim.guest.workload.PingWorkload;
@@ -43,6 +44,7 @@ public final class GuestSystem implements GuestOs {
 
   private final List<InterfaceSetup> setups;
   private final StackMeter meter;
+  private final Routing routing; // TODO(issue 12): the route helper applies it to the stacks
   private final List<Workload> workloads;
   private final List<NetStack> stacks = new ArrayList<>();
   private final List<Started> runs = new ArrayList<>();
@@ -72,7 +74,14 @@ public final class GuestSystem implements GuestOs {
   /** As above; the stacks report TCP goodput and retransmissions to {@code meter}. */
   public GuestSystem(List<InterfaceSetup> setups, List<Workload> workloads, boolean held,
       StackMeter meter) {
+    this(setups, workloads, held, meter, Routing.HOST);
+  }
+
+  /** As above, with static routes and, for a router, forwarding between the interfaces. */
+  public GuestSystem(List<InterfaceSetup> setups, List<Workload> workloads, boolean held,
+      StackMeter meter, Routing routing) {
     this.meter = java.util.Objects.requireNonNull(meter, "meter");
+    this.routing = java.util.Objects.requireNonNull(routing, "routing");
     this.setups = List.copyOf(setups);
     this.workloads = List.copyOf(workloads);
     this.held = held;
