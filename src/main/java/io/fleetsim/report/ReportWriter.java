@@ -100,6 +100,7 @@ public final class ReportWriter {
     accounting(h, in.section("accounting"));
     verdict(h, in);
     summary(h, in.section("series"), in.section("totals"), in);
+    topology(h, in.section("topology"));
     if (in.fleets() != null) {
       in.fleets().render(h);
     }
@@ -230,6 +231,18 @@ public final class ReportWriter {
     tile(h, "Loss", frames + drops > 0 ? Html.decimal(drops / (frames + drops) * 100) + " %" : NONE);
     tile(h, "Pings answered", tx > 0 ? rx + " / " + tx : NONE);
     h.append("</section>\n");
+  }
+
+  /** The drawing of the networks, fleets and links (results of older runs have no topology). */
+  private static void topology(StringBuilder h, JsonNode topology) {
+    if (!topology.isObject()) {
+      return;
+    }
+    h.append("<section id=\"topology\">\n<h2>Topology</h2>\n<div class=\"topology-drawing\">\n")
+        .append(TopologySvg.render(Topology.of(topology)))
+        .append("</div>\n<p class=\"muted small\">Each fleet drawn once (\u00d7 its VMs), with its first ")
+        .append("VM's address on each of its networks; lines are NICs, thick lines the links between ")
+        .append("networks with their standing latency, jitter, rate and loss.</p>\n</section>\n");
   }
 
   private static double total(JsonNode totals, String key, JsonNode series, String perSecond) {
