@@ -19,13 +19,21 @@ import java.util.OptionalLong;
  */
 public record Experiment(String name, long seed, Duration duration, Map<String, Network> networks,
     Map<String, Fleet> fleets, List<Fault> faults, List<String> capture, Report report,
-    ClockMode clock) {
+    ClockMode clock, Map<String, NetworkLink> links) {
 
   public Experiment {
     networks = Collections.unmodifiableMap(new LinkedHashMap<>(networks));
+    links = Collections.unmodifiableMap(new LinkedHashMap<>(links));
     fleets = Collections.unmodifiableMap(new LinkedHashMap<>(fleets));
     faults = List.copyOf(faults);
     capture = List.copyOf(capture);
+  }
+
+  /** An experiment without links between its networks. */
+  public Experiment(String name, long seed, Duration duration, Map<String, Network> networks,
+      Map<String, Fleet> fleets, List<Fault> faults, List<String> capture, Report report,
+      ClockMode clock) {
+    this(name, seed, duration, networks, fleets, faults, capture, report, clock, Map.of());
   }
 
   /**
@@ -36,13 +44,14 @@ public record Experiment(String name, long seed, Duration duration, Map<String, 
 
   /** The same experiment on another clock (checked by the caller: see {@link #qemuPorts()}). */
   public Experiment withClock(ClockMode mode) {
-    return new Experiment(name, seed, duration, networks, fleets, faults, capture, report, mode);
+    return new Experiment(name, seed, duration, networks, fleets, faults, capture, report, mode,
+        links);
   }
 
   /** The same experiment writing its results under another folder. */
   public Experiment withReportDirectory(String directory) {
     return new Experiment(name, seed, duration, networks, fleets, faults, capture,
-        new Report(directory, report.html(), report.progressInterval()), clock);
+        new Report(directory, report.html(), report.progressInterval()), clock, links);
   }
 
   /**
@@ -96,6 +105,48 @@ public record Experiment(String name, long seed, Duration duration, Map<String, 
       if (rateBitsPerSecond <= 0) {
         throw new IllegalArgumentException("rate must be > 0 bit/s, not " + rateBitsPerSecond);
       }
+    }
+  }
+
+  /**
+   * {@code links.NAME}: a point-to-point L2 link between two networks ({@code between}, in file
+   * order: {@link #a()} then {@link #b()}), with standing properties each way: {@code latency}
+   * (one way), {@code jitter} (each frame's delay drawn from latency +- jitter, never overtaking
+   * the frame before), {@code rate} (serialisation, as a network's cable) and {@code loss} (the
+   * probability, 0 to 1, that a frame is lost on the way). Direction {@code out} is from {@code
+   * a} to {@code b}, {@code in} the reverse.
+   */
+  public record NetworkLink(String name, List<String> between, Duration latency, Duration jitter,
+      long rateBitsPerSecond, double loss) {
+    public static final Duration DEFAULT_LATENCY = Duration.ZERO;
+    public static final Duration DEFAULT_JITTER = Duration.ZERO;
+    public static final long DEFAULT_RATE = Network.DEFAULT_RATE;
+
+    public NetworkLink {
+      between = List.copyOf(between);
+      if (between.size() != 2 || between.get(0).equals(between.get(1))) {
+        throw new IllegalArgumentException("a link is between two networks, not " + between);
+      }
+      if (latency.isNegative() || jitter.isNegative() || jitter.compareTo(latency) > 0) {
+        throw new IllegalArgumentException("need 0 <= jitter <= latency, not " + jitter + " > "
+            + latency);
+      }
+      if (rateBitsPerSecond <= 0) {
+        throw new IllegalArgumentException("rate must be > 0 bit/s, not " + rateBitsPerSecond);
+      }
+      if (!(loss >= 0 && loss <= 1)) {
+        throw new IllegalArgumentException("loss must be 0 to 1, not " + loss);
+      }
+    }
+
+    /** The first network of {@code between}: where direction {@code out} starts. */
+    public String a() {
+      return between.get(0);
+    }
+
+    /** The second network of {@code between}. */
+    public String b() {
+      return between.get(1);
     }
   }
 

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  */
 final class ExperimentReader {
   private static final Set<String> TOP_KEYS = Set.of("name", "seed", "duration", "networks", "vms",
-      "faults", "capture", "report", "clock");
+      "faults", "capture", "report", "clock", "links");
   private static final Set<String> REPORT_KEYS = Set.of("directory", "html", "progress-interval");
 
   private final ExperimentFile in;
@@ -43,8 +43,9 @@ final class ExperimentReader {
     Optional<Duration> duration = in.required("duration", path -> Units.duration(root, path))
         .flatMap(d -> in.positive("duration", d));
     Map<String, Network> networks = NetworksReader.read(in);
-    Map<String, Fleet> fleets = FleetsReader.read(in, networks);
-    List<Fault> faults = FaultsReader.read(in, kinds, duration, networks);
+    Map<String, Experiment.NetworkLink> links = LinksReader.read(in, networks);
+    Map<String, Fleet> fleets = FleetsReader.read(in, networks, links);
+    List<Fault> faults = FaultsReader.read(in, kinds, duration, networks, links);
     PortChecks.listenOverlaps(in, networks, fleets);
     PortChecks.portIdClashes(in, networks);
     List<String> capture = capture(networks, fleets);
@@ -55,7 +56,7 @@ final class ExperimentReader {
       throw new ExperimentException(errors);
     }
     Experiment read = new Experiment(name.get(), seed, duration.get(), networks, fleets, faults,
-        capture, report, ClockMode.REAL);
+        capture, report, ClockMode.REAL, links);
     List<String> ports = read.qemuPorts();
     if (clock.isEmpty()) {
       return read.withClock(ports.isEmpty() ? ClockMode.VIRTUAL : ClockMode.REAL);

@@ -33,10 +33,12 @@ final class FaultsReader {
   private final Optional<Duration> duration;
   private final Set<String> networkNames;
   private final Set<String> portIds = new HashSet<>();
+  private final Set<String> linkNames;
   private final Map<String, List<String>> vmsOf;
 
   private FaultsReader(ExperimentFile in, FaultRegistry kinds, Optional<Duration> duration,
-      Map<String, Network> networks) {
+      Map<String, Network> networks, Set<String> linkNames) {
+    this.linkNames = linkNames;
     this.in = in;
     this.kinds = kinds;
     this.duration = duration;
@@ -47,7 +49,7 @@ final class FaultsReader {
 
   /** The faults without errors, in file order. */
   static List<Fault> read(ExperimentFile in, FaultRegistry kinds, Optional<Duration> duration,
-      Map<String, Network> networks) {
+      Map<String, Network> networks, Map<String, Experiment.NetworkLink> links) {
     if (!in.root.hasPath("faults")) {
       return new ArrayList<>();
     }
@@ -55,7 +57,9 @@ final class FaultsReader {
     if (list.isEmpty()) {
       return new ArrayList<>();
     }
-    return new FaultsReader(in, kinds, duration, networks).elements(list.get());
+    // a link with errors of its own is still a name: its faults are not reported as unknown
+    Set<String> linkNames = new HashSet<>(in.names("links"));
+    return new FaultsReader(in, kinds, duration, networks, linkNames).elements(list.get());
   }
 
   private List<Fault> elements(List<? extends ConfigObject> list) {
@@ -129,7 +133,7 @@ final class FaultsReader {
     Optional<Target> sort = sortOf(target.get());
     if (sort.isEmpty()) {
       r.error("target", "unknown target '" + target.get()
-          + "' (not a vm, fleet, network or network port of this experiment)");
+          + "' (not a vm, fleet, network, network port or link of this experiment)");
       return Optional.empty();
     }
     if (kind.isPresent() && !fits(target.get(), kind.get().targets())) {
@@ -142,18 +146,20 @@ final class FaultsReader {
     return target;
   }
 
-  /** What {@code name} names: a vm or fleet, a network or a network's port; empty: nothing. */
+  /** What {@code name} names: a vm or fleet, a network, a network's port or a link; empty: nothing. */
   private Optional<Target> sortOf(String name) {
     return vmsOf.containsKey(name) ? Optional.of(Target.VM)
         : networkNames.contains(name) ? Optional.of(Target.NETWORK)
-        : portIds.contains(name) ? Optional.of(Target.PORT) : Optional.empty();
+        : portIds.contains(name) ? Optional.of(Target.PORT)
+        : linkNames.contains(name) ? Optional.of(Target.LINK) : Optional.empty();
   }
 
   /** Whether {@code name} is one of {@code targets} (a port id may also name a vm: both count). */
   private boolean fits(String name, Set<Target> targets) {
     return targets.contains(Target.VM) && vmsOf.containsKey(name)
         || targets.contains(Target.NETWORK) && networkNames.contains(name)
-        || targets.contains(Target.PORT) && portIds.contains(name);
+        || targets.contains(Target.PORT) && portIds.contains(name)
+        || targets.contains(Target.LINK) && linkNames.contains(name);
   }
 
   private static Set<String> allowedKeys(FaultKind k) {

@@ -42,17 +42,19 @@ final class FleetsReader {
 
   private record IpOwner(String vm, Attachment attachment) {}
 
-  private FleetsReader(ExperimentFile in, Map<String, Network> networks) {
+  private FleetsReader(ExperimentFile in, Map<String, Network> networks,
+      Map<String, Experiment.NetworkLink> links) {
     this.in = in;
     this.vmDefaults = in.defaults.getConfig("vm");
     this.networkNames = new HashSet<>(in.names("networks"));
     this.macs = new MacAllocator(in);
-    this.segments = Segments.of(networks);
+    this.segments = Segments.of(networks, links);
   }
 
   /** The fleets without errors, in file order. */
-  static Map<String, Fleet> read(ExperimentFile in, Map<String, Network> networks) {
-    FleetsReader r = new FleetsReader(in, networks);
+  static Map<String, Fleet> read(ExperimentFile in, Map<String, Network> networks,
+      Map<String, Experiment.NetworkLink> links) {
+    FleetsReader r = new FleetsReader(in, networks, links);
     Map<String, Fleet> out = new LinkedHashMap<>();
     for (String fleet : in.names("vms")) {
       r.fleet(fleet).ifPresent(f -> out.put(fleet, f));

@@ -12,15 +12,18 @@ import java.util.Optional;
  * Which networks and netdev-attached fleets of one experiment form one L2 segment, where an IPv4
  * address may be used once. Each network is its own segment, joined with any other place whose
  * socket reaches the same endpoint: a listen port and a connect port of one address (two sites
- * linked switch to switch), one multicast group, the two ends of a udp= pair. Sockets to places
+ * linked switch to switch), one multicast group, the two ends of a udp= pair, and with the other
+ * end of each of its {@code links}. Sockets to places
  * outside the file are not followed, so two networks are separate unless this file joins them.
  */
 final class Segments {
   /** Union-find over "net:NAME" and endpoint keys; a key absent from the map is its own root. */
   private final Map<String, String> parent = new HashMap<>();
 
-  static Segments of(Map<String, Network> networks) {
+  static Segments of(Map<String, Network> networks, Map<String, Experiment.NetworkLink> links) {
     Segments s = new Segments();
+    // a link is a cable between two switches: one segment
+    links.values().forEach(l -> s.union(network(l.a()), network(l.b())));
     for (Network n : networks.values()) {
       for (NetdevSpec port : n.ports()) {
         s.union(network(n.name()), endpoint(port, "port:" + port.id()));

@@ -2,6 +2,7 @@ package io.fleetsim.link;
 
 import io.fleetsim.time.Clock;
 import java.util.ArrayDeque;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
@@ -29,9 +30,15 @@ import org.apache.pekko.util.ByteString;
  * receiver. Frames propagating are bounded by {@code maxInFlight}, a guard the link's own
  * bandwidth-delay product stays below in practice.
  *
+ * <p>A wire may also have {@link Impairments} (a link between networks has them): jitter on the
+ * latency, drawn per frame but never letting a frame overtake the one before (FIFO, as one cable
+ * is), and random loss of frames once they have been serialised (they used the wire's time but
+ * never arrive), both drawn from a generator seeded afresh for each link materialised.
+ *
  * <p>Counters are shared by every link materialised from one wire: {@code framesIn = framesOut +
- * held + lost}, where lost are the frames inside when the link ended (its downstream cancelled).
- * When upstream completes, the frames inside are still delivered first.
+ * held + lost + dropped}, where lost are the frames inside when the link ended (its downstream
+ * cancelled) and dropped those the impairments' loss took. When upstream completes, the frames
+ * inside are still delivered first.
  */
 public final class Wire {
   /** Preamble 7, SFD 1, FCS 4, inter-frame gap 12: bytes on the wire beyond a frame. */
@@ -49,12 +56,42 @@ public final class Wire {
   private final LongAdder framesOut = new LongAdder();
   private final LongAdder held = new LongAdder();
   private final LongAdder lost = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private final Impairments impairments;
+
+  /**
+   * What a wire adds beyond latency and rate: each frame's delay is latency + a uniform draw from
+   * [-{@code jitterNanos}, +{@code jitterNanos}] (at least the delay of the frame before, so
+   * nothing overtakes; {@code jitterNanos} <= latency), a frame is lost with {@code loss} (0 to
+   * 1), both from a {@link SplittableRandom} of {@code seed} made per link. {@code slackNanos}: how
+   * far in the past a frame may start when the wire has been free, so that a real clock's late
+   * timers do not cost the wire its rate (a token bucket of slack x rate bits); 0 in virtual
+   * time, where every frame starts exactly when the wire comes free.
+   */
+  public record Impairments(long jitterNanos, double loss, long seed, long slackNanos) {
+    public static final Impairments NONE = new Impairments(0, 0, 0, 0);
+
+    public Impairments {
+      if (jitterNanos < 0 || slackNanos < 0) {
+        throw new IllegalArgumentException("jitter and slack must be >= 0 ns");
+      }
+      if (!(loss >= 0 && loss <= 1)) {
+        throw new IllegalArgumentException("loss must be 0 to 1, not " + loss);
+      }
+    }
+  }
 
   /**
    * A wire delaying by {@code latencyNanos} after serialising at {@code bitsPerSecond}; a rate of
    * 0 serialises in no time (the rate is not modelled).
    */
   public Wire(long latencyNanos, long bitsPerSecond, int maxInFlight, Clock clock) {
+    this(latencyNanos, bitsPerSecond, maxInFlight, clock, Impairments.NONE);
+  }
+
+  /** A wire with {@code impairments}; its jitter may not exceed its latency. */
+  public Wire(long latencyNanos, long bitsPerSecond, int maxInFlight, Clock clock,
+      Impairments impairments) {
     if (latencyNanos < 0) {
       throw new IllegalArgumentException("latency must be >= 0 ns, not " + latencyNanos);
     }
@@ -68,6 +105,11 @@ public final class Wire {
     this.bitsPerSecond = bitsPerSecond;
     this.maxInFlight = maxInFlight;
     this.clock = clock;
+    if (impairments.jitterNanos() > latencyNanos) {
+      throw new IllegalArgumentException("jitter " + impairments.jitterNanos()
+          + " ns is more than the latency " + latencyNanos + " ns");
+    }
+    this.impairments = impairments;
   }
 
   /**
@@ -90,6 +132,11 @@ public final class Wire {
   /** Frames inside the wire right now, over all its links. */
   public long held() {
     return held.sum();
+  }
+
+  /** Frames the impairments' loss took. */
+  public long dropped() {
+    return dropped.sum();
   }
 
   /** Frames that were inside when their link ended. */
@@ -139,6 +186,8 @@ public final class Wire {
     private long timerArmed; // counts armings: a timer replaced by an earlier one is ignored
     private long timerAt = Long.MAX_VALUE;
     private boolean upstreamDone;
+    private long lastArrives = Long.MIN_VALUE;
+    private final SplittableRandom random = new SplittableRandom(impairments.seed());
 
     Logic(Stage s) {
       super(s.shape);
@@ -183,9 +232,21 @@ public final class Wire {
       long now = clock.nanos();
       framesIn.increment();
       held.increment();
-      long start = Math.max(now, freeAt);
+      long start = Math.max(now - impairments.slackNanos(), freeAt);
       freeAt = bitsPerSecond == 0 ? start : start + serialisationNanos(frame.size(), bitsPerSecond);
-      flights.addLast(new Flight(frame, freeAt + latencyNanos));
+      long delay = latencyNanos;
+      if (impairments.jitterNanos() > 0) {
+        delay += (long) StrictMath.floor((random.nextDouble() * 2 - 1) * impairments.jitterNanos());
+      }
+      boolean lose = impairments.loss() > 0 && random.nextDouble() < impairments.loss();
+      if (lose) {
+        held.decrement();
+        dropped.increment();
+      } else {
+        long arrives = Math.max(freeAt + delay, lastArrives); // FIFO: never before the one ahead
+        lastArrives = arrives;
+        flights.addLast(new Flight(frame, arrives));
+      }
       release();
     }
 

@@ -28,11 +28,12 @@ import org.junit.jupiter.api.Test;
  */
 class FaultKindsTest {
   private static final String HEAD = "name = a\nduration = 60s\n"
-      + "networks { lan { type = switch, ports = [\"socket,id=e1,listen=127.0.0.1:20001\"] } }\n"
+      + "networks { lan { type = switch, ports = [\"socket,id=e1,listen=127.0.0.1:20001\"] },"
+      + " far { type = switch } }, links { wan { between = [lan, far] } }\n"
       + "vms {\n  web { count = 2, network = lan, ip = \"10.0.0.2/24\" }\n}\n";
   /** The names of each sort an experiment can target, in HEAD. */
   private static final Map<Target, String> NAMED = Map.of(Target.VM, "web", Target.NETWORK, "lan",
-      Target.PORT, "e1");
+      Target.PORT, "e1", Target.LINK, "wan");
 
   /** A frame fault only this test knows: drops every frame after the first {@code after}. */
   record Blackhole(int after, String cause) implements io.fleetsim.fault.Fault.LinkFault {

@@ -263,6 +263,12 @@ final class Conductor {
      */
     @Override
     public void onTargetLinks(Fault.LinkFault fault) {
+      Interlink link = interlink(target);
+      if (link != null) {
+        // out is a>b, which is what the port on a sends to the link: its chain to the wire
+        add(link.faults(), fault, a.fault().direction().reversed());
+        return;
+      }
       Direction d = experiment.networks().containsKey(target) ? Direction.OUT
           : a.fault().direction();
       for (FaultyPort port : linkPlaces(target)) {
@@ -272,6 +278,11 @@ final class Conductor {
 
     @Override
     public void onLinksOf(String vms, Fault.LinkFault fault, Direction direction) {
+      Interlink between = interlink(vms);
+      if (between != null) {
+        add(between.faults(), fault, direction.reversed());
+        return;
+      }
       for (Link link : linksOf(Conductor.this.vmsOf(vms))) {
         add(link.faults(), fault, direction);
       }
@@ -421,6 +432,16 @@ final class Conductor {
 
   // --- targets
 
+  /** The link between networks named {@code target}, or null. */
+  private Interlink interlink(String target) {
+    for (Interlink link : wiring.interlinks) {
+      if (link.name().equals(target)) {
+        return link;
+      }
+    }
+    return null;
+  }
+
   /** The VMs a target names: a VM, a fleet's VMs, or every VM on a network. */
   List<FleetVm> vmsOf(String target) {
     FleetVm one = wiring.vms.get(target);
@@ -482,6 +503,11 @@ final class Conductor {
     long[] t = new long[3];
     wiring.links.forEach(link -> add(link.faults(), t));
     wiring.externalPorts.forEach(port -> add(port.faults(), t));
+    for (Interlink link : wiring.interlinks) {
+      t[0] += link.framesSoFar();
+      t[1] += link.bytesSoFar();
+      t[2] += link.lostSoFar();
+    }
     return t;
   }
 

@@ -300,6 +300,10 @@ public final class ExperimentRun {
         sum += port.motion();
         held += port.held();
       }
+      for (Interlink link : wiring.interlinks) {
+        sum += link.motion();
+        held += link.held();
+      }
       if (sum != last || held > 0) {
         last = sum;
         stableSince = clock.nanos();

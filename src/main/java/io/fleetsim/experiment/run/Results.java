@@ -73,6 +73,10 @@ final class Results {
       g.writeStartObject();
       g.writeFieldName("experiment");
       WRITER.writeValue(g, experiment());
+      // the integrator joins this with the networks and fleets of the topology section
+      g.writeObjectFieldStart("topology");
+      TopologyLinks.write(g, experiment);
+      g.writeEndObject();
       g.writeFieldName("host");
       WRITER.writeValue(g, HostFacts.finish(host));
       ObjectNode series = JSON.createObjectNode();
@@ -273,6 +277,35 @@ final class Results {
         out.add(o);
       }
     }
+    for (Interlink link : wiring.interlinks) {
+      Experiment.NetworkLink spec = link.spec();
+      for (FrameBooks d : List.of(link.out(), link.in())) {
+        boolean ab = d.name().equals("out");
+        ObjectNode o = JSON.createObjectNode();
+        o.put("name", link.rowName(ab));
+        o.put("link", link.name());
+        o.putArray("between").add(spec.a()).add(spec.b());
+        o.put("from", ab ? spec.a() : spec.b());
+        o.put("to", ab ? spec.b() : spec.a());
+        books(o, d, link.rowName(ab), errors);
+        o.put("latencyMillis", spec.latency().toNanos() / 1e6);
+        o.put("jitterMillis", spec.jitter().toNanos() / 1e6);
+        o.put("rateBitsPerSecond", spec.rateBitsPerSecond());
+        o.put("lossPercent", TopologyLinks.lossPercent(spec));
+        out.add(o);
+      }
+      List<PortStats> ports = List.of(link.portA(), link.portB());
+      for (int i = 0; i < 2; i++) {
+        if (ports.get(i).dropped() > 0) {
+          ObjectNode o = JSON.createObjectNode();
+          o.put("name", link.name() + " fabric port on " + spec.between().get(i));
+          o.put("network", spec.between().get(i));
+          o.set("dropped", JSON.valueToTree(nonZero(ports.get(i).drops())));
+          o.put("balanced", true);
+          out.add(o);
+        }
+      }
+    }
     for (ExternalPort port : wiring.externalPorts) {
       for (FrameBooks d : List.of(port.out(), port.in())) {
         ObjectNode o = JSON.createObjectNode();
@@ -339,6 +372,13 @@ final class Results {
         d.dropped().forEach((cause, n) -> byCause.merge(cause, n, Long::sum));
       }
       fabricPorts.add(port.stats());
+    }
+    for (Interlink link : wiring.interlinks) {
+      for (FrameBooks d : List.of(link.out(), link.in())) {
+        d.dropped().forEach((cause, n) -> byCause.merge(cause, n, Long::sum));
+      }
+      fabricPorts.add(link.portA());
+      fabricPorts.add(link.portB());
     }
     for (PortStats s : fabricPorts) {
       frames += s.framesOut();

@@ -55,6 +55,8 @@ final class Wiring {
   final Map<String, ActorRef<Fabric.Command>> fabrics = new LinkedHashMap<>();
   final List<ExternalPort> externalPorts = new ArrayList<>();
   final List<Link> links = new ArrayList<>();
+  /** The links between networks ({@code links}), in file order. */
+  final List<Interlink> interlinks = new ArrayList<>();
   final Map<String, FleetVm> vms = new LinkedHashMap<>();
   final List<PcapWriter> captures = new ArrayList<>();
   /** Every VM's stacks report their TCP goodput and retransmissions here (the run's series). */
@@ -123,7 +125,22 @@ final class Wiring {
         }
       }
     }
+    interlinks();
     refuseLinkFaultsWithoutLinks();
+  }
+
+  /** A fabric port on each of a link's networks, joined by its wires (after the VMs' ports). */
+  private void interlinks() throws RunException {
+    int index = 0;
+    boolean virtual = clock instanceof io.fleetsim.time.VirtualClock;
+    for (Experiment.NetworkLink spec : experiment.links().values()) {
+      FabricPort a = attach(spec.a(), spec.name());
+      FabricPort b = attach(spec.b(), spec.name());
+      Interlink link = new Interlink(spec, a, b, Interlink.seed(experiment.seed(), index++),
+          virtual, clock);
+      link.start(system);
+      interlinks.add(link);
+    }
   }
 
   /**
