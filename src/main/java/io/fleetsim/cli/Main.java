@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "fleetsim", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Simulated VM fleets and networks, wire-compatible with QEMU socket netdevs.",
     subcommands = {HubCommand.class, SwitchCommand.class, VmCommand.class, RunCommand.class,
-        ValidateCommand.class, CommandLine.HelpCommand.class},
+        ValidateCommand.class, DrawCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "See 'fleetsim help COMMAND' for a command's options."})
 public final class Main implements Callable<Integer> {
 

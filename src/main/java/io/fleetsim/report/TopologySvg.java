@@ -312,7 +312,7 @@ public final class TopologySvg {
     double my = 0.25 * p[1] + 0.5 * cy + 0.25 * q[1];
     s.append("<g class=\"link\" data-name=\"").append(esc(e.link().name())).append("\" data-between=\"")
         .append(esc(a.name)).append(' ').append(esc(b.name)).append("\"><title>").append(esc(e.link().name()))
-        .append(": ").append(esc(a.name)).append(" \u2013 ").append(esc(b.name)).append("</title>")
+        .append(": ").append(esc(a.name)).append(" &#x2013; ").append(esc(b.name)).append("</title>")
         .append("<path d=\"M").append(n(p[0])).append(' ').append(n(p[1])).append(" Q").append(n(cx)).append(' ')
         .append(n(cy)).append(' ').append(n(q[0])).append(' ').append(n(q[1]))
         .append("\" fill=\"none\" stroke=\"").append(LINK).append("\" stroke-width=\"3.5\" stroke-linecap=\"round\"/>");
@@ -343,7 +343,7 @@ public final class TopologySvg {
     x += 160;
     s.append("<rect x=\"").append(n(x)).append("\" y=\"").append(n(y)).append("\" width=\"22\" height=\"13\" rx=\"2\" fill=\"#ffffff\" stroke=\"")
         .append(MUTED).append("\"/>")
-        .append("<text x=\"").append(n(x + 28)).append("\" y=\"").append(n(y + 10.5)).append("\">fleet (\u00d7 VMs)</text>");
+        .append("<text x=\"").append(n(x + 28)).append("\" y=\"").append(n(y + 10.5)).append("\">").append(esc("fleet (\u00d7 VMs)")).append("</text>");
     x += 104;
     s.append("<rect x=\"").append(n(x)).append("\" y=\"").append(n(y)).append("\" width=\"22\" height=\"13\" rx=\"6.5\" fill=\"#fff4e6\" stroke=\"#e8590c\" stroke-width=\"2\"/>")
         .append("<text x=\"").append(n(x + 28)).append("\" y=\"").append(n(y + 10.5)).append("\">router</text>");
@@ -402,24 +402,28 @@ public final class TopologySvg {
   }
 
   /**
-   * Text for XML: escaped as HTML is ({@link Html#esc}), and characters XML 1.0 cannot carry
-   * (controls, lone surrogates) replaced, so that any name leaves the document well-formed.
+   * Text for XML: escaped as HTML is ({@link Html#esc}), characters XML 1.0 cannot carry
+   * (controls, lone surrogates) replaced, so that any name leaves the document well-formed, and
+   * everything beyond ASCII as a character reference: the drawing's bytes are the same whatever
+   * encoding the console or file they go to has.
    */
   static String esc(String s) {
-    StringBuilder out = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      boolean pair = Character.isHighSurrogate(ch) && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1));
-      if (pair) {
-        out.append(ch).append(s.charAt(++i));
-      } else if (ch == '\t' || ch == '\n' || ch == '\r' || ch >= 0x20 && ch < 0xd800
-          || ch >= 0xe000 && ch <= 0xfffd) {
-        out.append(ch);
+    StringBuilder out = new StringBuilder(s.length() + 16);
+    String html = Html.esc(s);
+    for (int i = 0; i < html.length(); ) {
+      int cp = html.codePointAt(i);
+      i += Character.charCount(cp);
+      boolean xml = cp == '\t' || cp == '\n' || cp == '\r' || cp >= 0x20 && cp < 0xd800
+          || cp >= 0xe000 && cp <= 0xfffd || cp >= 0x10000 && cp <= 0x10ffff;
+      if (!xml) {
+        cp = 0xfffd;
+      }
+      if (cp < 0x80) {
+        out.append((char) cp);
       } else {
-        out.append('\ufffd');
+        out.append("&#x").append(Integer.toHexString(cp)).append(';');
       }
     }
-    return Html.esc(out.toString());
+    return out.toString();
   }
 }

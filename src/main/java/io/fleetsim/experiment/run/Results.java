@@ -73,9 +73,8 @@ final class Results {
       g.writeStartObject();
       g.writeFieldName("experiment");
       WRITER.writeValue(g, experiment());
-      // the integrator joins this with the networks and fleets of the topology section
       g.writeObjectFieldStart("topology");
-      TopologyLinks.write(g, experiment);
+      TopologySection.write(g, experiment);
       g.writeEndObject();
       g.writeFieldName("host");
       WRITER.writeValue(g, HostFacts.finish(host));
