@@ -2,10 +2,10 @@ package io.fleetsim.experiment.run;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.qemu.NetdevSpec;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /**
@@ -17,15 +17,20 @@ import java.io.UncheckedIOException;
 public final class TopologySection {
   private TopologySection() {}
 
-  /** The section as a tree (what {@code fleetsim draw} draws). */
+  /**
+   * The section as a tree (what {@code fleetsim draw} draws): written and read back as JSON
+   * text, so it is the tree the report reads from results.json, number types included.
+   */
   public static JsonNode of(Experiment experiment) {
-    try (TokenBuffer b = new TokenBuffer(Results.JSON, false)) {
-      b.writeStartObject();
-      write(b, experiment);
-      b.writeEndObject();
-      return Results.JSON.readTree(b.asParser());
+    StringWriter text = new StringWriter();
+    try (JsonGenerator g = Results.JSON.createGenerator(text)) {
+      g.writeStartObject();
+      write(g, experiment);
+      g.writeEndObject();
+      g.flush();
+      return Results.JSON.readTree(text.toString());
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // a token buffer does not throw
+      throw new UncheckedIOException(e); // a string does not throw
     }
   }
 
