@@ -223,9 +223,8 @@ public final class TopologySvg {
   static double labelWidth(List<String> label) {
     double w = 0;
     for (int i = 0; i < label.size(); i++) {
-      String line = label.get(i);
-      w = Math.max(w, line.codePointCount(0, line.length())
-          * (i == 0 ? TopologyLayout.TITLE_CHAR : TopologyLayout.SMALL_CHAR));
+      w = Math.max(w, i == 0 ? TopologyLayout.textWidth(label.get(i), TopologyLayout.LINK_NAME_PX, true)
+          : TopologyLayout.textWidth(label.get(i), TopologyLayout.SMALL_PX, false));
     }
     return w;
   }

@@ -50,6 +50,11 @@ class TopologyBrowserTest {
             g.dataset.rectWidth = String(rect.getBBox().width);
             g.dataset.textWidth = String(widest);
           }
+          var label = g.querySelector('text.link-label');
+          if (label) {
+            var l = label.getBBox();
+            g.dataset.label = l.x + ' ' + l.y + ' ' + l.width + ' ' + l.height;
+          }
         });
       })();</script>
       """;
@@ -74,7 +79,7 @@ class TopologyBrowserTest {
   static void assertDrawn(Element svg, int networks, int fleets, int links) {
     assertNotNull(svg, "the drawing");
     double[] box = numbers(svg.attr("data-box"));
-    assertTrue(box[0] > 100 && box[1] > 50, "drawn at " + svg.attr("data-box"));
+    assertTrue(box[0] > 100 && box[1] > 20, "drawn at " + svg.attr("data-box"));
     double[] view = numbers(svg.attr("data-viewbox"));
     assertEquals(networks, svg.select("g.network").size());
     assertEquals(fleets, svg.select("g.fleet").size());
@@ -88,6 +93,18 @@ class TopologyBrowserTest {
         double rect = Double.parseDouble(g.attr("data-rect-width"));
         double text = Double.parseDouble(g.attr("data-text-width"));
         assertTrue(text > 0 && text <= rect - 4, g.attr("data-name") + ": text " + text + " px in a " + rect + " px box");
+      }
+      if (g.hasAttr("data-label")) {
+        // the label between the boxes of the two networks it joins (side by side in these drawings)
+        double[] label = numbers(g.attr("data-label"));
+        List<double[]> ends = new java.util.ArrayList<>();
+        for (String net : g.attr("data-between").split(" ")) {
+          ends.add(numbers(svg.select("g.network").stream().filter(n -> n.attr("data-name").equals(net))
+              .findFirst().orElseThrow().attr("data-bbox")));
+        }
+        ends.sort(java.util.Comparator.comparingDouble(e -> e[0]));
+        assertTrue(label[0] >= ends.get(0)[0] + ends.get(0)[2] && label[0] + label[2] <= ends.get(1)[0],
+            g.attr("data-name") + ": label at " + g.attr("data-label") + " between its networks");
       }
     }
   }
@@ -108,6 +125,38 @@ class TopologyBrowserTest {
         assertDrawn(svg, 6, 7, 0);
       }
     }
+  }
+
+  /**
+   * Names of wide letters, narrow ones, digits and beyond Latin: each box still holds its text in
+   * the browser's font, and a link's label fits between its two networks.
+   */
+  @Test
+  void boxesHoldTheirTextWhateverTheLetters() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode results = TopologySectionTest.withTopology("two-sites");
+    com.fasterxml.jackson.databind.JsonNode t = results.get("topology");
+    String[] names = {"WWWWWWWWWWWWWWWWWWWW", "mmmmmmmmmmmmmmmmmmmmmmmmmmmm", "\u6771\u4eac-\u30b5\u30a4\u30c8-1",
+        "iiiiiiiiiiiiiiiiiiiiiiiiiiii"};
+    java.util.Map<String, String> renamed = new java.util.HashMap<>();
+    for (int i = 0; i < names.length; i++) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) t.get("fleets").get(i)).put("name", names[i]);
+      com.fasterxml.jackson.databind.node.ObjectNode net = (com.fasterxml.jackson.databind.node.ObjectNode) t.get("networks").get(i);
+      renamed.put(net.get("name").asText(), names[(i + 1) % 4]);
+      net.put("name", names[(i + 1) % 4]);
+    }
+    for (com.fasterxml.jackson.databind.JsonNode f : t.get("fleets")) {
+      for (com.fasterxml.jackson.databind.JsonNode nic : f.get("nics")) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) nic).put("network", renamed.get(nic.get("network").asText()));
+      }
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode link = (com.fasterxml.jackson.databind.node.ObjectNode) t.get("links").get(0);
+    link.put("name", "MMMMMMMMMMMMMMMM");
+    link.putArray("between").add(renamed.get("wan-a")).add(renamed.get("wan-b"));
+    Path page = probed(ReportWriter.render(results), "letters.html");
+    Chromium.Run run = Chromium.dumpDom(page);
+    Element svg = Jsoup.parse(run.stdout()).body().selectFirst("#topology svg");
+    assertDrawn(svg, 4, 4, 1);
+    assertEquals(List.of(), run.consoleLines());
   }
 
   /** A drawing wider than the page shrinks to the section instead of widening the page. */
