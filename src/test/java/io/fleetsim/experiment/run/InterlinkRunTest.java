@@ -96,6 +96,12 @@ class InterlinkRunTest {
         "\"udp-send 10.0.0.2:9000 rate=2000/s size=1000B duration=" + seconds + "s\"", ""),
         dir.resolve("udp" + seconds));
     assertBalanced(ran);
+    // back-pressure: the backlog (up to 5,800 datagrams more than the link carries) waits in
+    // site-a's queue for the link's port and the queues behind it; nothing is dropped anywhere
+    JsonNode send = ran.workload("a", 0).path("result");
+    assertTrue(send.path("dropped").asLong() == 0, send.toString());
+    assertTrue(ran.link("wan site-a>site-b").path("dropped").isEmpty(), ran.link("wan site-a>site-b").toString());
+    assertTrue(ran.results().at("/totals/framesDropped").asLong() == 0, ran.results().at("/totals").toString());
     return sinkReceived(ran);
   }
 
