@@ -191,7 +191,7 @@ public record Experiment(String name, long seed, Duration duration, Map<String, 
   }
 
   /**
-   * {@code faults[i]}: {@code kind} on {@code target} (a vm, fleet or network name; absent for a
+   * {@code faults[i]}: {@code kind} on {@code target} (a vm, fleet, network, port or link name; absent for a
    * partition, whose groups name its VMs) from {@code at}, for {@code for} (absent: until the
    * end), repeated {@code every}. {@code fault} is the validated fault itself, which says what it
    * does ({@link io.fleetsim.fault.Fault#apply}); a frame fault acts in {@code direction}

@@ -67,6 +67,14 @@ class LinkValidationTest {
   }
 
   @Test
+  void aLinkNameMayNotNameAPort() {
+    String text = file("e1 { between = [a, b] }", "").replace("a { type = switch }",
+        "a { type = switch, ports = [\"socket,id=e1,listen=127.0.0.1:20001\"] }");
+    assertEquals(List.of("t.conf:4: links.e1: link name 'e1' is also the name of a network port"
+        + " (netdev id) (fault targets would be ambiguous)"), errors(text));
+  }
+
+  @Test
   void linksMayNotCloseALoop() {
     // one link a line: the file's order decides which link closes the loop
     assertEquals(List.of("t.conf:4: links.w3.between: link 'w3' closes a loop: c and a are already"

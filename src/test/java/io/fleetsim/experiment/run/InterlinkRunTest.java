@@ -96,6 +96,12 @@ class InterlinkRunTest {
         "\"udp-send 10.0.0.2:9000 rate=2000/s size=1000B duration=" + seconds + "s\"", ""),
         dir.resolve("udp" + seconds));
     assertBalanced(ran);
+    // back-pressure: the backlog (up to 5,800 datagrams more than the link carries) waits in
+    // site-a's queue for the link's port and the queues behind it; nothing is dropped anywhere
+    JsonNode send = ran.workload("a", 0).path("result");
+    assertTrue(send.path("dropped").asLong() == 0, send.toString());
+    assertTrue(ran.link("wan site-a>site-b").path("dropped").isEmpty(), ran.link("wan site-a>site-b").toString());
+    assertTrue(ran.results().at("/totals/framesDropped").asLong() == 0, ran.results().at("/totals").toString());
     return sinkReceived(ran);
   }
 
@@ -109,5 +115,123 @@ class InterlinkRunTest {
     double bitsPerSecond = (longer - shorter) * wireBytes * 8.0 / 4;
     assertEquals(10e6, bitsPerSecond, 10e6 * 0.02, "delivered " + (longer - shorter)
         + " datagrams more in 4 s: " + bitsPerSecond + " bit/s");
+  }
+
+  @Test
+  void standingLossDropsAboutItsFractionAndBooksItAsLinkLoss() throws Exception {
+    RunHarness.Ran ran = RunHarness.runVirtual(sites("4s", ", loss = 10%",
+        "\"udp-send 10.0.0.2:9000 rate=1000/s count=2000\"", ""), dir);
+    JsonNode ab = ran.link("wan site-a>site-b");
+    long sent = ab.get("sent").asLong();
+    long lost = ab.at("/dropped/link-loss").asLong();
+    assertTrue(sent >= 2000, ab.toString());
+    // seeded, so the same every run; a generous band around 10% of 2000
+    assertTrue(lost > 0.07 * sent && lost < 0.13 * sent, lost + " of " + sent + " lost: " + ab);
+    assertEquals(sent - lost, ab.get("delivered").asLong(), ab.toString());
+    assertEquals(2000 - sinkReceived(ran), lost, 3, "what the sink missed is what the link lost"
+        + " (give or take the ARP frames)");
+    assertBalanced(ran);
+  }
+
+  @Test
+  void jitterStaysWithinItsBoundsAndNeverReorders() throws Exception {
+    // 4000 datagrams/s, one every 250 us, across +-5 ms of jitter: drawn independently they would
+    // overtake each other all the time
+    RunHarness.Ran ran = RunHarness.runVirtual(sites("6s", ", latency = 20ms, jitter = 5ms",
+        "\"ping 10.0.0.2 count=40 interval=100ms\", \"udp-send 10.0.0.2:9000 rate=4000/s count=8000\"",
+        ""), dir);
+    List<double[]> rtts = rtts(ran);
+    assertTrue(rtts.size() >= 39, rtts.size() + " replies");
+    double min = Double.MAX_VALUE;
+    double max = 0;
+    for (double[] r : rtts.subList(1, rtts.size())) {
+      min = Math.min(min, r[1]);
+      max = Math.max(max, r[1]);
+    }
+    // each way 20 ms +- 5 ms (FIFO can only add a little behind a later-drawn frame)
+    assertTrue(min >= 30.0 && max <= 50.5, "RTTs from " + min + " to " + max + " ms");
+    assertTrue(max - min > 5.0, "the jitter shows: " + min + " to " + max + " ms");
+    JsonNode sink = ran.workload("b", 0).path("result");
+    assertEquals(8000, sinkReceived(ran), sink.toString());
+    for (JsonNode sender : sink.path("senders")) {
+      assertEquals(0, sender.path("outOfOrder").asLong(), sink.toString());
+    }
+    assertBalanced(ran);
+  }
+
+  @Test
+  void linkDownCutsTheLinkForItsWindowAndItHealsAfter() throws Exception {
+    RunHarness.Ran ran = RunHarness.runVirtual(sites("10s", ", latency = 10ms",
+        "\"ping 10.0.0.2 count=9 interval=1s\"",
+        "{ at = 2500ms, for = 3s, kind = link-down, target = wan }"), dir);
+    List<Integer> answered = new ArrayList<>();
+    rtts(ran).forEach(r -> answered.add((int) r[0]));
+    // pings leave at 0 s, 1 s, ...: those at 3, 4 and 5 s fall in the window 2.5 s - 5.5 s
+    assertEquals(List.of(0, 1, 2, 6, 7, 8), answered, ran.consoleOf("a").toString());
+    assertEquals(3, ran.link("wan site-a>site-b").at("/dropped/link-down").asLong(),
+        ran.link("wan site-a>site-b").toString());
+    assertTrue(ran.link("wan site-b>site-a").path("dropped").path("link-down").isMissingNode(),
+        "b never heard the requests, so sent no replies to drop");
+    JsonNode fault = ran.results().at("/faults/0");
+    assertEquals("wan", fault.get("target").asText(), fault.toString());
+    assertBalanced(ran);
+  }
+
+  @Test
+  void aLossFaultOnTheLinkActsInItsDirection() throws Exception {
+    // out is from site-a to site-b: the requests are lost, the replies' direction is untouched
+    RunHarness.Ran ran = RunHarness.runVirtual(sites("6s", "",
+        "\"ping 10.0.0.2 count=5 interval=1s\"",
+        "{ at = 1500ms, for = 2s, kind = loss, target = wan, direction = out, probability = 1.0 }"),
+        dir);
+    List<Integer> answered = new ArrayList<>();
+    rtts(ran).forEach(r -> answered.add((int) r[0]));
+    assertEquals(List.of(0, 1, 4), answered, ran.consoleOf("a").toString());
+    assertEquals(2, ran.link("wan site-a>site-b").at("/dropped/fault-loss").asLong(),
+        ran.link("wan site-a>site-b").toString());
+    assertTrue(ran.link("wan site-b>site-a").path("dropped").isEmpty(),
+        ran.link("wan site-b>site-a").toString());
+    assertBalanced(ran);
+  }
+
+  @Test
+  void aRunWithLinksRepeatsByteForByte() throws Exception {
+    String props = ", latency = 15ms, jitter = 4ms, rate = 20Mbit, loss = 5%";
+    String work = "\"ping 10.0.0.2 count=30 interval=100ms\", \"udp-send 10.0.0.2:9000 rate=500/s count=1500\"";
+    String file = sites("4s", props, work,
+        "{ at = 1s, for = 500ms, kind = latency, target = wan, delay = 30ms, jitter = 10ms }");
+    String first = withoutHost(RunHarness.runVirtual(file, dir.resolve("1")));
+    String second = withoutHost(RunHarness.runVirtual(file, dir.resolve("2")));
+    assertTrue(first.equals(second), "the same file and seed, the same results.json but host");
+    // without the fault, only the link's own draws (loss, jitter) can tell two seeds apart
+    String plain = sites("4s", props, work, "");
+    String seed1 = withoutHost(RunHarness.runVirtual(plain, dir.resolve("3")));
+    String seed99 = withoutHost(RunHarness.runVirtual(plain.replace("name = sites",
+        "name = sites\nseed = 99"), dir.resolve("4")));
+    assertTrue(!seed1.equals(seed99), "another seed draws other losses and delays on the link");
+    // (the guests' own seeds move their frames too, so the link's seed is checked apart: one per
+    // link of a file and per experiment seed)
+    assertTrue(Interlink.seed(1, 0) != Interlink.seed(1, 1) && Interlink.seed(1, 0) != Interlink.seed(99, 0));
+  }
+
+  private static String withoutHost(RunHarness.Ran ran) {
+    ObjectNode copy = ran.results().deepCopy();
+    copy.remove("host");
+    ((ObjectNode) copy.get("experiment")).remove("seed");
+    return copy.toString();
+  }
+
+  @Test
+  void theReportShowsTheLinksRowsAndProperties() throws Exception {
+    RunHarness.Ran ran = RunHarness.runVirtual(sites("3s", ", latency = 40ms, rate = 10Mbit, loss = 0.1%",
+        "\"ping 10.0.0.2 count=2 interval=1s\"", ""), dir);
+    String html = Files.readString(ran.outcome().folder().resolve("report.html"));
+    assertTrue(html.contains("wan site-a&gt;site-b") || html.contains("wan site-a>site-b"), "a>b row");
+    assertTrue(html.contains("wan site-b&gt;site-a") || html.contains("wan site-b>site-a"), "b>a row");
+    assertTrue(html.contains("rateBitsPerSecond"), "the link's properties beside its counts");
+    JsonNode topology = ran.results().at("/topology/links/0");
+    assertEquals("{\"name\":\"wan\",\"between\":[\"site-a\",\"site-b\"],\"latencyMillis\":40.0,"
+        + "\"jitterMillis\":0.0,\"rateBitsPerSecond\":10000000,\"lossPercent\":0.1}",
+        topology.toString());
   }
 }
