@@ -73,6 +73,8 @@ final class Results {
       g.writeStartObject();
       g.writeFieldName("experiment");
       WRITER.writeValue(g, experiment());
+      g.writeFieldName("topology");
+      WRITER.writeValue(g, TopologyJson.of(experiment));
       g.writeFieldName("host");
       WRITER.writeValue(g, HostFacts.finish(host));
       ObjectNode series = JSON.createObjectNode();
