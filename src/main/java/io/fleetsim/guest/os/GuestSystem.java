@@ -173,6 +173,9 @@ public final class GuestSystem implements GuestOs {
     if (workload instanceof PingWorkload ping) {
       return Optional.of(ping.host());
     }
+    if (workload instanceof io.fleetsim.guest.workload.TracerouteWorkload trace) {
+      return Optional.of(trace.host());
+    }
     if (workload instanceof UdpSendWorkload send) {
       return Optional.of(send.host());
     }
