@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
         + "without, it answers ARP and ping until SIGINT or SIGTERM.",
     footer = {"", "Workloads (--run \"KIND ARGS\", one per --run):",
         "  " + Workloads.PING_USAGE,
+        "  " + Workloads.TRACEROUTE_USAGE,
         "  " + Workloads.UDP_SEND_USAGE,
         "  " + Workloads.UDP_SINK_USAGE,
         "  " + Workloads.ECHO_USAGE,

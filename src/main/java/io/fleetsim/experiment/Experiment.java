@@ -2,6 +2,7 @@ package io.fleetsim.experiment;
 
 import io.fleetsim.fault.Direction;
 import io.fleetsim.guest.Ipv4Config;
+import io.fleetsim.guest.Routing;
 import io.fleetsim.guest.workload.Criteria;
 import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.qemu.NetdevSpec;
@@ -64,9 +65,14 @@ public record Experiment(String name, long seed, Duration duration, Map<String, 
     networks.values().forEach(n -> n.ports().forEach(p ->
         out.add("networks." + n.name() + ".ports " + p.id() + " (" + p.source() + ")")));
     for (Fleet f : fleets.values()) {
-      if (f.attachment() instanceof ToNetdev td
-          && (!(td.netdev() instanceof NetdevSpec.Multicast) || f.bridge())) {
-        out.add("vms." + f.name() + ".netdev (" + td.netdev().source() + ")");
+      // a netdev is the same for every VM of the fleet ({index} is for networks and addresses)
+      List<Nic> nics = f.vms().get(0).nics();
+      for (int i = 0; i < nics.size(); i++) {
+        if (nics.get(i).attachment() instanceof ToNetdev td
+            && (!(td.netdev() instanceof NetdevSpec.Multicast) || f.bridge())) {
+          String at = nics.size() == 1 ? "" : ".nics[" + i + "]";
+          out.add("vms." + f.name() + at + ".netdev (" + td.netdev().source() + ")");
+        }
       }
     }
     return out;
@@ -158,14 +164,14 @@ public record Experiment(String name, long seed, Duration duration, Map<String, 
   public record ToNetdev(NetdevSpec netdev) implements Attachment {}
 
   /**
-   * {@code vms.NAME}: {@code count} identical VMs. With {@code dhcp} the VMs have no static
-   * address; otherwise each {@link Vm} has one allocated from the fleet's CIDR. {@code criteria}
+   * {@code vms.NAME}: {@code count} VMs alike but for their MACs and addresses (and whatever
+   * {@code {index}} varies: a NIC's network and ip, the gateway, the routes), each with its own
+   * {@link Vm#nics()}. {@code router}: the VMs forward between their NICs. {@code criteria}
    * decide each workload's pass or fail, one per workload in the same order (each VM's
    * workloads are the fleet's, in order).
    */
-  public record Fleet(String name, int count, Attachment attachment, boolean dhcp,
-      OptionalLong cpuMhz, List<Workload> workloads, List<Criteria> criteria, List<Vm> vms,
-      Arp arp, boolean bridge) {
+  public record Fleet(String name, int count, boolean router, OptionalLong cpuMhz,
+      List<Workload> workloads, List<Criteria> criteria, List<Vm> vms, Arp arp, boolean bridge) {
     public Fleet {
       workloads = List.copyOf(workloads);
       criteria = List.copyOf(criteria);
@@ -180,13 +186,32 @@ public record Experiment(String name, long seed, Duration duration, Map<String, 
   public enum Arp { DYNAMIC, STATIC }
 
   /**
-   * One VM of a fleet: {@code NAME} for a fleet of one, else {@code NAME-1 .. NAME-count}. Its
-   * workloads are the fleet's with {@code {next}} / {@code {prev}} replaced by the address of
-   * the next / previous VM of the fleet (wrapping around).
+   * One VM of a fleet: {@code NAME} for a fleet of one, else {@code NAME-1 .. NAME-count}, with
+   * its NICs in order (eth0, eth1, ...), its routing (the fleet's {@code router} flag and its
+   * {@code routes}, {@code {index}} filled in) and its workloads: the fleet's with {@code {next}}
+   * / {@code {prev}} replaced by the eth0 address of the next / previous VM (wrapping around).
    */
-  public record Vm(String name, String mac, Optional<Ipv4Config> ip, List<Workload> workloads) {
+  public record Vm(String name, List<Nic> nics, Routing routing, List<Workload> workloads) {
     public Vm {
+      nics = List.copyOf(nics);
       workloads = List.copyOf(workloads);
+      if (nics.isEmpty()) {
+        throw new IllegalArgumentException(name + " has no NIC");
+      }
+    }
+  }
+
+  /**
+   * One NIC of a VM: its guest name ({@code eth0}, ...), where it plugs in, its MAC, and either a
+   * static address ({@code ip}, with the VM's {@code gateway} on the NIC whose subnet holds it)
+   * or {@code dhcp}.
+   */
+  public record Nic(String id, Attachment attachment, String mac, Optional<Ipv4Config> ip,
+      boolean dhcp) {
+    public Nic {
+      if (dhcp == ip.isPresent()) {
+        throw new IllegalArgumentException(id + ": either a static address or dhcp");
+      }
     }
   }
 

@@ -6,8 +6,10 @@ import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.experiment.Experiment.Attachment;
 import io.fleetsim.experiment.Experiment.Fleet;
 import io.fleetsim.experiment.Experiment.Network;
+import io.fleetsim.experiment.Experiment.Nic;
 import io.fleetsim.experiment.Experiment.Vm;
 import io.fleetsim.guest.Ipv4Config;
+import io.fleetsim.guest.Routing;
 import io.fleetsim.guest.workload.Workload;
 import io.fleetsim.qemu.NetdevSpec;
 import java.util.ArrayList;
@@ -22,12 +24,14 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * {@code vms.NAME}: a fleet of {@code count} VMs, where they attach, their addresses (MACs under
- * the fleet's prefix, IPv4 from its CIDR or DHCP), CPU, workloads, ARP mode and bridging.
+ * {@code vms.NAME}: a fleet of {@code count} VMs, their NICs (where each attaches, MACs under
+ * the fleet's prefix, IPv4 from each NIC's CIDR or DHCP), routing ({@code router}, {@code
+ * routes}, {@code gateway}), CPU, workloads, ARP mode and bridging.
  */
 final class FleetsReader {
   private static final Set<String> VM_KEYS = Set.of("count", "network", "netdev", "ip", "dhcp",
-      "mac-prefix", "cpu", "workloads", "expect", "arp", "bridge");
+      "nics", "router", "routes", "gateway", "mac-prefix", "cpu", "workloads", "expect", "arp",
+      "bridge");
   private static final Set<String> CPU_KEYS = Set.of("mhz");
 
   private final ExperimentFile in;
@@ -75,57 +79,120 @@ final class FleetsReader {
       in.error(key(p, "count"), "must be at least 1, not " + count);
       ok = false;
     }
-    Optional<Attachment> attachment = attachment(p);
-    boolean dhcp = in.optional(key(p, "dhcp"), in.root::getBoolean)
-        .orElse(vmDefaults.getBoolean("dhcp"));
-    Optional<Optional<Ipv4Config>> base = addressBlock(p, dhcp, count);
+    Optional<List<NicEntries.Entry>> nics = NicEntries.read(in, p, vmDefaults.getBoolean("dhcp"));
+    // checked once for the fleet where {index} does not vary them
+    List<Optional<Ipv4Config>> bases = new ArrayList<>();
+    for (NicEntries.Entry e : nics.orElse(List.of())) {
+      if (e.network().isPresent() && !e.network().get().contains(NicEntries.INDEX)
+          && !networkNames.contains(e.network().get())) {
+        in.error(e.networkPath(), e.networkLine(), "unknown network '" + e.network().get() + "'"
+            + ExperimentFile.known(networkNames));
+        ok = false;
+      }
+      // the first address of the NIC's block (VM i gets base + i - 1)
+      Optional<Ipv4Config> b = Optional.empty();
+      if (e.ip().isPresent() && !e.ip().get().contains(NicEntries.INDEX)) {
+        b = cidr(e.ipPath(), e.ipLine(), e.ip().get(), Math.max(count, 1));
+        ok &= b.isPresent();
+      }
+      bases.add(b);
+    }
+    boolean router = in.optional(key(p, "router"), in.root::getBoolean).orElse(false);
+    if (router && nics.isPresent() && nics.get().size() < 2) {
+      in.error(key(p, "router"), "a router needs at least two NICs (nics = [{ network = a, ... },"
+          + " { network = b, ... }]) to forward between");
+      ok = false;
+    }
+    Optional<List<String>> routes = in.root.hasPath(key(p, "routes"))
+        ? in.optional(key(p, "routes"), in.root::getStringList) : Optional.of(List.of());
+    Optional<String> gateway = in.optional(key(p, "gateway"), in.root::getString);
+    ok &= routes.isPresent() && (gateway.isPresent() || !in.root.hasPath(key(p, "gateway")));
     String macPrefix = in.optional(key(p, "mac-prefix"), in.root::getString)
         .orElse(vmDefaults.getString("mac-prefix"));
     Optional<int[]> prefixBytes = macs.prefix(key(p, "mac-prefix"), macPrefix);
     Optional<OptionalLong> mhz = cpu(p);
-    WorkloadsReader.Read workloads = WorkloadsReader.read(in, p, dhcp, count);
+    // {next} and {prev} are the neighbours' eth0 addresses
+    boolean firstDhcp = nics.map(n -> n.get(0).dhcp()).orElse(false);
+    WorkloadsReader.Read workloads = WorkloadsReader.read(in, p, firstDhcp, count);
     Optional<Experiment.Arp> arp = arp(key(p, "arp"), in.optional(key(p, "arp"),
         in.root::getString).orElse(vmDefaults.getString("arp")));
-    Optional<Boolean> bridge = bridge(p, attachment);
-    ok &= attachment.isPresent() && base.isPresent() && prefixBytes.isPresent()
+    Optional<Boolean> bridge = bridge(p, nics);
+    ok &= nics.isPresent() && prefixBytes.isPresent()
         && mhz.isPresent() && workloads.ok() && arp.isPresent() && bridge.isPresent();
     if (!ok) {
       return Optional.empty();
     }
-    Optional<List<Vm>> vms = vms(p, fleet, count, attachment.get(), base.get(), macPrefix,
-        prefixBytes.get(), workloads);
-    return vms.map(list -> new Fleet(fleet, count, attachment.get(), dhcp, mhz.get(),
-        workloads.workloads(), workloads.criteria(), list, arp.get(), bridge.get()));
+    Optional<List<Vm>> vms = vms(p, fleet, count, nics.get(), bases, router, routes.get(), gateway,
+        macPrefix, prefixBytes.get(), workloads);
+    return vms.map(list -> new Fleet(fleet, count, router, mhz.get(), workloads.workloads(),
+        workloads.criteria(), list, arp.get(), bridge.get()));
   }
 
   /**
-   * The VMs {@code NAME} or {@code NAME-1 .. NAME-count}, each with its MAC and address; empty
-   * when the prefix ran out of MACs or an address is taken on the segment.
+   * The VMs {@code NAME} or {@code NAME-1 .. NAME-count}, each with its NICs (MACs, addresses),
+   * routes and gateway; empty when something is wrong for some VM (reported once per path, for
+   * the first VM it is wrong for).
    */
-  private Optional<List<Vm>> vms(String p, String fleet, int count, Attachment attachment,
-      Optional<Ipv4Config> base, String macPrefix, int[] prefixBytes,
+  private Optional<List<Vm>> vms(String p, String fleet, int count,
+      List<NicEntries.Entry> entries, List<Optional<Ipv4Config>> bases, boolean router, List<String> routes,
+      Optional<String> gateway, String macPrefix, int[] prefixBytes,
       WorkloadsReader.Read workloads) {
+    Set<String> reported = new HashSet<>();
+    RoutesReader.Report once = (path, line, msg) -> {
+      if (reported.add(path)) {
+        in.error(path, line, msg);
+      }
+    };
     boolean ok = true;
     List<Vm> vms = new ArrayList<>();
-    String segment = segments.of(fleet, attachment);
     // one list for the fleet, not one per VM
     List<Workload> shared = List.copyOf(workloads.workloads());
-    for (int i = 1; i <= count; i++) {
+    for (int i = 1; i <= count && ok; i++) {
       String vmName = count == 1 ? fleet : fleet + "-" + i;
-      String mac = macs.allocate(macPrefix, prefixBytes, vmName);
-      if (mac == null) {
-        in.error(key(p, "mac-prefix"), "mac-prefix " + macPrefix + " has no free address left for "
-            + vmName);
-        ok = false;
+      String index = Integer.toString(i);
+      List<Nic> nics = new ArrayList<>();
+      for (NicEntries.Entry e : entries) {
+        Optional<Attachment> attachment = attachment(e, index, once);
+        String mac = macs.allocate(macPrefix, prefixBytes, vmName);
+        if (mac == null) {
+          in.error(key(p, "mac-prefix"), "mac-prefix " + macPrefix + " has no free address left"
+              + " for " + vmName + (entries.size() > 1 ? " " + e.id() : ""));
+          return Optional.empty();
+        }
+        Optional<Ipv4Config> ip = Optional.empty();
+        if (!e.dhcp()) {
+          int offset = i - 1;
+          ip = e.ip().get().contains(NicEntries.INDEX)
+              ? cidr(e.ipPath(), e.ipLine(), e.ip().get().replace(NicEntries.INDEX, index), 1,
+                  once)
+              : bases.get(e.index()).map(b -> new Ipv4Config(
+                  new Ipv4Address(b.address().bits() + offset), b.prefixLength(),
+                  Optional.empty()));
+        }
+        if (attachment.isEmpty() || (!e.dhcp() && ip.isEmpty())) {
+          ok = false;
+          continue;
+        }
+        nics.add(new Nic(e.id(), attachment.get(), mac, ip, e.dhcp()));
+      }
+      if (!ok) {
         break;
       }
-      int offset = i - 1;
-      Optional<Ipv4Config> ip = base.map(b -> new Ipv4Config(
-          new Ipv4Address(b.address().bits() + offset), b.prefixLength(), Optional.empty()));
-      if (ip.isPresent()) {
-        ok &= addressFree(p, segment, ip.get(), vmName, attachment);
+      ok &= oneNicPerSegment(fleet, vmName, entries, nics, once);
+      List<String> texts = routes.stream().map(r -> r.replace(NicEntries.INDEX, index)).toList();
+      RoutesReader.Read r = RoutesReader.read(in, p, vmName, texts,
+          gateway.map(g -> g.replace(NicEntries.INDEX, index)), nics, once);
+      ok &= r.ok();
+      for (int k = 0; k < r.nics().size(); k++) {
+        Nic n = r.nics().get(k);
+        if (n.ip().isPresent()) {
+          NicEntries.Entry e = entries.get(k);
+          ok &= addressFree(e.ipPath(), e.ipLine(), segments.of(owner(fleet, k), n.attachment()),
+              n.ip().get(), label(vmName, entries.size(), n), n.attachment());
+        }
       }
-      vms.add(new Vm(vmName, mac, ip, workloads.templated() ? List.of() : shared));
+      vms.add(new Vm(vmName, r.nics(), new Routing(router, r.routes()),
+          workloads.templated() ? List.of() : shared));
     }
     if (!ok) {
       return Optional.empty();
@@ -133,8 +200,38 @@ final class FleetsReader {
     return Optional.of(workloads.templated() ? WorkloadsReader.perVm(vms, workloads.specs()) : vms);
   }
 
+  /** The key a NIC on a netdev this file cannot follow (an fd) is its own segment by. */
+  private static String owner(String fleet, int nic) {
+    return "fleet:" + fleet + "/eth" + nic;
+  }
+
+  private static String label(String vm, int nics, Nic n) {
+    return nics == 1 ? vm : vm + " " + n.id();
+  }
+
+  /**
+   * Two NICs of one VM on one L2 segment would both answer for the VM there (and its replies
+   * could leave by either): refused, as a VM on a network needs one NIC on it.
+   */
+  private boolean oneNicPerSegment(String fleet, String vm, List<NicEntries.Entry> entries,
+      List<Nic> nics, RoutesReader.Report once) {
+    boolean ok = true;
+    Map<String, Integer> seen = new HashMap<>();
+    for (int k = 0; k < nics.size(); k++) {
+      Integer other = seen.putIfAbsent(segments.of(owner(fleet, k), nics.get(k).attachment()), k);
+      if (other != null) {
+        NicEntries.Entry e = entries.get(k);
+        once.error(e.networkPath(), e.networkLine(), vm + "'s eth" + other + " and eth" + k
+            + " are on one L2 segment (" + where(nics.get(other).attachment()) + ", "
+            + where(nics.get(k).attachment()) + "); give a VM one NIC per network");
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
   /** Books {@code ip} for {@code vm} on its segment; false (reported) when it is taken there. */
-  private boolean addressFree(String p, String segment, Ipv4Config ip, String vm,
+  private boolean addressFree(String path, int line, String segment, Ipv4Config ip, String vm,
       Attachment attachment) {
     IpOwner other = ipOwners.putIfAbsent(new SegmentAddress(segment, ip.address().bits()),
         new IpOwner(vm, attachment));
@@ -144,7 +241,7 @@ final class FleetsReader {
     String joined = other.attachment().equals(attachment) ? ""
         : " (" + where(other.attachment()) + " and " + where(attachment)
             + " are one L2 segment, joined by their sockets)";
-    in.error(key(p, "ip"), "address " + ip.address() + " of " + vm + " is already allocated to "
+    in.error(path, line, "address " + ip.address() + " of " + vm + " is already allocated to "
         + other.vm() + joined);
     return false;
   }
@@ -154,59 +251,32 @@ final class FleetsReader {
         : "netdev " + ((Experiment.ToNetdev) a).netdev().source();
   }
 
-  /** {@code network} (one of this experiment's) or {@code netdev}, exactly one of them. */
-  private Optional<Attachment> attachment(String p) {
-    Optional<String> network = in.optional(key(p, "network"), in.root::getString);
-    Optional<String> netdev = in.optional(key(p, "netdev"), in.root::getString);
-    boolean hasNetwork = in.root.hasPath(key(p, "network"));
-    boolean hasNetdev = in.root.hasPath(key(p, "netdev"));
-    if (hasNetwork && hasNetdev) {
-      in.error(p, in.lineOf(key(p, "netdev")), "give either network or netdev, not both");
+  /** A NIC's network (one of this experiment's, {index} filled in) or its netdev. */
+  private Optional<Attachment> attachment(NicEntries.Entry e, String index,
+      RoutesReader.Report once) {
+    if (e.netdev().isPresent()) {
+      return Optional.of(new Experiment.ToNetdev(e.netdev().get()));
+    }
+    String network = e.network().get().replace(NicEntries.INDEX, index);
+    if (!networkNames.contains(network)) {
+      once.error(e.networkPath(), e.networkLine(), "unknown network '" + network + "'"
+          + (network.equals(e.network().get()) ? "" : " (" + e.network().get() + " for VM "
+              + index + ")") + ExperimentFile.known(networkNames));
       return Optional.empty();
     }
-    if (!hasNetwork && !hasNetdev) {
-      in.error(p, in.lineOf(p), "missing network (a network of this experiment) or netdev");
-      return Optional.empty();
-    }
-    if (network.isPresent()) {
-      if (!networkNames.contains(network.get())) {
-        in.error(key(p, "network"), "unknown network '" + network.get() + "'"
-            + ExperimentFile.known(networkNames));
-        return Optional.empty();
-      }
-      return Optional.of(new Experiment.ToNetwork(network.get()));
-    }
-    if (netdev.isPresent()) {
-      return NetworksReader.netdev(in, key(p, "netdev"), in.lineOf(key(p, "netdev")), netdev.get())
-          .map(Experiment.ToNetdev::new);
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * {@code ip} (a CIDR) or {@code dhcp = true}, one of them: the block's first address to give
-   * out, none for DHCP; empty when that is wrong (reported).
-   */
-  private Optional<Optional<Ipv4Config>> addressBlock(String p, boolean dhcp, int count) {
-    Optional<String> cidrText = in.optional(key(p, "ip"), in.root::getString);
-    if (dhcp && cidrText.isPresent()) {
-      in.error(key(p, "ip"), "give either ip or dhcp = true, not both");
-      return Optional.empty();
-    } else if (!dhcp && cidrText.isEmpty() && !in.root.hasPath(key(p, "ip"))) {
-      in.error(p, in.lineOf(p), "missing ip (a CIDR such as 10.0.0.0/24) or dhcp = true");
-      return Optional.empty();
-    } else if (cidrText.isPresent()) {
-      return cidr(key(p, "ip"), cidrText.get(), Math.max(count, 1)).map(Optional::of);
-    }
-    // dhcp, or an ip that is no string (reported by optional; the fleet stays, without addresses)
-    return Optional.of(Optional.empty());
+    return Optional.of(new Experiment.ToNetwork(network));
   }
 
   /** The first address to allocate and its prefix, if the block holds {@code needed} hosts. */
-  private Optional<Ipv4Config> cidr(String path, String text, int needed) {
+  private Optional<Ipv4Config> cidr(String path, int line, String text, int needed) {
+    return cidr(path, line, text, needed, in::error);
+  }
+
+  private Optional<Ipv4Config> cidr(String path, int line, String text, int needed,
+      RoutesReader.Report report) {
     Optional<Cidr> cidr = Cidr.tryParse(text).filter(c -> c.prefixLength() >= 1);
     if (cidr.isEmpty()) {
-      in.error(path, "'" + text + "' is not a CIDR such as 10.0.0.0/24");
+      report.error(path, line, "'" + text + "' is not a CIDR such as 10.0.0.0/24");
       return Optional.empty();
     }
     int prefix = cidr.get().prefixLength();
@@ -220,14 +290,14 @@ final class FleetsReader {
     long start = Math.max(a, firstHost);
     long holds = Math.max(0, lastHost - start + 1);
     if (holds < needed) {
-      in.error(path, text + " holds " + holds + " host address" + (holds == 1 ? "" : "es")
+      report.error(path, line, text + " holds " + holds + " host address" + (holds == 1 ? "" : "es")
           + ", the fleet needs " + needed);
       return Optional.empty();
     }
     try {
       return Optional.of(new Ipv4Config(new Ipv4Address((int) start), prefix, Optional.empty()));
     } catch (IllegalArgumentException e) {
-      in.error(path, text + ": " + e.getMessage());
+      report.error(path, line, text + ": " + e.getMessage());
       return Optional.empty();
     }
   }
@@ -258,11 +328,11 @@ final class FleetsReader {
   }
 
   /** {@code bridge}; empty when it is asked for without a multicast netdev (reported). */
-  private Optional<Boolean> bridge(String p, Optional<Attachment> attachment) {
+  private Optional<Boolean> bridge(String p, Optional<List<NicEntries.Entry>> nics) {
     boolean bridge = in.optional(key(p, "bridge"), in.root::getBoolean)
         .orElse(vmDefaults.getBoolean("bridge"));
-    if (bridge && !(attachment.orElse(null) instanceof Experiment.ToNetdev n
-        && n.netdev() instanceof NetdevSpec.Multicast)) {
+    if (bridge && nics.isPresent() && nics.get().stream()
+        .noneMatch(e -> e.netdev().orElse(null) instanceof NetdevSpec.Multicast)) {
       in.error(key(p, "bridge"),
           "bridge = true needs a multicast netdev (netdev = \"socket,mcast=...\")");
       return Optional.empty();

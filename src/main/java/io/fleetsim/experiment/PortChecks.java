@@ -49,11 +49,16 @@ final class PortChecks {
       }
     }
     for (Fleet f : fleets.values()) {
-      if (f.attachment() instanceof Experiment.ToNetdev) {
-        NetdevSpec spec = ((Experiment.ToNetdev) f.attachment()).netdev();
-        String at = ExperimentFile.join("vms", f.name(), "netdev");
-        for (int i = 0; i < f.count(); i++) {
-          listen(in, spec, at, in.lineOf(at), seen);
+      boolean listed = in.root.hasPath(ExperimentFile.join("vms", f.name(), "nics"));
+      for (Experiment.Vm vm : f.vms()) {
+        for (int k = 0; k < vm.nics().size(); k++) {
+          if (vm.nics().get(k).attachment() instanceof Experiment.ToNetdev td) {
+            String at = listed ? ExperimentFile.join("vms", f.name(), "nics") + "[" + k + "].netdev"
+                : ExperimentFile.join("vms", f.name(), "netdev");
+            int line = listed ? in.lineOfElement(ExperimentFile.join("vms", f.name(), "nics"), k)
+                : in.lineOf(at);
+            listen(in, td.netdev(), at, line, seen);
+          }
         }
       }
     }

@@ -32,12 +32,15 @@ final class Segments {
     return s;
   }
 
-  /** The segment a fleet's VMs are on. */
-  String of(String fleet, Attachment attachment) {
+  /**
+   * The segment a NIC is on; {@code own} names it where its netdev reaches nothing this file
+   * can see (an fd).
+   */
+  String of(String own, Attachment attachment) {
     if (attachment instanceof Experiment.ToNetwork net) {
       return find(network(net.network()));
     }
-    return find(endpoint(((Experiment.ToNetdev) attachment).netdev(), "fleet:" + fleet));
+    return find(endpoint(((Experiment.ToNetdev) attachment).netdev(), own));
   }
 
   private static String network(String name) {

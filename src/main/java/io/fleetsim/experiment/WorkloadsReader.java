@@ -35,7 +35,10 @@ final class WorkloadsReader {
 
   private WorkloadsReader() {}
 
-  /** The workloads of the fleet at {@code p}, of {@code count} VMs, with addresses unless dhcp. */
+  /**
+   * The workloads of the fleet at {@code p}, of {@code count} VMs; {@code dhcp}: their eth0 has
+   * no static address (for {next} and {prev}).
+   */
   static Read read(ExperimentFile in, String p, boolean dhcp, int count) {
     String path = ExperimentFile.join(p, "workloads");
     WorkloadEntries entries = WorkloadEntries.read(in.root, path, ExperimentFile.join(p, "expect"),
@@ -82,15 +85,17 @@ final class WorkloadsReader {
   static List<Vm> perVm(List<Vm> vms, List<String> specs) {
     List<Vm> out = new ArrayList<>(vms.size());
     for (int i = 0; i < vms.size(); i++) {
-      String next = vms.get((i + 1) % vms.size()).ip().orElseThrow().address().toString();
-      String prev = vms.get((i + vms.size() - 1) % vms.size()).ip().orElseThrow().address()
+      // the neighbours' eth0 (checked static by read)
+      String next = vms.get((i + 1) % vms.size()).nics().get(0).ip().orElseThrow().address()
           .toString();
+      String prev = vms.get((i + vms.size() - 1) % vms.size()).nics().get(0).ip().orElseThrow()
+          .address().toString();
       List<Workload> own = new ArrayList<>();
       for (String spec : specs) {
         own.add(Workloads.parse(spec.replace(NEXT, next).replace(PREV, prev)));
       }
       Vm vm = vms.get(i);
-      out.add(new Vm(vm.name(), vm.mac(), vm.ip(), own));
+      out.add(new Vm(vm.name(), vm.nics(), vm.routing(), own));
     }
     return out;
   }

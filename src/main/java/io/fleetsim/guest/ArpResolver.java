@@ -48,6 +48,7 @@ final class ArpResolver {
   private final StackCounters counters;
   private final Consumer<String> console;
   private final Runnable resolutionChanged;
+  private final Consumer<byte[]> gaveUp;
   private final Map<Integer, Entry> cache = new HashMap<>();
   private final Map<Integer, Resolution> resolving = new HashMap<>();
   private final Set<Long> conflictsReported = new HashSet<>();
@@ -58,9 +59,12 @@ final class ArpResolver {
   /**
    * @param ownAddress our IPv4 address as an int, 0 while unconfigured
    * @param resolutionChanged called after an address resolved or failed (send readiness)
+   * @param gaveUp hears of each frame dropped because its next hop never answered (a router
+   *     answers forwarded ones with host unreachable)
    */
   ArpResolver(long ownMac, IntSupplier ownAddress, Timers timers, TxQueue tx,
-      StackCounters counters, Consumer<String> console, Runnable resolutionChanged) {
+      StackCounters counters, Consumer<String> console, Runnable resolutionChanged,
+      Consumer<byte[]> gaveUp) {
     this.ownMac = ownMac;
     this.ownAddress = ownAddress;
     this.timers = timers;
@@ -68,6 +72,7 @@ final class ArpResolver {
     this.counters = counters;
     this.console = console;
     this.resolutionChanged = resolutionChanged;
+    this.gaveUp = gaveUp;
   }
 
   /** Permanent entries; with any, no announcements are sent. */
@@ -217,6 +222,9 @@ final class ArpResolver {
     resolving.remove(r.address);
     counters.increment(StackCounter.ARP_RESOLUTION_FAILURES);
     counters.add(StackCounter.TX_DROP_ARP_FAILED, r.held.size());
+    for (byte[] frame : r.held) {
+      gaveUp.accept(frame);
+    }
     resolutionChanged.run();
   }
 

@@ -37,4 +37,13 @@ final class Checksum {
   static int of(byte[] b, int off, int len) {
     return finish(add(0, b, off, len));
   }
+
+  /**
+   * RFC 1624 eqn. 3: the checksum after one 16-bit word of the block changed from {@code
+   * oldWord} to {@code newWord}, HC' = ~(~HC + ~m + m').
+   */
+  static int update(int checksum, int oldWord, int newWord) {
+    long sum = (~checksum & 0xFFFF) + (~oldWord & 0xFFFF) + (newWord & 0xFFFF);
+    return finish(sum);
+  }
 }

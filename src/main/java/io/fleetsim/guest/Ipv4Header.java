@@ -66,4 +66,15 @@ record Ipv4Header(int headerLength, int totalLength, int identification, int fla
     Bytes.put32(b, off + 16, destination);
     Bytes.put16(b, off + 10, Checksum.of(b, off, MIN_HEADER));
   }
+
+  /**
+   * Decrements the TTL of the header at {@code off} in place, updating its checksum
+   * incrementally (RFC 1624 eqn. 3) rather than recomputing it: a router touches one word.
+   */
+  static void decrementTtl(byte[] b, int off) {
+    int oldWord = Bytes.u16(b, off + 8);
+    b[off + 8] = (byte) (Bytes.u8(b, off + 8) - 1);
+    int newWord = Bytes.u16(b, off + 8);
+    Bytes.put16(b, off + 10, Checksum.update(Bytes.u16(b, off + 10), oldWord, newWord));
+  }
 }

@@ -82,6 +82,16 @@ public final class NetStack {
 
   /** As {@link #NetStack(GuestEnv, Link)}, reporting TCP goodput and retransmissions to {@code meter}. */
   public NetStack(GuestEnv env, Link link, StackMeter meter) {
+    this(env, link, meter, new RoutingTable(Routing.HOST));
+  }
+
+  /**
+   * As above, as one interface of a VM whose stacks share {@code table}: what this stack's
+   * sockets send is routed over every interface of the table, packets for any of the VM's
+   * addresses are accepted here, and with {@link Routing#forwarding()} packets for others are
+   * forwarded. Stacks join the table in the order they are built (NIC order).
+   */
+  public NetStack(GuestEnv env, Link link, StackMeter meter, RoutingTable table) {
     this.env = Objects.requireNonNull(env, "env");
     this.meter = Objects.requireNonNull(meter, "meter");
     Objects.requireNonNull(link, "link");
@@ -89,10 +99,12 @@ public final class NetStack {
     this.cpu = env.cpu();
     this.timers = new Timers(env);
     long ownMac = mac.bits();
-    this.tx = new TxQueue(link, cpu, counters, this::checkWaiters);
+    Objects.requireNonNull(table, "table");
+    this.tx = new TxQueue(link, cpu, counters, table::changed);
     this.arp = new ArpResolver(ownMac, this::ownAddress, timers, tx, counters, env::print,
-        this::checkWaiters);
-    this.ip = new Ipv4Layer(ownMac, tx, arp, counters, this::loopback);
+        table::changed, this::arpGaveUp);
+    this.ip = new Ipv4Layer(ownMac, tx, arp, counters, this::loopback, table,
+        () -> checkWaiters());
     this.icmp = new Icmp(ip, timers, counters);
     this.udp = new Udp(ip, timers, counters);
     ip.register(Ipv4Header.PROTOCOL_ICMP, icmp);
@@ -120,6 +132,11 @@ public final class NetStack {
 
   public GuestEnv env() {
     return env;
+  }
+
+  /** The routing table this stack shares with the VM's other interfaces. */
+  public RoutingTable routingTable() {
+    return ip.table();
   }
 
   public boolean linkUp() {
@@ -247,7 +264,7 @@ public final class NetStack {
    * the next hop is not being resolved. Senders that respect back-pressure check this first.
    */
   public boolean canSend(Ipv4Address destination) {
-    return tx.idle() && !ip.resolving(destination);
+    return ip.canSend(destination);
   }
 
   /**
@@ -299,6 +316,10 @@ public final class NetStack {
   /** The MAC ARP knows for {@code address}, if a live entry exists. */
   public Optional<MacAddress> arpLookup(Ipv4Address address) {
     return arp.lookup(address.bits()).map(MacAddress::new);
+  }
+
+  private void arpGaveUp(byte[] frame) {
+    ip.arpFailed(frame);
   }
 
   private int ownAddress() {

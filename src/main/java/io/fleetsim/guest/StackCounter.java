@@ -2,12 +2,19 @@ package io.fleetsim.guest;
 
 /**
  * What the stack counts, each under a stable name. Every received frame ends in exactly one
- * {@link Kind#RX_OUTCOME}: delivered to a protocol, or dropped for a named reason.
+ * {@link Kind#RX_OUTCOME}: delivered to a protocol, forwarded (a router), or dropped for a named
+ * reason.
  */
 public enum StackCounter {
   RX_FRAMES("rxFrames", Kind.TOTAL),
   RX_BYTES("rxBytes", Kind.TOTAL),
   RX_DELIVERED("rxDelivered", Kind.RX_OUTCOME),
+  /** A router's: a packet for another host, sent on by the routing table (not a drop). */
+  RX_FORWARDED("rxForwarded", Kind.RX_OUTCOME),
+  /** A router's: a packet to forward whose TTL would reach 0 (ICMP time exceeded sent). */
+  RX_DROP_TTL_EXCEEDED("rxDropTtlExceeded", Kind.RX_OUTCOME),
+  /** A router's: a packet to forward with no route (ICMP net unreachable sent). */
+  RX_DROP_NO_ROUTE("rxDropNoRoute", Kind.RX_OUTCOME),
   /** Shorter than the header of some layer (a runt below 14 bytes, a cut IPv4/UDP/ICMP header). */
   RX_DROP_TRUNCATED("rxDropTruncated", Kind.RX_OUTCOME),
   /** A length field that disagrees with the bytes present (IPv4 total length, UDP length). */
@@ -53,6 +60,8 @@ public enum StackCounter {
   TX_DROP_ARP_QUEUE_FULL("txDropArpQueueFull", Kind.TX),
   /** Packets to our own address, handed back to the receive path without touching the link. */
   TX_LOOPBACK("txLoopback", Kind.TX),
+  /** Packets forwarded out of this interface (another interface, or this one, received them). */
+  TX_FORWARDED("txForwarded", Kind.TX),
 
   ARP_REQUESTS_SENT("arpRequestsSent", Kind.PROTOCOL),
   ARP_REPLIES_SENT("arpRepliesSent", Kind.PROTOCOL),
@@ -65,6 +74,12 @@ public enum StackCounter {
   ICMP_ECHO_REPLIES_RECEIVED("icmpEchoRepliesReceived", Kind.PROTOCOL),
   ICMP_ECHO_REQUESTS_RECEIVED("icmpEchoRequestsReceived", Kind.PROTOCOL),
   ICMP_ECHO_REPLIES_SENT("icmpEchoRepliesSent", Kind.PROTOCOL),
+  /** ICMP time exceeded and destination unreachable sent (a router's forwarding errors). */
+  ICMP_ERRORS_SENT("icmpErrorsSent", Kind.PROTOCOL),
+  /** ICMP errors not sent because the token bucket was empty (as Linux's icmp_ratelimit). */
+  ICMP_ERRORS_RATE_LIMITED("icmpErrorsRateLimited", Kind.PROTOCOL),
+  /** ICMP destination unreachable and time exceeded received about a packet of ours. */
+  ICMP_ERRORS_RECEIVED("icmpErrorsReceived", Kind.PROTOCOL),
   UDP_DATAGRAMS_SENT("udpDatagramsSent", Kind.PROTOCOL),
   UDP_DATAGRAMS_RECEIVED("udpDatagramsReceived", Kind.PROTOCOL),
   DHCP_DISCOVERS_SENT("dhcpDiscoversSent", Kind.PROTOCOL),
@@ -101,6 +116,6 @@ public enum StackCounter {
   }
 
   public boolean isRxDrop() {
-    return kind == Kind.RX_OUTCOME && this != RX_DELIVERED;
+    return kind == Kind.RX_OUTCOME && this != RX_DELIVERED && this != RX_FORWARDED;
   }
 }

@@ -35,9 +35,10 @@ public final class StackCounters {
     return sum;
   }
 
-  /** The accounting identity: every received frame was delivered or dropped, exactly once. */
+  /** The accounting identity: every received frame was delivered, forwarded or dropped, once. */
   public boolean rxAccounted() {
-    return get(StackCounter.RX_FRAMES) == get(StackCounter.RX_DELIVERED) + rxDropped();
+    return get(StackCounter.RX_FRAMES)
+        == get(StackCounter.RX_DELIVERED) + get(StackCounter.RX_FORWARDED) + rxDropped();
   }
 
   /** Every counter by its {@link StackCounter#key()}, in declaration order. */

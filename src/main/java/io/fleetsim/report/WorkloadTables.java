@@ -38,6 +38,7 @@ final class WorkloadTables {
     for (String kind : TcpTables.KINDS) {
       byKind.put(kind, new Rows<>(Cells.MAX_ROWS));
     }
+    byKind.put(TracerouteTables.KIND, new Rows<>(Cells.MAX_ROWS));
   }
 
   /** One entry of results.json {@code workloads}. */
@@ -52,6 +53,7 @@ final class WorkloadTables {
       return;
     }
     pings(h, byKind.get("ping"));
+    TracerouteTables.render(h, byKind.get(TracerouteTables.KIND));
     udpSends(h, byKind.get("udpsend"));
     udpSinks(h, byKind.get("udpsink"));
     echoes(h, byKind.get("echo"));

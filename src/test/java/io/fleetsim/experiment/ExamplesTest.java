@@ -26,8 +26,8 @@ class ExamplesTest {
     try (Stream<Path> s = Files.list(Path.of("examples"))) {
       files = s.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
     }
-    assertEquals(List.of("datacentre.conf", "fleet-1000.conf", "gossip.conf", "lossy-wan.conf", "partition.conf",
-        "qemu-join.conf", "quickstart.conf", "tcp-under-loss.conf"),
+    assertEquals(List.of("datacentre.conf", "fleet-1000.conf", "gossip.conf", "leaf-spine.conf", "lossy-wan.conf",
+        "partition.conf", "qemu-join.conf", "quickstart.conf", "tcp-under-loss.conf", "two-sites.conf"),
         files.stream().map(p -> p.getFileName().toString()).toList());
     for (Path file : files) {
       try {
@@ -69,21 +69,22 @@ class ExamplesTest {
     assertEquals(1000, e.vmCount());
     Set<String> targets = new HashSet<>();
     for (Experiment.Fleet fleet : e.fleets().values()) {
-      assertEquals(new Experiment.ToNetwork("dc"), fleet.attachment());
+      fleet.vms().forEach(vm -> assertEquals(new Experiment.ToNetwork("dc"),
+          vm.nics().get(0).attachment()));
       List<Experiment.Vm> vms = fleet.vms();
       for (int i = 0; i < vms.size(); i++) {
         Experiment.Vm vm = vms.get(i);
         Experiment.Vm next = vms.get((i + 1) % vms.size());
-        assertEquals(List.of(new PingWorkload(next.ip().get().address(), OptionalLong.of(55),
+        assertEquals(List.of(new PingWorkload(next.nics().get(0).ip().get().address(), OptionalLong.of(55),
             Duration.ofSeconds(1), PingWorkload.DEFAULT_SIZE)), vm.workloads(), vm.name());
-        targets.add(next.ip().get().address().toString());
+        targets.add(next.nics().get(0).ip().get().address().toString());
       }
     }
     assertEquals(1000, targets.size(), "every VM is pinged by one other");
     // the address ranges its comments give
-    assertEquals("10.1.1.244", e.fleets().get("steady").vms().get(499).ip().get().address().toString());
-    assertEquals("10.1.1.245", e.fleets().get("lossy").vms().get(0).ip().get().address().toString());
-    assertEquals("10.1.3.232", e.fleets().get("lossy").vms().get(499).ip().get().address().toString());
+    assertEquals("10.1.1.244", e.fleets().get("steady").vms().get(499).nics().get(0).ip().get().address().toString());
+    assertEquals("10.1.1.245", e.fleets().get("lossy").vms().get(0).nics().get(0).ip().get().address().toString());
+    assertEquals("10.1.3.232", e.fleets().get("lossy").vms().get(499).nics().get(0).ip().get().address().toString());
     assertEquals(1, e.faults().size());
     Experiment.Fault loss = e.faults().get(0);
     assertEquals(LossFault.random(0.01), loss.fault());
@@ -100,7 +101,7 @@ class ExamplesTest {
     assertEquals(ClockMode.VIRTUAL, e.clock());
     assertEquals(List.of(), e.qemuPorts());
     assertEquals(5000, e.fleets().get("slow").vms().size(), "a quarter");
-    assertEquals("10.1.39.16", e.fleets().get("web").vms().get(9999).ip().get().address().toString());
+    assertEquals("10.1.39.16", e.fleets().get("web").vms().get(9999).nics().get(0).ip().get().address().toString());
     assertEquals(List.of("latency", "loss", "crash"), e.faults().stream().map(Experiment.Fault::kind).toList());
     assertEquals(List.of(Optional.of("slow"), Optional.of("lossy"), Optional.of("canary")),
         e.faults().stream().map(Experiment.Fault::target).toList());

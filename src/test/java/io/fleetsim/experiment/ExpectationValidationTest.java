@@ -56,13 +56,14 @@ class ExpectationValidationTest {
         at.formatted(13, 6) + "'loss 5%': no comparison after loss (use <, <=, >, >= or ==)",
         at.formatted(14, 7) + "'jitter < 5ms': unknown metric 'jitter' (metrics: "
             + "transmitted (ping), received (ping, udp-sink), duplicates (ping, udp-sink)"
+            + ", errors (ping, tcp-stream, tcp-sink, tcp-rr, tcp-echo, http-get)"
             + ", loss (ping, udp-sink), rtt-min (ping), rtt-mean (ping), rtt-p50 (ping)"
-            + ", rtt-p90 (ping), rtt-p99 (ping), rtt-max (ping), sent (udp-send), dropped (udp-send"
+            + ", rtt-p90 (ping), rtt-p99 (ping), rtt-max (ping), reached (traceroute)"
+            + ", hops (traceroute), sent (udp-send), dropped (udp-send"
             + ", echo), delayed (udp-send), lost (udp-sink), out-of-order (udp-sink)"
             + ", streams (udp-sink), echoed (echo), bytes-sent (tcp-stream, http-serve)"
             + ", bytes-acked (tcp-stream), acked (tcp-stream), goodput (tcp-stream, tcp-sink)"
-            + ", retransmissions (tcp-stream, tcp-rr), timeouts (tcp-stream), errors (tcp-stream"
-            + ", tcp-sink, tcp-rr, tcp-echo, http-get), bytes-received (tcp-sink)"
+            + ", retransmissions (tcp-stream, tcp-rr), timeouts (tcp-stream), bytes-received (tcp-sink)"
             + ", connections (tcp-sink, tcp-echo, http-serve, http-get), corrupt-bytes (tcp-sink)"
             + ", complete (tcp-sink), transactions (tcp-rr), transaction-rate (tcp-rr)"
             + ", latency-min (tcp-rr), latency-mean (tcp-rr), latency-p50 (tcp-rr)"
@@ -70,7 +71,7 @@ class ExpectationValidationTest {
             + ", bytes-echoed (tcp-echo), requests (http-serve, http-get), responses (http-serve)"
             + ", bad-requests (http-serve), ok (http-get), failed (http-get), body-bytes (http-get)"
             + ", succeeded (app))",
-        at.formatted(15, 8) + "'lost == 0': ping has no metric lost (ping: transmitted, received, duplicates, loss,"
+        at.formatted(15, 8) + "'lost == 0': ping has no metric lost (ping: transmitted, received, duplicates, errors, loss,"
             + " rtt-min, rtt-mean, rtt-p50, rtt-p90, rtt-p99, rtt-max)",
         at.formatted(16, 9) + "'loss < lots': 'lots' is not a number with a unit (e.g. loss < 5%)"), errors);
   }

@@ -38,11 +38,11 @@ class ExperimentLoaderTest {
     Fleet web = e.fleets().get("web");
     assertEquals(List.of("web-1", "web-2", "web-3"),
         web.vms().stream().map(Experiment.Vm::name).collect(Collectors.toList()));
-    assertEquals("10.0.0.2", web.vms().get(0).ip().get().address().toString());
-    assertEquals("10.0.0.4", web.vms().get(2).ip().get().address().toString());
-    assertEquals(24, web.vms().get(2).ip().get().prefixLength());
+    assertEquals("10.0.0.2", web.vms().get(0).nics().get(0).ip().get().address().toString());
+    assertEquals("10.0.0.4", web.vms().get(2).nics().get(0).ip().get().address().toString());
+    assertEquals(24, web.vms().get(2).nics().get(0).ip().get().prefixLength());
     Set<String> macs = new HashSet<>();
-    e.fleets().values().forEach(f -> f.vms().forEach(v -> macs.add(v.mac())));
+    e.fleets().values().forEach(f -> f.vms().forEach(v -> macs.add(v.nics().get(0).mac())));
     assertEquals(4, macs.size());
     assertTrue(macs.stream().allMatch(m -> m.startsWith("52:54:00:")), macs.toString());
     assertEquals(3, e.fleets().get("pinger").workloads().size());
@@ -63,8 +63,8 @@ class ExperimentLoaderTest {
     assertEquals(1, e.seed());
     assertEquals(1, e.fleets().get("x").count());
     assertEquals("x", e.fleets().get("x").vms().get(0).name());
-    assertTrue(e.fleets().get("x").vms().get(0).ip().isEmpty());
-    assertEquals("52:54:00:00:00:01", e.fleets().get("x").vms().get(0).mac());
+    assertTrue(e.fleets().get("x").vms().get(0).nics().get(0).ip().isEmpty());
+    assertEquals("52:54:00:00:00:01", e.fleets().get("x").vms().get(0).nics().get(0).mac());
   }
 
   @Test

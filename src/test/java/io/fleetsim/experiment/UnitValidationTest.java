@@ -76,7 +76,7 @@ class UnitValidationTest {
     assertEquals(2, errors.size(), errors.toString());
     assertEquals("t.conf:5: vms.web.workloads[0]: ping: interval=20 has no unit; write it with one, "
         + "e.g. interval=20s or interval=20ms (usage: ping HOST [count=N] [interval=DURATION] "
-        + "[size=SIZE])", errors.get(0));
+        + "[size=SIZE] [ttl=N])", errors.get(0));
     assertEquals("t.conf:6: vms.web.workloads[1]: udp-send: rate=300 has no unit; write it with "
         + "one, e.g. rate=300/s (usage: udp-send HOST:PORT [rate=N/s] [size=SIZE] "
         + "[duration=DURATION] [count=N])", errors.get(1));

@@ -31,8 +31,8 @@ class ValidationRulesTest {
   void oneAddressOnTwoSeparateNetworksIsAllowed() throws Exception {
     Experiment e = ok("name = a\nduration = 1s\nnetworks { a { type = switch }, b { type = hub } }\n"
         + "vms { x { network = a, ip = \"10.0.0.1/24\" }, y { network = b, ip = \"10.0.0.1/24\" } }\n");
-    assertEquals("10.0.0.1", e.fleets().get("x").vms().get(0).ip().get().address().toString());
-    assertEquals("10.0.0.1", e.fleets().get("y").vms().get(0).ip().get().address().toString());
+    assertEquals("10.0.0.1", e.fleets().get("x").vms().get(0).nics().get(0).ip().get().address().toString());
+    assertEquals("10.0.0.1", e.fleets().get("y").vms().get(0).nics().get(0).ip().get().address().toString());
   }
 
   @Test

@@ -55,4 +55,24 @@ class ChecksumTest {
     b[1] = (byte) c;
     assertEquals(0, Checksum.of(b, 0, b.length));
   }
+
+  /** RFC 1624: a router's TTL decrement keeps the header checksum valid, for any header. */
+  @Property
+  void ttlDecrementUpdatesTheChecksumIncrementally(@ForAll byte[] seed, @ForAll int ttlSeed) {
+    byte[] header = new byte[20];
+    System.arraycopy(seed, 0, header, 0, Math.min(20, seed.length));
+    header[8] = (byte) (2 + Math.floorMod(ttlSeed, 254));
+    Bytes.put16(header, 10, 0);
+    Bytes.put16(header, 10, Checksum.of(header, 0, 20));
+    int ttl = header[8] & 0xFF;
+    Ipv4Header.decrementTtl(header, 0);
+    assertEquals(ttl - 1, header[8] & 0xFF);
+    assertEquals(0, Checksum.of(header, 0, 20), "verifies after the update");
+  }
+
+  @Test
+  void rfc1624Section4Example() {
+    // the example of RFC 1624 section 4: HC 0xDD2F, m 0x5555 -> m' 0x3285 gives 0x0000
+    assertEquals(0x0000, Checksum.update(0xDD2F, 0x5555, 0x3285));
+  }
 }

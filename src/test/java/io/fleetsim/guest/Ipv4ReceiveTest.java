@@ -152,6 +152,9 @@ class Ipv4ReceiveTest {
         1, 64, Frames.icmpEcho(8, 1, 1, payload)));
     assertTrue(h.link.sent().isEmpty());
     assertOnly(StackCounter.RX_DROP_UNSUPPORTED, Frames.ipv4(us(), PEER_MAC, PEER, US, 1, 64,
+        Frames.icmpEcho(13, 0, 0, new byte[12]))); // timestamp request
+    // an error whose quoted header is no IPv4 header
+    assertOnly(StackCounter.RX_DROP_BAD_HEADER, Frames.ipv4(us(), PEER_MAC, PEER, US, 1, 64,
         Frames.icmpEcho(3, 0, 0, new byte[28])));
     assertOnly(StackCounter.RX_DROP_UNMATCHED, Frames.ipv4(us(), PEER_MAC, PEER, US, 1, 64,
         Frames.icmpEcho(0, 0x4321, 0, payload)));

@@ -41,7 +41,6 @@ final class FleetVm {
   private final String fleet;
   private final VmSpec spec;
   private final Supplier<GuestSystem> guest;
-  private final NicTap tap;
   private final Consumer<String> console;
   private final Clock clock;
   private final List<CompletableFuture<VmReport>> crashedBoots = new ArrayList<>();
@@ -52,13 +51,12 @@ final class FleetVm {
   private boolean carrier = true;
   private boolean started; // the experiment has started its workloads
 
-  FleetVm(String name, String fleet, VmSpec spec, Supplier<GuestSystem> guest, NicTap tap,
+  FleetVm(String name, String fleet, VmSpec spec, Supplier<GuestSystem> guest,
       Consumer<String> console, Clock clock) {
     this.name = name;
     this.fleet = fleet;
     this.spec = spec;
     this.guest = guest;
-    this.tap = tap;
     this.console = console;
     this.clock = clock;
   }
@@ -73,10 +71,6 @@ final class FleetVm {
 
   VmSpec spec() {
     return spec;
-  }
-
-  NicTap tap() {
-    return tap;
   }
 
   State state() {
@@ -96,7 +90,9 @@ final class FleetVm {
         "vm-" + name + "-" + lives, Props.empty());
     state = State.RUNNING;
     if (!carrier) {
-      ref.tell(new Vm.SetCarrier(0, false)); // a link that is down stays down across a reboot
+      for (int i = 0; i < spec.nics().size(); i++) {
+        ref.tell(new Vm.SetCarrier(i, false)); // a link that is down stays down across a reboot
+      }
     }
     if (started) {
       ref.tell(Vm.StartWorkloads.INSTANCE); // a reboot mid-run: its peers are up already

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An in-process link: one VM's NIC to a port of a network (or multicast bus), with a fault chain
+ * An in-process link ({@code VM/ethK}): one NIC of a VM to a port of a network (or multicast bus), with a fault chain
  * and the cable ({@link Wire}) in each direction. "Out" is what the VM sends, "in" what it
  * receives. Each direction is counted at both ends by different code (the NIC's tap, the fabric
  * port) with the chain's and the wire's drops and held frames in between: its {@link
@@ -20,6 +20,7 @@ final class Link {
   private final String name;
   private final String network;
   private final FleetVm vm;
+  private final NicTap tap;
   private final FabricPort port;
   private final FaultyPort faults;
   private final WiredPort wire;
@@ -27,13 +28,14 @@ final class Link {
 
   /**
    * {@code nicEnd}: the port the VM's NIC links to, around {@code wire} around {@code faults}
-   * around {@code port}.
+   * around {@code port}; {@code tap} counts at that NIC.
    */
-  Link(String name, String network, FleetVm vm, FabricPort port, FaultyPort faults,
+  Link(String name, String network, FleetVm vm, NicTap tap, FabricPort port, FaultyPort faults,
       WiredPort wire, CrashLoss nicEnd) {
     this.name = name;
     this.network = network;
     this.vm = vm;
+    this.tap = tap;
     this.port = port;
     this.faults = faults;
     this.wire = wire;
@@ -62,7 +64,7 @@ final class Link {
 
   /** A number that changes whenever a frame moves on this link (for waiting until it is quiet). */
   long motion() {
-    return vm.tap().sent() + vm.tap().received() + port.counters().framesOutSoFar()
+    return tap.sent() + tap.received() + port.counters().framesOutSoFar()
         + faults.fromWire().framesIn() + faults.toWire().framesIn() + nicEnd.lost()
         + wire.fromWire().framesOut() + wire.toWire().framesOut();
   }
@@ -74,14 +76,14 @@ final class Link {
 
   /** What the VM sent: its NIC's side ends after the frames it sent, so a crash loses none. */
   FrameBooks out() {
-    return FrameBooks.around("out", vm.tap().sent(), portStats().framesIn(), faults.fromWire(),
+    return FrameBooks.around("out", tap.sent(), portStats().framesIn(), faults.fromWire(),
         wire.fromWire().held(), onWire(wire.fromWire(), Map.of()));
   }
 
   /** What the VM was sent: frames a crash lost at the NIC's end are {@code vm-crash}. */
   FrameBooks in() {
     long lost = nicEnd.lost();
-    return FrameBooks.around("in", portStats().framesOut(), vm.tap().received(), faults.toWire(),
+    return FrameBooks.around("in", portStats().framesOut(), tap.received(), faults.toWire(),
         wire.toWire().held(), onWire(wire.toWire(), lost > 0 ? Map.of(CRASH, lost) : Map.of()));
   }
 

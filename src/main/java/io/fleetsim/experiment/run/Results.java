@@ -238,6 +238,7 @@ final class Results {
     w.put("transmitted", ping.transmitted());
     w.put("received", ping.received());
     w.put("duplicates", ping.duplicates());
+    w.put("errors", ping.errors());
     w.put("lossPercent", ping.transmitted() == 0 ? 0.0
         : round(100.0 * (ping.transmitted() - ping.received()) / ping.transmitted()));
     ping.rtt().ifPresent(rtt -> rttMillis(w.putObject("rttMillis"), rtt));

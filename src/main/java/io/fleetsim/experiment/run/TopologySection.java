@@ -7,6 +7,9 @@ import io.fleetsim.qemu.NetdevSpec;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * results.json's {@code topology} section: the experiment's networks (with their QEMU ports),
@@ -34,6 +37,39 @@ public final class TopologySection {
     }
   }
 
+  /**
+   * A fleet's NIC {@code k} as its first VM has it: {@code network} (a network's name, or {@code
+   * netdev:SOURCE} for a netdev of its own), {@code ip} (address/prefix, {@code {index}} filled in
+   * for VM 1; null with DHCP), {@code dhcp}; and {@code networks}, every network the fleet's VMs
+   * put this NIC on in order, when that is more than one ({@code network = "rack-{index}"}): the
+   * drawing joins the fleet to each.
+   */
+  private static void nic(JsonGenerator g, Experiment.Fleet f, int k, Experiment.Nic nic) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("network", network(nic));
+    g.writeStringField("ip", nic.ip().map(ip -> ip.address() + "/" + ip.prefixLength()).orElse(null));
+    g.writeBooleanField("dhcp", nic.dhcp());
+    Set<String> reached = new LinkedHashSet<>();
+    for (Experiment.Vm vm : f.vms()) {
+      if (k < vm.nics().size()) {
+        reached.add(network(vm.nics().get(k)));
+      }
+    }
+    if (reached.size() > 1) {
+      g.writeArrayFieldStart("networks");
+      for (String n : reached) {
+        g.writeString(n);
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
+  }
+
+  private static String network(Experiment.Nic nic) {
+    return nic.attachment() instanceof Experiment.ToNetwork tn ? tn.network()
+        : "netdev:" + ((Experiment.ToNetdev) nic.attachment()).netdev().source();
+  }
+
   /** Writes {@code networks}, {@code fleets} and {@code links} into the object {@code g} is inside. */
   static void write(JsonGenerator g, Experiment experiment) throws IOException {
     g.writeArrayFieldStart("networks");
@@ -54,15 +90,12 @@ public final class TopologySection {
       g.writeStartObject();
       g.writeStringField("name", f.name());
       g.writeNumberField("count", f.count());
-      g.writeBooleanField("router", false);
+      g.writeBooleanField("router", f.router());
       g.writeArrayFieldStart("nics");
-      g.writeStartObject();
-      g.writeStringField("network", f.attachment() instanceof Experiment.ToNetwork tn ? tn.network()
-          : "netdev:" + ((Experiment.ToNetdev) f.attachment()).netdev().source());
-      g.writeStringField("ip", f.dhcp() || f.vms().isEmpty() ? null
-          : f.vms().get(0).ip().map(ip -> ip.address() + "/" + ip.prefixLength()).orElse(null));
-      g.writeBooleanField("dhcp", f.dhcp());
-      g.writeEndObject();
+      List<Experiment.Nic> first = f.vms().isEmpty() ? List.of() : f.vms().get(0).nics();
+      for (int k = 0; k < first.size(); k++) {
+        nic(g, f, k, first.get(k));
+      }
       g.writeEndArray();
       g.writeEndObject();
     }

@@ -12,6 +12,7 @@ import io.fleetsim.fault.FaultyPort;
 import io.fleetsim.guest.os.GuestSystem;
 import io.fleetsim.guest.Ipv4Config;
 import io.fleetsim.guest.Neighbours;
+import io.fleetsim.guest.Routing;
 import io.fleetsim.netdev.NetdevStatus;
 import io.fleetsim.netdev.Netdevs;
 import io.fleetsim.addr.MacAddress;
@@ -81,47 +82,50 @@ final class Wiring {
     startExternalPorts(taps);
     Map<String, FabricPort> ports = attachVms();
     for (Experiment.Fleet fleet : experiment.fleets().values()) {
-      Optional<String> network = networkOf(fleet);
-      Neighbours neighbours = fleet.arp() == Experiment.Arp.STATIC && network.isPresent()
-          ? neighbours(network.get()) : Neighbours.NONE;
       double mhz = fleet.cpuMhz().isPresent() ? fleet.cpuMhz().getAsLong() : machine.vm().cpuMhz();
       for (Experiment.Vm vm : fleet.vms()) {
-        MacAddress mac = MacAddress.tryParse(vm.mac()).orElseThrow();
-        NicTap tap = new NicTap();
-        List<FrameTap> nicTaps = new ArrayList<>();
-        nicTaps.add(tap);
-        nicTaps.addAll(taps.getOrDefault(vm.name(), List.of()));
-        NicSpec nic;
-        FabricPort port = null;
-        FaultyPort faults = null;
-        WiredPort wire = null;
-        CrashLoss nicEnd = null;
-        if (network.isPresent()) {
-          port = ports.get(vm.name());
-          if (fleet.arp() == Experiment.Arp.STATIC) {
-            // provisioned L2 both ways: the guests know their neighbours, the switch knows the VMs
-            port.addStaticAddress(mac);
+        List<NicSpec> nics = new ArrayList<>();
+        List<GuestSystem.InterfaceSetup> setups = new ArrayList<>();
+        List<PendingLink> pending = new ArrayList<>();
+        for (Experiment.Nic n : vm.nics()) {
+          MacAddress mac = MacAddress.tryParse(n.mac()).orElseThrow();
+          NicTap tap = new NicTap();
+          List<FrameTap> nicTaps = new ArrayList<>();
+          nicTaps.add(tap);
+          nicTaps.addAll(taps.getOrDefault(captureKey(vm, n), List.of()));
+          Optional<String> network = networkOf(n.attachment(), fleet.bridge());
+          Neighbours neighbours = fleet.arp() == Experiment.Arp.STATIC && network.isPresent()
+              ? neighbours(network.get()) : Neighbours.NONE;
+          if (network.isPresent()) {
+            FabricPort port = ports.get(linkName(vm, n));
+            if (fleet.arp() == Experiment.Arp.STATIC) {
+              // provisioned L2 both ways: the guests know their neighbours, the switch knows the VMs
+              port.addStaticAddress(mac);
+            }
+            FaultyPort faults = new FaultyPort(port, clock);
+            WiredPort wire = wire(network.get(), faults);
+            CrashLoss nicEnd = new CrashLoss(wire, tap::received);
+            nics.add(new NicSpec(n.id(), mac, new NicSpec.FabricPort(nicEnd), nicTaps));
+            pending.add(new PendingLink(linkName(vm, n), network.get(), tap, port, faults, wire,
+                nicEnd));
+          } else {
+            // the NIC's own QEMU netdev (a socket connect, a udp= peer): its far end is outside
+            nics.add(new NicSpec(n.id(), mac,
+                new NicSpec.Netdev(((Experiment.ToNetdev) n.attachment()).netdev()), nicTaps));
           }
-          faults = new FaultyPort(port, clock);
-          wire = wire(network.get(), faults);
-          nicEnd = new CrashLoss(wire, tap::received);
-          nic = new NicSpec("eth0", mac, new NicSpec.FabricPort(nicEnd), nicTaps);
-        } else {
-          // the VM's own QEMU netdev (a socket connect, a udp= peer): its far end is outside
-          nic = new NicSpec("eth0", mac,
-              new NicSpec.Netdev(((Experiment.ToNetdev) fleet.attachment()).netdev()), nicTaps);
+          setups.add(new GuestSystem.InterfaceSetup(n.ip(), n.dhcp(), neighbours));
         }
         VmDefaults d = machine.vm();
         VmSpec spec = new VmSpec(vm.name(), d.memoryBytes(), mhz, d.costs(), d.burst().toNanos(),
-            d.driver(), List.of(nic), VmSpec.seed(experiment.seed(), vm.name()));
-        GuestSystem.InterfaceSetup setup = new GuestSystem.InterfaceSetup(vm.ip(), fleet.dhcp(), neighbours);
+            d.driver(), nics, VmSpec.seed(experiment.seed(), vm.name()));
+        Routing routing = vm.routing();
         FleetVm fleetVm = new FleetVm(vm.name(), fleet.name(), spec,
-            () -> new GuestSystem(List.of(setup), vm.workloads(), true, meter), tap,
+            () -> new GuestSystem(setups, vm.workloads(), true, meter, routing),
             consoles.apply(vm.name()), clock);
         vms.put(vm.name(), fleetVm);
-        if (network.isPresent()) {
-          links.add(new Link(vm.name() + "/eth0", network.get(), fleetVm, port, faults, wire,
-              nicEnd));
+        for (PendingLink l : pending) {
+          links.add(new Link(l.name(), l.network(), fleetVm, l.tap(), l.port(), l.faults(),
+              l.wire(), l.nicEnd()));
         }
       }
     }
@@ -143,6 +147,22 @@ final class Wiring {
     }
   }
 
+  private record PendingLink(String name, String network, NicTap tap, FabricPort port,
+      FaultyPort faults, WiredPort wire, CrashLoss nicEnd) {}
+
+  /** {@code VM/ethK}: a link's name in results. */
+  static String linkName(Experiment.Vm vm, Experiment.Nic nic) {
+    return vm.name() + "/" + nic.id();
+  }
+
+  /**
+   * The capture file a NIC's frames go to: NAME for eth0, NAME-ethK for the others (one pcap per
+   * NIC: a pcap has one link, and a router's two sides would otherwise interleave).
+   */
+  private static String captureKey(Experiment.Vm vm, Experiment.Nic nic) {
+    return nic.id().equals("eth0") ? vm.name() : vm.name() + "-" + nic.id();
+  }
+
   /**
    * The cable between a VM's NIC and its network's port (a multicast bus has the default one):
    * next to the NIC, so frames on it when the VM crashes are the crash's loss at the NIC's end.
@@ -157,7 +177,10 @@ final class Wiring {
     return WiredPort.of(faults, latency.toNanos(), rate, modelRate, clock);
   }
 
-  /** A frame fault on a VM that has no in-process link (its NIC is on its own netdev) could not act. */
+  /**
+   * A frame fault on a VM that has no in-process link (its NICs are all on netdevs of their own)
+   * could not act; on a VM with some, it acts on those.
+   */
   private void refuseLinkFaultsWithoutLinks() throws RunException {
     java.util.Set<FleetVm> linked = new java.util.HashSet<>();
     links.forEach(l -> linked.add(l.vm()));
@@ -178,15 +201,16 @@ final class Wiring {
   }
 
   /**
-   * The fabric a fleet's NICs plug into: its network, or for a multicast netdev the group's
+   * The fabric a NIC plugs into: its network, or for a multicast netdev the group's
    * in-process bus (shared by every fleet on that group; {@code bridge} also joins the real one),
    * or none for a VM on a QEMU netdev of its own.
    */
-  private Optional<String> networkOf(Experiment.Fleet fleet) throws RunException {
-    if (fleet.attachment() instanceof Experiment.ToNetwork n) {
+  private Optional<String> networkOf(Experiment.Attachment attachment, boolean bridge)
+      throws RunException {
+    if (attachment instanceof Experiment.ToNetwork n) {
       return Optional.of(n.network());
     }
-    NetdevSpec spec = ((Experiment.ToNetdev) fleet.attachment()).netdev();
+    NetdevSpec spec = ((Experiment.ToNetdev) attachment).netdev();
     if (!(spec instanceof NetdevSpec.Multicast mcast)) {
       return Optional.empty();
     }
@@ -194,7 +218,7 @@ final class Wiring {
     if (!fabrics.containsKey(bus)) {
       fabric(bus, false);
     }
-    if (fleet.bridge() && externalPorts.stream().noneMatch(p -> p.network().equals(bus))) {
+    if (bridge && externalPorts.stream().noneMatch(p -> p.network().equals(bus))) {
       startExternal(bus, spec, Map.of());
     }
     return Optional.of(bus);
@@ -218,15 +242,22 @@ final class Wiring {
    */
   private Map<String, FabricPort> attachVms() throws RunException {
     Map<String, String> networks = new LinkedHashMap<>();
+    Map<String, String> portNames = new HashMap<>();
     for (Experiment.Fleet fleet : experiment.fleets().values()) {
-      Optional<String> network = networkOf(fleet);
-      if (network.isPresent()) {
-        fleet.vms().forEach(vm -> networks.put(vm.name(), network.get()));
+      for (Experiment.Vm vm : fleet.vms()) {
+        for (Experiment.Nic nic : vm.nics()) {
+          Optional<String> network = networkOf(nic.attachment(), fleet.bridge());
+          if (network.isPresent()) {
+            networks.put(linkName(vm, nic), network.get());
+            // a single-NIC VM's port keeps the VM's name
+            portNames.put(linkName(vm, nic), vm.nics().size() == 1 ? vm.name() : linkName(vm, nic));
+          }
+        }
       }
     }
     Map<String, CompletableFuture<FabricPort>> asked = new LinkedHashMap<>();
-    networks.forEach((vm, network) -> asked.put(vm,
-        FabricPort.attach(fabrics.get(network), machine.fabric(), vm).toCompletableFuture()));
+    networks.forEach((link, network) -> asked.put(link, FabricPort.attach(fabrics.get(network),
+        machine.fabric(), portNames.get(link)).toCompletableFuture()));
     CompletableFuture<Void> all = CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new));
     try {
       clock.await(all, clock.nanos() + START_TIMEOUT.toNanos());
@@ -270,12 +301,16 @@ final class Wiring {
     return neighbourTables.computeIfAbsent(network, n -> {
       Map<io.fleetsim.addr.Ipv4Address, MacAddress> entries = new HashMap<>();
       for (Experiment.Fleet f : experiment.fleets().values()) {
-        String on = f.attachment() instanceof Experiment.ToNetwork tn ? tn.network()
-            : f.attachment() instanceof Experiment.ToNetdev td && td.netdev() instanceof NetdevSpec.Multicast m
-                ? busName(m) : "";
-        if (on.equals(n)) {
-          for (Experiment.Vm vm : f.vms()) {
-            vm.ip().map(Ipv4Config::address).ifPresent(ip -> entries.put(ip, MacAddress.tryParse(vm.mac()).orElseThrow()));
+        for (Experiment.Vm vm : f.vms()) {
+          // each NIC on this network with a static address: a router is a neighbour on each side
+          for (Experiment.Nic nic : vm.nics()) {
+            String on = nic.attachment() instanceof Experiment.ToNetwork tn ? tn.network()
+                : nic.attachment() instanceof Experiment.ToNetdev td
+                    && td.netdev() instanceof NetdevSpec.Multicast m ? busName(m) : "";
+            if (on.equals(n)) {
+              nic.ip().map(Ipv4Config::address).ifPresent(ip ->
+                  entries.put(ip, MacAddress.tryParse(nic.mac()).orElseThrow()));
+            }
           }
         }
       }
@@ -319,14 +354,23 @@ final class Wiring {
 
   /**
    * One pcap per capture target, NAME.pcap, keyed by VM name or netdev id; a fleet's name
-   * captures each of its VMs to a file of its own.
+   * captures each of its VMs to a file of its own; a VM's NICs beyond eth0 go to NAME-ethK.pcap.
    */
   private Map<String, List<FrameTap>> openCaptures() throws RunException {
     Map<String, List<FrameTap>> taps = new HashMap<>();
+    Map<String, Experiment.Vm> vmsByName = new HashMap<>();
+    experiment.fleets().values().forEach(f -> f.vms().forEach(v -> vmsByName.put(v.name(), v)));
     for (String name : experiment.capture()) {
       Experiment.Fleet fleet = experiment.fleets().get(name);
-      List<String> files = fleet != null && fleet.count() > 1
-          ? fleet.vms().stream().map(Experiment.Vm::name).toList() : List.of(name);
+      List<Experiment.Vm> vmsOf = fleet != null ? fleet.vms()
+          : vmsByName.containsKey(name) ? List.of(vmsByName.get(name)) : List.of();
+      List<String> files = new ArrayList<>();
+      for (Experiment.Vm vm : vmsOf) {
+        vm.nics().forEach(nic -> files.add(captureKey(vm, nic)));
+      }
+      if (vmsOf.isEmpty()) {
+        files.add(name); // a network port's netdev id
+      }
       for (String file : files) {
         try {
           PcapWriter writer = PcapWriter.open(file, folder.resolve(file + ".pcap"), 65535, clock);

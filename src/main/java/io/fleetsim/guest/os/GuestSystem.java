@@ -8,6 +8,7 @@ import io.fleetsim.guest.Link;
 import io.fleetsim.guest.Neighbours;
 import io.fleetsim.guest.NetStack;
 import io.fleetsim.guest.Routing;
+import io.fleetsim.guest.RoutingTable;
 import io.fleetsim.guest.StackMeter;
 import io.fleetsim.guest.workload.HttpGetWorkload;
 import io.fleetsim.guest.workload.PingWorkload;
@@ -24,10 +25,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The small guest OS: one IPv4 stack per NIC, addressed statically or by DHCP, and the
- * workloads, started once every interface has its address. Clients (ping, udp-send, tcp-stream,
- * tcp-rr, http-get) run on the interface that reaches their host; servers (udp-sink, echo,
- * tcp-sink, tcp-echo, http-serve) listen on every interface.
+ * The small guest OS: one IPv4 stack per NIC, addressed statically or by DHCP, sharing one
+ * {@link RoutingTable} built from the VM's {@link Routing} (one host; a router forwards between
+ * them), and the workloads, started once every interface has its address. Clients (ping,
+ * traceroute, udp-send, tcp-stream, tcp-rr, http-get) run on the interface their route leaves
+ * by; servers (udp-sink, echo, tcp-sink, tcp-echo, http-serve) listen on every interface.
  */
 public final class GuestSystem implements GuestOs {
 
@@ -44,7 +46,8 @@ public final class GuestSystem implements GuestOs {
 
   private final List<InterfaceSetup> setups;
   private final StackMeter meter;
-  private final Routing routing; // TODO(issue 12): the route helper applies it to the stacks
+  private final Routing routing;
+  private RoutingTable table;
   private final List<Workload> workloads;
   private final List<NetStack> stacks = new ArrayList<>();
   private final List<Started> runs = new ArrayList<>();
@@ -93,8 +96,9 @@ public final class GuestSystem implements GuestOs {
       throw new IllegalArgumentException(links.size() + " NICs but " + setups.size() + " interface setups");
     }
     List<CompletableFuture<?>> addressed = new ArrayList<>();
+    table = new RoutingTable(routing); // one host: the stacks route over every interface
     for (int i = 0; i < links.size(); i++) {
-      NetStack stack = new NetStack(env, links.get(i), meter);
+      NetStack stack = new NetStack(env, links.get(i), meter, table);
       stacks.add(stack);
       InterfaceSetup setup = setups.get(i);
       stack.permanentNeighbours(setup.neighbours());
@@ -169,6 +173,9 @@ public final class GuestSystem implements GuestOs {
     if (workload instanceof PingWorkload ping) {
       return Optional.of(ping.host());
     }
+    if (workload instanceof io.fleetsim.guest.workload.TracerouteWorkload trace) {
+      return Optional.of(trace.host());
+    }
     if (workload instanceof UdpSendWorkload send) {
       return Optional.of(send.host());
     }
@@ -184,19 +191,17 @@ public final class GuestSystem implements GuestOs {
     return Optional.empty();
   }
 
-  /** The interface whose subnet holds the target, else one with a router, else the first. */
+  /**
+   * The interface the routing table sends the target's packets out of (so that the source
+   * address is that interface's, as Linux picks it); the first when there is no target or no
+   * route (the workload then reports the missing route itself).
+   */
   private NetStack stackFor(Workload workload) {
     Optional<Ipv4Address> host = target(workload);
     if (host.isPresent()) {
-      for (NetStack stack : stacks) {
-        if (stack.config().map(c -> c.onLink(host.get())).orElse(false)) {
-          return stack;
-        }
-      }
-      for (NetStack stack : stacks) {
-        if (stack.config().flatMap(Ipv4Config::gateway).isPresent()) {
-          return stack;
-        }
+      java.util.OptionalInt out = table.interfaceFor(host.get());
+      if (out.isPresent()) {
+        return stacks.get(out.getAsInt());
       }
     }
     return stacks.get(0);

@@ -18,5 +18,13 @@ public interface EchoSocket {
    */
   SendStatus send(Ipv4Address destination, int sequence, byte[] payload);
 
+  /**
+   * As {@link #send(Ipv4Address, int, byte[])} with the IPv4 TTL given ({@code ping -t},
+   * traceroute's probes); the default is 64.
+   *
+   * @param ttl 1-255
+   */
+  SendStatus send(Ipv4Address destination, int sequence, byte[] payload, int ttl);
+
   void close();
 }

@@ -133,7 +133,17 @@ final class AppSockets implements Sockets {
 
   @Override
   public EchoSocket openEcho(EchoListener listener) {
-    EchoSocket s = stack.openEcho(r -> run.guard("an echo listener", () -> listener.reply(r)));
+    EchoSocket s = stack.openEcho(new EchoListener() {
+      @Override
+      public void reply(io.fleetsim.guest.socket.EchoReply r) {
+        run.guard("an echo listener", () -> listener.reply(r));
+      }
+
+      @Override
+      public void error(io.fleetsim.guest.socket.EchoError e) {
+        run.guard("an echo listener", () -> listener.error(e));
+      }
+    });
     echo.add(s);
     return new EchoSocket() {
       @Override
@@ -145,6 +155,12 @@ final class AppSockets implements Sockets {
       public io.fleetsim.guest.socket.SendStatus send(Ipv4Address destination, int sequence,
           byte[] payload) {
         return s.send(destination, sequence, payload);
+      }
+
+      @Override
+      public io.fleetsim.guest.socket.SendStatus send(Ipv4Address destination, int sequence,
+          byte[] payload, int ttl) {
+        return s.send(destination, sequence, payload, ttl);
       }
 
       @Override

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * What decides whether one workload passed: the expectations written for it, or when there are
  * none its kind's default. The defaults ask that the workload did its job at all, so that a
- * fault does not fail it by itself: ping got a reply, udp-send sent, udp-sink received one of
+ * fault does not fail it by itself: ping got a reply, traceroute reached its host, udp-send sent, udp-sink received one of
  * udp-send's datagrams, echo answered one, tcp-sink received a byte, tcp-rr completed a
  * transaction, tcp-echo echoed a byte, http-serve answered. A connection is a promise, so the
  * TCP clients' defaults ask that it was kept: tcp-stream's every byte acknowledged and no
@@ -20,6 +20,7 @@ public record Criteria(List<Expectation> expectations, boolean byDefault) {
   /** Each kind's default, as an expectation (README and reference.conf list these). */
   public static final Map<String, String> DEFAULTS = Map.ofEntries(
       Map.entry(PingWorkload.KIND, "received >= 1"),
+      Map.entry(TracerouteWorkload.KIND, "reached == 1"),
       Map.entry(UdpSendWorkload.KIND, "sent >= 1"),
       Map.entry(UdpSinkWorkload.KIND, "received >= 1"),
       Map.entry(EchoWorkload.KIND, "echoed >= 1"),

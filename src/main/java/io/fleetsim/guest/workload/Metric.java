@@ -65,6 +65,8 @@ public record Metric(String name, Unit unit, String doc,
         count("transmitted", "echo requests sent", PingResult::transmitted),
         count("received", "requests answered (first replies)", PingResult::received),
         count("duplicates", "extra replies to answered requests", PingResult::duplicates),
+        count("errors", "ICMP errors about the requests (time exceeded, unreachable)",
+            PingResult::errors),
         percent("loss", "requests not answered, % of transmitted",
             r -> share(r.transmitted() - r.received(), r.transmitted())),
         rtt("rtt-min", "shortest round trip", RttStats::minNanos),
@@ -73,6 +75,10 @@ public record Metric(String name, Unit unit, String doc,
         rtt("rtt-p90", "90th percentile round trip", RttStats::p90Nanos),
         rtt("rtt-p99", "99th percentile round trip", RttStats::p99Nanos),
         rtt("rtt-max", "longest round trip", RttStats::maxNanos))));
+    t.put(TracerouteWorkload.KIND, kind(TracerouteResult.class, List.of(
+        count("reached", "1 when the destination answered, else 0", r -> r.reached() ? 1 : 0),
+        count("hops", "hops listed (the last is the destination when reached)",
+            r -> r.hops().size()))));
     t.put(UdpSendWorkload.KIND, kind(UdpSendResult.class, List.of(
         count("sent", "datagrams the stack accepted", UdpSendResult::sent),
         count("dropped", "datagrams the stack refused (no route, link down)", UdpSendResult::dropped),

@@ -1,5 +1,7 @@
 package io.fleetsim.guest.workload;
 
+import io.fleetsim.guest.socket.EchoError;
+import io.fleetsim.guest.socket.EchoListener;
 import io.fleetsim.guest.socket.EchoReply;
 import io.fleetsim.guest.socket.EchoSocket;
 import io.fleetsim.guest.socket.Timer;
@@ -19,13 +21,15 @@ import org.HdrHistogram.AbstractHistogram;
  * PING 10.0.0.1 (10.0.0.1): 56 data bytes
  * 64 bytes from 10.0.0.1: seq=0 ttl=64 time=0.512 ms
  * 64 bytes from 10.0.0.1: seq=0 ttl=64 time=0.530 ms (DUP!)
+ * From 10.1.0.1 icmp_seq=1 Time to live exceeded
  * --- 10.0.0.1 ping statistics ---
- * 5 packets transmitted, 5 packets received, 1 duplicates, 0% packet loss
+ * 5 packets transmitted, 4 packets received, 1 duplicates, +1 errors, 20% packet loss
  * round-trip min/avg/max = 0.100/0.200/0.512 ms
  * </pre>
  *
- * Times are microseconds printed as milliseconds with three decimals; the duplicates clause and
- * the round-trip line appear only when there are some. Without a route: {@code ping: sendto:
+ * Times are microseconds printed as milliseconds with three decimals; the duplicates and errors
+ * clauses and the round-trip line appear only when there are some. ICMP errors about our
+ * requests are printed as iputils ping prints them ({@code From} lines, {@code +N errors}). Without a route: {@code ping: sendto:
  * Network is unreachable}, then the statistics.
  */
 final class PingRun implements WorkloadRun {
@@ -47,6 +51,7 @@ final class PingRun implements WorkloadRun {
   private long transmitted;
   private long received;
   private long duplicates;
+  private long errors;
   private long minMicros = Long.MAX_VALUE;
   private long maxMicros;
   private long sumMicros;
@@ -64,7 +69,17 @@ final class PingRun implements WorkloadRun {
 
   void begin() {
     stack.print("PING " + spec.host() + " (" + spec.host() + "): " + spec.size() + " data bytes");
-    socket = stack.openEcho(this::onReply);
+    socket = stack.openEcho(new EchoListener() {
+      @Override
+      public void reply(EchoReply reply) {
+        onReply(reply);
+      }
+
+      @Override
+      public void error(EchoError error) {
+        onError(error);
+      }
+    });
     sendNext();
   }
 
@@ -76,7 +91,7 @@ final class PingRun implements WorkloadRun {
     // stamped before the send, as ping writes its timestamp into the request: a send that takes
     // time (a preempted VM thread in real time) belongs to the round trip
     long sent = stack.nanoTime();
-    SendStatus status = socket.send(spec.host(), seq, payload);
+    SendStatus status = socket.send(spec.host(), seq, payload, spec.ttl());
     if (status == SendStatus.NO_ROUTE) {
       stack.print("ping: sendto: Network is unreachable");
       unreachable = true;
@@ -121,7 +136,22 @@ final class PingRun implements WorkloadRun {
     sumMicros += micros;
     stack.print(reply.bytes() + " bytes from " + reply.from() + ": seq=" + seq + " ttl="
         + reply.ttl() + " time=" + millis3(micros) + " ms" + (dup ? " (DUP!)" : ""));
-    if (spec.count().isPresent() && received >= spec.count().getAsLong()) {
+    if (spec.count().isPresent() && received + errors >= spec.count().getAsLong()) {
+      finish();
+    }
+  }
+
+  /** An ICMP error about an outstanding request: printed and counted; the request stays lost. */
+  private void onError(EchoError error) {
+    int seq = error.sequence();
+    if (done || !outstanding.get(seq)) {
+      return;
+    }
+    outstanding.clear(seq);
+    errors++;
+    stack.print("From " + error.from() + " icmp_seq=" + seq + " " + error.describe());
+    if (spec.count().isPresent() && transmitted >= spec.count().getAsLong()
+        && received + errors >= spec.count().getAsLong()) {
       finish();
     }
   }
@@ -138,7 +168,8 @@ final class PingRun implements WorkloadRun {
     long loss = lossPercent();
     stack.print("--- " + spec.host() + " ping statistics ---");
     stack.print(transmitted + " packets transmitted, " + received + " packets received, "
-        + (duplicates > 0 ? duplicates + " duplicates, " : "") + loss + "% packet loss");
+        + (duplicates > 0 ? duplicates + " duplicates, " : "")
+        + (errors > 0 ? "+" + errors + " errors, " : "") + loss + "% packet loss");
     if (received + duplicates > 0) {
       long avg = sumMicros / (received + duplicates);
       stack.print("round-trip min/avg/max = " + millis3(minMicros) + "/" + millis3(avg) + "/"
@@ -155,7 +186,7 @@ final class PingRun implements WorkloadRun {
   @Override
   public PingResult snapshot() {
     return new PingResult(spec.host(), transmitted, received, duplicates, lossPercent(),
-        received > 0 ? Optional.of(RttStats.of(rtts)) : Optional.empty(), unreachable);
+        received > 0 ? Optional.of(RttStats.of(rtts)) : Optional.empty(), unreachable, errors);
   }
 
   /** busybox's "%u.%03u" of a microsecond count. */

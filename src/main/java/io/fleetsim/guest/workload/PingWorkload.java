@@ -8,17 +8,25 @@ import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * {@code ping HOST [count=N] [interval=DURATION] [size=SIZE]}, after busybox ping: without
+ * {@code ping HOST [count=N] [interval=DURATION] [size=SIZE] [ttl=N]}, after busybox ping: without
  * {@code count} it runs until stopped (like busybox without {@code -c}) and prints its
  * statistics then; interval 1s and 56 data bytes by default. After the last request it waits
  * for outstanding replies: up to 10 s if none came yet, else twice the longest round trip (at
- * least 1 s), and ends early once every request was answered. Default criterion ({@link
- * Criteria}): at least one reply (busybox exits 0 then).
+ * least 1 s), and ends early once every request was answered or reported by an ICMP error (as
+ * iputils ping does). {@code ttl} is the requests' IPv4 TTL ({@code ping -t}), 64 by default.
+ * Default criterion ({@link Criteria}): at least one reply (busybox exits 0 then); an ICMP error
+ * is not a reply.
  */
-public record PingWorkload(Ipv4Address host, OptionalLong count, Duration interval, int size)
-    implements Workload {
+public record PingWorkload(Ipv4Address host, OptionalLong count, Duration interval, int size,
+    int ttl) implements Workload {
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
   public static final int DEFAULT_SIZE = 56;
+  public static final int DEFAULT_TTL = 64;
+
+  /** With the default TTL. */
+  public PingWorkload(Ipv4Address host, OptionalLong count, Duration interval, int size) {
+    this(host, count, interval, size, DEFAULT_TTL);
+  }
 
   public PingWorkload {
     Objects.requireNonNull(host, "host");
@@ -30,6 +38,9 @@ public record PingWorkload(Ipv4Address host, OptionalLong count, Duration interv
     }
     if (size < 0 || size > Sockets.MAX_ICMP_PAYLOAD) {
       throw new IllegalArgumentException("size must be 0-" + Sockets.MAX_ICMP_PAYLOAD);
+    }
+    if (ttl < 1 || ttl > 255) {
+      throw new IllegalArgumentException("ttl must be 1-255");
     }
   }
 
@@ -43,7 +54,8 @@ public record PingWorkload(Ipv4Address host, OptionalLong count, Duration interv
   @Override
   public String describe() {
     return "ping " + host + (count.isPresent() ? " count=" + count.getAsLong() : "")
-        + " interval=" + DurationText.human(interval) + " size=" + size + "B";
+        + " interval=" + DurationText.human(interval) + " size=" + size + "B"
+        + (ttl != DEFAULT_TTL ? " ttl=" + ttl : "");
   }
 
   @Override

@@ -92,6 +92,19 @@ final class SpecReader {
     return OptionalLong.of(n);
   }
 
+  /** A plain whole number {@code min}-{@code max} ({@code ttl=5}), or the default. */
+  int number(String key, int defaultValue, int min, int max) {
+    String v = options.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    long n = whole(key + "=", v);
+    if (n < min || n > max) {
+      throw error(key + "=" + v + " must be " + min + "-" + max);
+    }
+    return (int) n;
+  }
+
   /** A size with its unit, B or KiB ({@code 1200B}, {@code 1KiB}), in bytes. */
   int size(String key, int defaultValue, int min, int max) {
     String v = options.get(key);

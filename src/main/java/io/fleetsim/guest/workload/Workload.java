@@ -8,14 +8,14 @@ import io.fleetsim.guest.socket.Sockets;
  * until {@link WorkloadRun#stop()}.
  */
 public sealed interface Workload
-    permits PingWorkload, UdpSendWorkload, UdpSinkWorkload, EchoWorkload, TcpStreamWorkload,
+    permits PingWorkload, TracerouteWorkload, UdpSendWorkload, UdpSinkWorkload, EchoWorkload, TcpStreamWorkload,
         TcpSinkWorkload, TcpRrWorkload, TcpEchoWorkload, HttpServeWorkload, HttpGetWorkload,
         AppWorkload {
   /** The canonical spec with every default spelled out, e.g. {@code ping 10.0.2.2 count=5 ...}. */
   String describe();
 
   /**
-   * The spec's first word: ping, udp-send, udp-sink, echo, tcp-stream, tcp-sink, tcp-rr,
+   * The spec's first word: ping, traceroute, udp-send, udp-sink, echo, tcp-stream, tcp-sink, tcp-rr,
    * tcp-echo, http-serve or http-get.
    */
   String kind();

@@ -1,7 +1,7 @@
 package io.fleetsim.guest.workload;
 
 /** What a run achieved. */
-public sealed interface WorkloadResult permits PingResult, UdpSendResult, UdpSinkResult,
+public sealed interface WorkloadResult permits PingResult, TracerouteResult, UdpSendResult, UdpSinkResult,
     EchoResult, TcpStreamResult, TcpSinkResult, TcpRrResult, TcpEchoResult, HttpServeResult,
     HttpGetResult,
     AppResult {

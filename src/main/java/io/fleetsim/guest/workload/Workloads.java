@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * Parses workload specs, words separated by spaces:
  *
  * <pre>
- * ping HOST [count=N] [interval=DURATION] [size=SIZE]
+ * ping HOST [count=N] [interval=DURATION] [size=SIZE] [ttl=N]
+ * traceroute HOST [max-hops=N] [probes=N] [wait=DURATION]
  * udp-send HOST:PORT [rate=N/s] [size=SIZE] [duration=DURATION] [count=N]
  * udp-sink PORT
  * echo PORT
@@ -34,7 +35,10 @@ import java.util.TreeSet;
  * plain numbers. Errors are {@link WorkloadSyntaxException}s naming the bad word and the usage.
  */
 public final class Workloads {
-  public static final String PING_USAGE = "ping HOST [count=N] [interval=DURATION] [size=SIZE]";
+  public static final String PING_USAGE =
+      "ping HOST [count=N] [interval=DURATION] [size=SIZE] [ttl=N]";
+  public static final String TRACEROUTE_USAGE =
+      "traceroute HOST [max-hops=N] [probes=N] [wait=DURATION]";
   public static final String UDP_SEND_USAGE =
       "udp-send HOST:PORT [rate=N/s] [size=SIZE] [duration=DURATION] [count=N]";
   public static final String UDP_SINK_USAGE = "udp-sink PORT";
@@ -53,7 +57,7 @@ public final class Workloads {
   public static final String HTTP_GET_USAGE =
       "http-get URL [count=N] [interval=DURATION] [user-timeout=DURATION]";
   public static final String APP_USAGE = AppWorkload.USAGE;
-  private static final String KINDS = "ping, udp-send, udp-sink, echo, tcp-stream, tcp-sink,"
+  private static final String KINDS = "ping, traceroute, udp-send, udp-sink, echo, tcp-stream, tcp-sink,"
       + " tcp-rr, tcp-echo, http-serve, http-get"
       + ", app";
 
@@ -69,6 +73,8 @@ public final class Workloads {
     switch (kind) {
       case "ping":
         return ping(rest);
+      case TracerouteWorkload.KIND:
+        return traceroute(rest);
       case "udp-send":
         return udpSend(rest);
       case "udp-sink":
@@ -96,10 +102,21 @@ public final class Workloads {
   }
 
   private static Workload ping(List<String> words) {
-    SpecReader r = new SpecReader("ping", PING_USAGE, words, keys("count", "interval", "size"), 1);
+    SpecReader r = new SpecReader("ping", PING_USAGE, words,
+        keys("count", "interval", "size", "ttl"), 1);
     return new PingWorkload(r.address("HOST", r.positional(0)), r.count("count"),
         r.duration("interval").orElse(PingWorkload.DEFAULT_INTERVAL),
-        r.size("size", PingWorkload.DEFAULT_SIZE, 0, Sockets.MAX_ICMP_PAYLOAD));
+        r.size("size", PingWorkload.DEFAULT_SIZE, 0, Sockets.MAX_ICMP_PAYLOAD),
+        r.number("ttl", PingWorkload.DEFAULT_TTL, 1, 255));
+  }
+
+  private static Workload traceroute(List<String> words) {
+    SpecReader r = new SpecReader(TracerouteWorkload.KIND, TRACEROUTE_USAGE, words,
+        keys("max-hops", "probes", "wait"), 1);
+    Duration wait = r.duration("wait").orElse(TracerouteWorkload.DEFAULT_WAIT);
+    return new TracerouteWorkload(r.address("HOST", r.positional(0)),
+        r.number("max-hops", TracerouteWorkload.DEFAULT_MAX_HOPS, 1, 255),
+        r.number("probes", TracerouteWorkload.DEFAULT_PROBES, 1, 10), wait);
   }
 
   private static Workload udpSend(List<String> words) {

@@ -69,8 +69,8 @@ class CrashLossTest {
     Rig(Duration latency) {
       wire = WiredPort.of(faults, latency.toNanos(), 1_000_000_000L, false, RealClock.system());
       nicEnd = new CrashLoss(wire, tap::received);
-      link = new Link("a/eth0", "lan", new FleetVm("a", "a", null, () -> null, tap,
-          line -> { }, RealClock.system()), vmPort, faults, wire, nicEnd);
+      link = new Link("a/eth0", "lan", new FleetVm("a", "a", null, () -> null,
+          line -> { }, RealClock.system()), tap, vmPort, faults, wire, nicEnd);
     }
     TestPublisher.Probe<ByteString> nicOut;
     TestSubscriber.Probe<ByteString> nicIn;

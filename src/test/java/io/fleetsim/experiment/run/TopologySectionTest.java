@@ -22,12 +22,16 @@ class TopologySectionTest {
       networks {
         a { type = switch, ports = ["socket,id=ext1,listen=127.0.0.1:0"] }
         b { type = hub }
+        rack-1 { type = switch }
+        rack-2 { type = switch }
       }
       links { ab { between = [a, b], latency = 40ms, jitter = 5ms, rate = 10Mbit, loss = 0.1% } }
       vms {
         hosts { count = 3, network = a, ip = "10.0.0.10/24" }
         leased { count = 2, network = b, dhcp = true }
         own { netdev = "socket,id=n,connect=127.0.0.1:9", ip = "10.0.0.5/24" }
+        leaf { count = 2, router = true,
+               nics = [ { network = "rack-{index}", ip = "10.{index}.0.1/24" }, { network = a, ip = "10.0.0.{index}/24" } ] }
       }
       """;
 
@@ -36,7 +40,8 @@ class TopologySectionTest {
     JsonNode t = TopologySection.of(ExperimentLoader.parse(FILE, "topo.conf"));
     assertEquals(List.of("networks", "fleets", "links"), fieldNames(t));
     assertEquals(JSON.readTree("""
-        [ { "name": "a", "type": "switch", "ports": ["ext1"] }, { "name": "b", "type": "hub", "ports": [] } ]
+        [ { "name": "a", "type": "switch", "ports": ["ext1"] }, { "name": "b", "type": "hub", "ports": [] },
+          { "name": "rack-1", "type": "switch", "ports": [] }, { "name": "rack-2", "type": "switch", "ports": [] } ]
         """), t.get("networks"));
     assertEquals(JSON.readTree("""
         [ { "name": "hosts", "count": 3, "router": false,
@@ -44,7 +49,10 @@ class TopologySectionTest {
           { "name": "leased", "count": 2, "router": false,
             "nics": [ { "network": "b", "ip": null, "dhcp": true } ] },
           { "name": "own", "count": 1, "router": false,
-            "nics": [ { "network": "netdev:socket,id=n,connect=127.0.0.1:9", "ip": "10.0.0.5/24", "dhcp": false } ] } ]
+            "nics": [ { "network": "netdev:socket,id=n,connect=127.0.0.1:9", "ip": "10.0.0.5/24", "dhcp": false } ] },
+          { "name": "leaf", "count": 2, "router": true,
+            "nics": [ { "network": "rack-1", "ip": "10.1.0.1/24", "dhcp": false, "networks": ["rack-1", "rack-2"] },
+                      { "network": "a", "ip": "10.0.0.1/24", "dhcp": false } ] } ]
         """), t.get("fleets"));
     assertEquals(JSON.readTree("""
         [ { "name": "ab", "between": ["a", "b"], "latencyMillis": 40.0, "jitterMillis": 5.0,
