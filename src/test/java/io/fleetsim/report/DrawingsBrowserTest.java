@@ -63,16 +63,18 @@ class DrawingsBrowserTest {
       Path png = dir.resolve(svg.getFileName() + ".png");
       Chromium.screenshot(page, png, 800);
       BufferedImage image = ImageIO.read(png.toFile());
-      int links = pixels(image, Integer.parseInt(TopologySvg.LINK.substring(1), 16));
-      int networks = pixels(image, 0x2563eb);
+      int links = pixels(image, Integer.parseInt(TopologySvg.LINK.substring(1), 16), 40);
+      int networks = pixels(image, 0xe8f0fe, 6);
       int expectedLinks = root.select("g.link").size();
-      assertTrue(networks > 200, svg + ": network borders painted, " + networks + " pixels");
+      int expectedNetworks = root.select("g.network").size();
+      assertTrue(networks > 1000 * expectedNetworks, svg + ": " + expectedNetworks + " networks, "
+          + networks + " pixels of their fill");
       assertTrue(expectedLinks == 0 ? links < 150 : links > 150 * expectedLinks,
           svg + ": " + expectedLinks + " links, " + links + " pixels of their colour");
     }
   }
 
-  private static int pixels(BufferedImage image, int rgb) {
+  private static int pixels(BufferedImage image, int rgb, int tolerance) {
     int n = 0;
     for (int y = 0; y < image.getHeight(); y++) {
       for (int x = 0; x < image.getWidth(); x++) {
@@ -81,7 +83,7 @@ class DrawingsBrowserTest {
         for (int shift = 0; shift <= 16; shift += 8) {
           d += Math.abs((p >> shift & 0xff) - (rgb >> shift & 0xff));
         }
-        n += d < 40 ? 1 : 0;
+        n += d < tolerance ? 1 : 0;
       }
     }
     return n;
