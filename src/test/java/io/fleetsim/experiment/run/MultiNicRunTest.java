@@ -79,6 +79,22 @@ class MultiNicRunTest {
   }
 
   @Test
+  void aCapturedMultiNicVmWritesOnePcapPerNic(@TempDir Path dir) throws Exception {
+    RunHarness.Ran ran = RunHarness.runVirtual(twoNetworks("").replace("report {",
+        "capture = [m]\nreport {"), dir);
+    Path eth0 = ran.outcome().folder().resolve("m.pcap");
+    Path eth1 = ran.outcome().folder().resolve("m-eth1.pcap");
+    // 24 bytes of header, then each NIC's own pings (4 requests, 4 replies at least)
+    long header = 24;
+    assertTrue(java.nio.file.Files.size(eth0) > header + 8 * 98, "m.pcap has eth0's frames");
+    assertTrue(java.nio.file.Files.size(eth1) > header + 8 * 98, "m-eth1.pcap has eth1's frames");
+    byte[] b = java.nio.file.Files.readAllBytes(eth1);
+    assertTrue(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).contains(
+        new String(new byte[] {10, 2, 0, 5}, java.nio.charset.StandardCharsets.ISO_8859_1)),
+        "eth1's file holds 10.2.0.5's frames");
+  }
+
+  @Test
   void theTopologySectionListsNetworksAndFleetsWithEveryNic(@TempDir Path dir) throws Exception {
     RunHarness.Ran ran = RunHarness.runVirtual("""
         name = topo
