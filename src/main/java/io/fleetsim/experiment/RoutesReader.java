@@ -99,6 +99,10 @@ final class RoutesReader {
       }
       Nic n = holder.get();
       Ipv4Config ip = n.ip().orElseThrow();
+      if (ip.address().equals(g.get())) {
+        report.error(at, line, "gateway " + g.get() + " is " + vm + "'s own address on " + n.id());
+        return new Read(routes, out, false);
+      }
       out.set(nics.indexOf(n), new Nic(n.id(), n.attachment(), n.mac(),
           Optional.of(new Ipv4Config(ip.address(), ip.prefixLength(), g)), false));
     }

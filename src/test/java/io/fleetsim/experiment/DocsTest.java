@@ -30,7 +30,8 @@ class DocsTest {
         throw new AssertionError("docs/experiments.md, " + name + ": " + ex.getMessage());
       }
     }
-    assertEquals(List.of("wan-link", "two-sites", "port-faults", "wan-cable", "crash-and-boot", "split-brain",
+    assertEquals(List.of("wan-link", "two-sites", "port-faults", "wan-cable", "two-sites-routed", "racks",
+        "crash-and-boot", "split-brain",
         "slirp-tcp", "expectations"),
         names);
   }
