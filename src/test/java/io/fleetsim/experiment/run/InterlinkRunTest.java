@@ -195,6 +195,22 @@ class InterlinkRunTest {
   }
 
   @Test
+  void aFaultOnANetworkActsOnTheFramesEnteringItThroughALink() throws Exception {
+    // on site-b: the requests enter it through the link and are lost; the replies leave it
+    RunHarness.Ran ran = RunHarness.runVirtual(sites("6s", "",
+        "\"ping 10.0.0.2 count=5 interval=1s\"",
+        "{ at = 1500ms, for = 2s, kind = loss, target = site-b, probability = 1.0 }"), dir);
+    List<Integer> answered = new ArrayList<>();
+    rtts(ran).forEach(r -> answered.add((int) r[0]));
+    assertEquals(List.of(0, 1, 4), answered, ran.consoleOf("a").toString());
+    assertEquals(2, ran.link("wan site-a>site-b").at("/dropped/fault-loss").asLong(),
+        ran.link("wan site-a>site-b").toString());
+    assertTrue(ran.link("wan site-b>site-a").path("dropped").isEmpty(),
+        ran.link("wan site-b>site-a").toString());
+    assertBalanced(ran);
+  }
+
+  @Test
   void aRunWithLinksRepeatsByteForByte() throws Exception {
     String props = ", latency = 15ms, jitter = 4ms, rate = 20Mbit, loss = 5%";
     String work = "\"ping 10.0.0.2 count=30 interval=100ms\", \"udp-send 10.0.0.2:9000 rate=500/s count=1500\"";
