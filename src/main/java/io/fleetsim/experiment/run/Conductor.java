@@ -274,6 +274,16 @@ final class Conductor {
       for (FaultyPort port : linkPlaces(target)) {
         add(port, fault, d);
       }
+      // frames entering the network through a link: from b into a is the chain from the wire
+      // of the port on a (out), from a into b its chain to the wire (in)
+      for (Interlink into : experiment.networks().containsKey(target) ? wiring.interlinks
+          : List.<Interlink>of()) {
+        if (into.spec().a().equals(target)) {
+          add(into.faults(), fault, Direction.OUT);
+        } else if (into.spec().b().equals(target)) {
+          add(into.faults(), fault, Direction.IN);
+        }
+      }
     }
 
     @Override
