@@ -290,7 +290,7 @@ public final class TopologySvg {
     // the bend is sideways to the line between the centres; a link from a network to itself loops
     double dx = b.x - a.x;
     double dy = b.y - a.y;
-    double length = Math.hypot(dx, dy);
+    double length = StrictMath.hypot(dx, dy); // StrictMath: the same last bit on every JVM, so the same bytes
     double cx;
     double cy;
     double[] p;
