@@ -59,7 +59,7 @@ class ResultsJsonTest {
     JsonNode r = ran.results();
     List<String> keys = new ArrayList<>();
     r.fieldNames().forEachRemaining(keys::add);
-    assertEquals(List.of("experiment", "host", "series", "totals", "faults", "fleets", "workloads", "links",
+    assertEquals(List.of("experiment", "topology", "host", "series", "totals", "faults", "fleets", "workloads", "links",
         "vms", "accounting"), keys);
     assertEquals(3, r.at("/experiment/vmCount").asInt());
     assertEquals(List.of("a-1", "a-2", "b"), texts(r.get("vms"), "vm"));
