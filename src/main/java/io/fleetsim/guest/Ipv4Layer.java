@@ -100,16 +100,19 @@ final class Ipv4Layer {
 
   /** The next hop of {@code destination} is being resolved by ARP right now. */
   boolean resolving(Ipv4Address destination) {
-    Route r = routeOrNull(destination);
+    return resolving(routeOrNull(destination));
+  }
+
+  private boolean resolving(Route r) {
     return r != null && r.mac() == Route.UNRESOLVED && !r.loopback()
         && egress(r).arp.resolving(r.nextHop());
   }
 
   /** A packet to {@code destination} would leave now: its interface holds nothing, ARP is done. */
   boolean canSend(Ipv4Address destination) {
-    Route r = routeOrNull(destination);
+    Route r = routeOrNull(destination); // one lookup: this is on every paced sender's path
     Ipv4Layer out = r == null ? this : egress(r);
-    return out.tx.idle() && !resolving(destination);
+    return out.tx.idle() && !resolving(r);
   }
 
   void sendReadinessChanged() {

@@ -47,8 +47,9 @@ final class TracerouteTables {
     }
     StringBuilder s = new StringBuilder();
     for (JsonNode hop : hops) {
+      String note = hop.path("note").asText("");
       s.append(s.length() == 0 ? "" : " ").append(answerer(hop))
-          .append(esc(hop.path("note").asText("")));
+          .append(note.isEmpty() ? "" : " " + esc(note));
     }
     return s.toString();
   }

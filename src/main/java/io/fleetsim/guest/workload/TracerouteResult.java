@@ -24,7 +24,8 @@ public record TracerouteResult(Ipv4Address host, boolean reached, boolean unreac
   @Override
   public String summary() {
     String path = hops.stream()
-        .map(h -> h.from().map(Ipv4Address::toString).orElse("*") + h.note())
+        .map(h -> h.from().map(Ipv4Address::toString).orElse("*")
+            + (h.note().isEmpty() ? "" : " " + h.note()))
         .collect(Collectors.joining(" "));
     return "traceroute " + host + ": " + (reached ? "reached in " + hops.size() + " hops"
         : "not reached after " + hops.size() + " hops" + (unreachable ? " (unreachable)" : ""))
