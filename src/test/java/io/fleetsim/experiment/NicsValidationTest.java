@@ -122,6 +122,22 @@ class NicsValidationTest {
     ok("x { " + TWO + " }\ny { network = b, ip = \"10.1.0.5/24\" }");
   }
 
+  @Test
+  void aNicOnANetdevOfItsOwnIsAQemuPortNamedByItsEntry() throws Exception {
+    Experiment e = ok("x { nics = [ { network = a, ip = \"10.1.0.5/24\" },"
+        + " { netdev = \"socket,id=up,connect=127.0.0.1:20001\", ip = \"10.7.0.5/24\" } ] }");
+    Nic up = e.fleets().get("x").vms().get(0).nics().get(1);
+    assertTrue(up.attachment() instanceof Experiment.ToNetdev, up.toString());
+    assertEquals(List.of("vms.x.nics[1].netdev (socket,id=up,connect=127.0.0.1:20001)"), e.qemuPorts());
+  }
+
+  @Test
+  void twoNicsOfOneVmOnOneSocketAreOneSegment() {
+    String e = only("x { nics = [ { netdev = \"socket,id=l1,listen=127.0.0.1:20001\", ip = \"10.1.0.5/24\" },\n"
+        + " { netdev = \"socket,id=l2,listen=127.0.0.1:20001\", ip = \"10.2.0.5/24\" } ] }");
+    assertTrue(e.startsWith("12: vms.x.nics[1].netdev: x's eth0 and eth1 are on one L2 segment"), e);
+  }
+
   // ---- errors
 
   @Test
