@@ -87,6 +87,10 @@ final class FleetsReader {
     Optional<Boolean> bridge = bridge(p, attachment);
     ok &= attachment.isPresent() && base.isPresent() && prefixBytes.isPresent()
         && mhz.isPresent() && workloads.ok() && arp.isPresent() && bridge.isPresent();
+    if (workloads.ok() && base.isPresent()) {
+      ok &= DhcpServerChecks.check(in, p, workloads.workloads(), count, base.get().stream()
+          .map(c -> new Cidr(c.address(), c.prefixLength())).toList());
+    }
     if (!ok) {
       return Optional.empty();
     }
