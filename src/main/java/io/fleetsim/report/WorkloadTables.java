@@ -38,6 +38,7 @@ final class WorkloadTables {
     for (String kind : TcpTables.KINDS) {
       byKind.put(kind, new Rows<>(Cells.MAX_ROWS));
     }
+    byKind.put(DhcpTables.KIND, new Rows<>(Cells.MAX_ROWS));
   }
 
   /** One entry of results.json {@code workloads}. */
@@ -56,6 +57,7 @@ final class WorkloadTables {
     udpSinks(h, byKind.get("udpsink"));
     echoes(h, byKind.get("echo"));
     TcpTables.render(h, byKind);
+    DhcpTables.render(h, byKind);
     others(h, others);
     h.append("</section>\n");
   }

@@ -66,6 +66,15 @@ class DhcpServerRunTest {
       assertTrue(leasedTo.containsKey(mac), mac + " not among " + leasedTo.keySet());
       assertTrue(text.contains(leasedTo.get(mac)), text);
     }
+    // the report's dhcp-server table lists the leases
+    String html = java.nio.file.Files.readString(ran.outcome().folder().resolve("report.html"));
+    int table = html.indexOf("id=\"dhcp-server\"");
+    assertTrue(table > 0, "no dhcp-server table");
+    String rows = html.substring(table, html.indexOf("</table>", table));
+    assertTrue(rows.contains("3 of 100 leased"), rows);
+    for (Map.Entry<String, String> e : leasedTo.entrySet()) {
+      assertTrue(rows.contains(e.getValue() + "</span> " + e.getKey()), rows);
+    }
     assertTrue(ran.console().contains("dhcp-server 10.1.0.100-10.1.0.199 on 10.1.0.2/24: 3 offers, 3 acks"),
         ran.console());
   }
