@@ -31,7 +31,7 @@ class DocsTest {
       }
     }
     assertEquals(List.of("two-sites", "port-faults", "wan-cable", "crash-and-boot", "split-brain",
-        "slirp-tcp", "expectations"),
+        "slirp-tcp", "dhcp-lan", "expectations"),
         names);
   }
 }
