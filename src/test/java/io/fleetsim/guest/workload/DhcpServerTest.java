@@ -193,6 +193,73 @@ class DhcpServerTest {
   }
 
   @Test
+  void aRequestForAnotherServerFreesTheOffer() {
+    WorkloadRun run = serve("dhcp-server 10.1.0.100-10.1.0.100"); // one address
+    long a = 0x0200_0000_00A1L;
+    long b = 0x0200_0000_00B2L;
+    rawSend.accept(requestFrame(a, 1, 0, 1, Map.of()));
+    clock.runFor(SECOND);
+    rawSend.accept(requestFrame(b, 2, 0, 1, Map.of()));
+    clock.runFor(SECOND);
+    assertEquals(List.of(new Reply(1, 2, Frames.ip("10.1.0.100"))), replies(), "b: pool exhausted");
+    assertEquals(1, result(run).exhausted());
+    // a chose another server's offer: ours is free again, and b gets it
+    rawSend.accept(requestFrame(a, 1, 0, 3, Map.of(54, ip("10.1.0.77"), 50, ip("10.1.0.100"))));
+    rawSend.accept(requestFrame(b, 3, 0, 1, Map.of()));
+    clock.runFor(SECOND);
+    assertEquals(new Reply(3, 2, Frames.ip("10.1.0.100")), replies().get(1));
+    assertEquals(2, replies().size());
+  }
+
+  @Test
+  void aDeclinedAddressIsKeptFromEveryoneAndAReleasedOneFreed() {
+    WorkloadRun run = serve("dhcp-server 10.1.0.100-10.1.0.101");
+    long a = 0x0200_0000_00A1L;
+    long b = 0x0200_0000_00B2L;
+    Ipv4Address first = leaseRaw(a, 10);
+    assertEquals(Ipv4Address.parse("10.1.0.100"), first);
+    // a found 10.1.0.100 in use: declined, nobody gets it for 10 minutes
+    rawSend.accept(requestFrame(a, 12, 0, 4, Map.of(50, ip(first.toString()),
+        54, ip("10.1.0.2"))));
+    clock.runFor(SECOND);
+    assertEquals(1, result(run).declines());
+    assertEquals(0, result(run).leases().size());
+    Ipv4Address second = leaseRaw(b, 20);
+    assertEquals(Ipv4Address.parse("10.1.0.101"), second);
+    heard.clear();
+    rawSend.accept(requestFrame(a, 30, 0, 1, Map.of()));
+    clock.runFor(SECOND);
+    assertEquals(List.of(), replies(), "the declined address is out of the pool, the other leased");
+    // b releases: its address is free for a
+    rawSend.accept(frame(b, Frames.ip("10.1.0.101"), bootp(b, 21, Frames.ip("10.1.0.101"), 7,
+        Map.of(54, ip("10.1.0.2")))));
+    clock.runFor(SECOND);
+    assertEquals(1, result(run).releases());
+    assertEquals(0, result(run).leases().size());
+    assertEquals(Ipv4Address.parse("10.1.0.101"), leaseRaw(a, 40));
+    // ten minutes on, the declined address is back
+    clock.runFor(DhcpServerRun.DECLINE_HOLD_NANOS);
+    assertEquals(Ipv4Address.parse("10.1.0.100"), leaseRaw(b, 50));
+  }
+
+  /** DISCOVER, then REQUEST the offered address from 10.1.0.2; the ACKed address. */
+  private Ipv4Address leaseRaw(long mac, int xid) {
+    heard.clear();
+    rawSend.accept(requestFrame(mac, xid, 0, 1, Map.of()));
+    clock.runFor(SECOND);
+    List<Reply> offer = replies();
+    assertEquals(1, offer.size(), "one OFFER: " + offer);
+    assertEquals(2, offer.get(0).type());
+    heard.clear();
+    rawSend.accept(requestFrame(mac, xid + 1, 0, 3, Map.of(54, ip("10.1.0.2"),
+        50, ByteBuffer.allocate(4).putInt(offer.get(0).yiaddr()).array())));
+    clock.runFor(SECOND);
+    List<Reply> ack = replies();
+    assertEquals(List.of(new Reply(xid + 1, 5, offer.get(0).yiaddr())), ack);
+    return new Ipv4Address(ack.get(0).yiaddr());
+  }
+
+  @Test
   void malformedRequestsAreCountedAndIgnored() {
     WorkloadRun run = serve(SPEC);
     long mac = 0x0200_0000_0088L;
