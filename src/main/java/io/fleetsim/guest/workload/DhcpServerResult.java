@@ -10,6 +10,8 @@ import java.util.Optional;
  * @param idle why it did not serve on this interface, when it did not
  * @param refused it could not serve where it should (no address, a pool that does not fit the
  *     subnet, port 67 taken): this fails it; a pool on another interface's subnet does not
+ * @param datagrams every datagram to port 67; each ends as exactly one of malformed, offers,
+ *     exhausted, acks, naks, declines, releases or ignored ({@link #accounted})
  * @param exhausted DISCOVERs left unanswered because no address was free
  * @param malformed datagrams to port 67 that are not DHCP requests (counted and dropped)
  * @param ignored well-formed messages it had no business answering (a REQUEST for another
@@ -18,11 +20,16 @@ import java.util.Optional;
  * @param leases the leases active when the result was taken, by address
  */
 public record DhcpServerResult(String pool, int poolSize, Optional<String> server,
-    Optional<String> idle, boolean refused, long discovers, long requests, long offers, long acks,
+    Optional<String> idle, boolean refused, long datagrams, long discovers, long requests, long offers, long acks,
     long naks, long declines, long releases, long exhausted, long malformed, long ignored,
     long sendFailures, List<DhcpServerLease> leases) implements WorkloadResult {
   public DhcpServerResult {
     leases = List.copyOf(leases);
+  }
+
+  /** Whether every datagram has its one outcome. */
+  public boolean accounted() {
+    return datagrams == malformed + offers + exhausted + acks + naks + declines + releases + ignored;
   }
 
   @Override

@@ -50,6 +50,7 @@ final class DhcpServerRun extends TallyRun<DhcpServerResult> {
   private final Optional<String> idle;
   private final boolean refused;
   private final UdpSocket socket;
+  private long datagrams;
   private long discovers;
   private long requests;
   private long offers;
@@ -90,6 +91,7 @@ final class DhcpServerRun extends TallyRun<DhcpServerResult> {
   }
 
   private void onDatagram(UdpDatagram d) {
+    datagrams++;
     DhcpMessage m;
     try {
       m = DhcpMessage.decode(d.payload());
@@ -382,7 +384,7 @@ final class DhcpServerRun extends TallyRun<DhcpServerResult> {
       }
     }
     return new DhcpServerResult(pool.toString(), pool.size(), iface.map(Cidr::toString), idle,
-        refused, discovers, requests, offers, acks, naks, declines, releases, exhausted, malformed,
+        refused, datagrams, discovers, requests, offers, acks, naks, declines, releases, exhausted, malformed,
         ignored, sendFailures, leases);
   }
 
