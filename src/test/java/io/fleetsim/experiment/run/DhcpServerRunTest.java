@@ -78,4 +78,12 @@ class DhcpServerRunTest {
     assertTrue(ran.console().contains("dhcp-server 10.1.0.100-10.1.0.199 on 10.1.0.2/24: 3 offers, 3 acks"),
         ran.console());
   }
+
+  @Test
+  void theSameSeedLeasesTheSameWay(@TempDir Path other) throws Exception {
+    RunHarness.Ran a = RunHarness.runVirtual(FILE, dir);
+    RunHarness.Ran b = RunHarness.runVirtual(FILE, other);
+    assertEquals(a.results().get("workloads"), b.results().get("workloads"));
+    assertEquals(a.results().get("vms"), b.results().get("vms"));
+  }
 }

@@ -307,6 +307,34 @@ class DhcpServerTest {
   }
 
   @Test
+  void aGuestWithTwoInterfacesServesOnTheOneThatHoldsThePool() {
+    io.fleetsim.guest.VirtualGuestEnv env = new io.fleetsim.guest.VirtualGuestEnv(clock, 7);
+    io.fleetsim.guest.FakeLink wan = new io.fleetsim.guest.FakeLink(clock,
+        io.fleetsim.guest.FakeLink.mac(0x30));
+    io.fleetsim.guest.FakeLink onLan = new io.fleetsim.guest.FakeLink(clock,
+        io.fleetsim.guest.FakeLink.mac(0x31));
+    lan.attach(onLan);
+    io.fleetsim.guest.os.GuestSystem guest = new io.fleetsim.guest.os.GuestSystem(List.of(
+        new io.fleetsim.guest.os.GuestSystem.InterfaceSetup(java.util.Optional.of(
+            new Ipv4Config(Ipv4Address.parse("10.9.0.1"), 30, java.util.Optional.empty())), false),
+        new io.fleetsim.guest.os.GuestSystem.InterfaceSetup(java.util.Optional.of(
+            new Ipv4Config(Ipv4Address.parse("10.1.0.3"), 24, java.util.Optional.empty())), false)),
+        List.of(Workloads.parse(SPEC)));
+    guest.boot(env, List.of(wan, onLan), ok -> {});
+    clock.runFor(SECOND);
+    TestHost c = client(10);
+    assertEquals(Ipv4Address.parse("10.1.0.3"), lease(clock, c).server());
+    List<io.fleetsim.guest.os.WorkloadReport> runs = guest.report().workloads();
+    assertEquals(2, runs.size(), "a server on each interface");
+    DhcpServerResult onWan = (DhcpServerResult) runs.get(0).latest().orElseThrow();
+    DhcpServerResult served = (DhcpServerResult) runs.get(1).latest().orElseThrow();
+    assertEquals(wan.mac(), runs.get(0).nic());
+    assertTrue(onWan.idle().isPresent() && !onWan.refused() && onWan.success(), onWan.summary());
+    assertEquals(1, served.acks());
+    assertTrue(served.success());
+  }
+
+  @Test
   void badArgumentsAreNamed() {
     assertError("dhcp-server 10.1.0.300-10.1.0.199", "is not FIRST-LAST");
     assertError("dhcp-server 10.1.0.199-10.1.0.100", "last is below first");
