@@ -191,19 +191,23 @@ public final class Workloads {
     } catch (IllegalArgumentException e) {
       throw r.error(e.getMessage());
     }
-    Optional<Ipv4Address> router = r.option("router").map(a -> r.address("router=", a));
-    Optional<Ipv4Address> dns = r.option("dns").map(a -> r.address("dns=", a));
-    for (Optional<Ipv4Address> a : List.of(router, dns)) {
-      if (a.isPresent() && (a.get().isBroadcast() || a.get().isMulticast())) {
-        throw r.error((a == router ? "router=" : "dns=") + a.get() + " is not a host address");
-      }
-    }
+    Optional<Ipv4Address> router = hostOption(r, "router");
+    Optional<Ipv4Address> dns = hostOption(r, "dns");
     try {
       return new DhcpServerWorkload(pool, router,
           r.duration("lease").orElse(DhcpServerWorkload.DEFAULT_LEASE), dns);
     } catch (IllegalArgumentException e) {
       throw r.error(e.getMessage());
     }
+  }
+
+  /** Option {@code key=ADDR}, a unicast address, when given. */
+  private static Optional<Ipv4Address> hostOption(SpecReader r, String key) {
+    Optional<Ipv4Address> a = r.option(key).map(text -> r.address(key + "=", text));
+    if (a.isPresent() && (a.get().isBroadcast() || a.get().isMulticast())) {
+      throw r.error(key + "=" + a.get() + " is not a host address");
+    }
+    return a;
   }
 
   private record HostPort(io.fleetsim.addr.Ipv4Address host, int port) {}

@@ -346,6 +346,8 @@ class DhcpServerTest {
     assertError("dhcp-server 10.1.0.100-10.1.0.199 lease=30s", "shorter than 1m");
     assertError("dhcp-server 10.1.0.100-10.1.0.199 lease=90.5s", "whole number of seconds");
     assertError("dhcp-server", "missing POOL");
+    assertError("dhcp-server 10.1.0.100-10.1.0.199 dns=224.0.0.1", "dns=224.0.0.1 is not a host");
+    assertError("dhcp-server 10.1.0.100-10.1.0.199 gateway=10.1.0.1", "unknown option 'gateway'");
     DhcpServerWorkload w = (DhcpServerWorkload) Workloads.parse("dhcp-server 10.1.0.128/25");
     assertEquals("dhcp-server 10.1.0.129-10.1.0.254 lease=3600s", w.describe());
     assertEquals(w, Workloads.parse(w.describe()));
