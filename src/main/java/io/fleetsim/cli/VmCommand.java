@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
         "  " + Workloads.TCP_ECHO_USAGE,
         "  " + Workloads.HTTP_SERVE_USAGE,
         "  " + Workloads.HTTP_GET_USAGE,
+        "  " + Workloads.DHCP_SERVER_USAGE,
         "  " + Workloads.APP_USAGE,
         "    (CLASS: an App on FLEETSIM_CLASSPATH; README, Writing a workload)",
         "Values take their units: a DURATION 200ms, 1s or 2m; a SIZE 1200B or 1KiB;",

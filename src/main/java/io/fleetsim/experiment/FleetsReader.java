@@ -124,6 +124,12 @@ final class FleetsReader {
     }
     Optional<List<Vm>> vms = vms(p, fleet, count, nics.get(), bases, router, routes.get(), gateway,
         macPrefix, prefixBytes.get(), workloads);
+    // a dhcp-server must serve on one of the (first) VM's static subnets
+    if (vms.isPresent() && !DhcpServerChecks.check(in, p, workloads.workloads(), count,
+        vms.get().get(0).nics().stream().flatMap(n -> n.ip().stream())
+            .map(c -> new Cidr(c.address(), c.prefixLength())).toList())) {
+      return Optional.empty();
+    }
     return vms.map(list -> new Fleet(fleet, count, router, mhz.get(), workloads.workloads(),
         workloads.criteria(), list, arp.get(), bridge.get()));
   }

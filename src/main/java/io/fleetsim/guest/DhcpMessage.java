@@ -15,41 +15,44 @@ import java.util.OptionalLong;
  * raw bytes by code in the order met; a code seen twice is concatenated (RFC 3396), and with
  * option 52 (overload) the {@code file} then {@code sname} fields hold options too.
  * {@link #checkOptions} applies RFC 2132's length rules to the options a client reads.
+ *
+ * <p>Public for the guest's DHCP server workload (guest.workload), which reads requests with
+ * {@link #decode} and writes replies with {@link #encode}; the stack's client uses the rest.
  */
-record DhcpMessage(int op, int xid, int secs, int flags, int clientAddress, int yourAddress,
+public record DhcpMessage(int op, int xid, int secs, int flags, int clientAddress, int yourAddress,
     int serverAddress, long clientMac, Map<Integer, byte[]> options) {
-  static final int SERVER_PORT = 67;
-  static final int CLIENT_PORT = 68;
-  static final int BOOTREQUEST = 1;
-  static final int BOOTREPLY = 2;
-  static final int FLAG_BROADCAST = 0x8000;
+  public static final int SERVER_PORT = 67;
+  public static final int CLIENT_PORT = 68;
+  public static final int BOOTREQUEST = 1;
+  public static final int BOOTREPLY = 2;
+  public static final int FLAG_BROADCAST = 0x8000;
   static final int MAGIC_COOKIE = 0x6382_5363;
   static final int FIXED = 236;
   /** RFC 1542: relay agents may drop BOOTP messages shorter than 300 bytes. */
   static final int MIN_LENGTH = 300;
 
-  static final int DISCOVER = 1;
-  static final int OFFER = 2;
-  static final int REQUEST = 3;
-  static final int DECLINE = 4;
-  static final int ACK = 5;
-  static final int NAK = 6;
-  static final int RELEASE = 7;
+  public static final int DISCOVER = 1;
+  public static final int OFFER = 2;
+  public static final int REQUEST = 3;
+  public static final int DECLINE = 4;
+  public static final int ACK = 5;
+  public static final int NAK = 6;
+  public static final int RELEASE = 7;
 
   static final int OPT_PAD = 0;
-  static final int OPT_SUBNET_MASK = 1;
-  static final int OPT_ROUTER = 3;
-  static final int OPT_DNS = 6;
-  static final int OPT_REQUESTED_ADDRESS = 50;
-  static final int OPT_LEASE_TIME = 51;
+  public static final int OPT_SUBNET_MASK = 1;
+  public static final int OPT_ROUTER = 3;
+  public static final int OPT_DNS = 6;
+  public static final int OPT_REQUESTED_ADDRESS = 50;
+  public static final int OPT_LEASE_TIME = 51;
   static final int OPT_OVERLOAD = 52;
-  static final int OPT_MESSAGE_TYPE = 53;
-  static final int OPT_SERVER_ID = 54;
-  static final int OPT_PARAMETER_LIST = 55;
-  static final int OPT_MESSAGE = 56;
-  static final int OPT_RENEWAL_TIME = 58;
-  static final int OPT_REBINDING_TIME = 59;
-  static final int OPT_CLIENT_ID = 61;
+  public static final int OPT_MESSAGE_TYPE = 53;
+  public static final int OPT_SERVER_ID = 54;
+  public static final int OPT_PARAMETER_LIST = 55;
+  public static final int OPT_MESSAGE = 56;
+  public static final int OPT_RENEWAL_TIME = 58;
+  public static final int OPT_REBINDING_TIME = 59;
+  public static final int OPT_CLIENT_ID = 61;
   static final int OPT_END = 255;
 
   private static final int SNAME = 44;
@@ -57,8 +60,20 @@ record DhcpMessage(int op, int xid, int secs, int flags, int clientAddress, int 
   private static final int FILE = 108;
   private static final int FILE_LENGTH = 128;
 
-  DhcpMessage {
+  public DhcpMessage {
     options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+  }
+
+  /**
+   * A whole UDP payload as a DHCP message; a malformed one (cut, not Ethernet, no cookie, an
+   * option running past its field) is an {@link IllegalArgumentException} saying why.
+   */
+  public static DhcpMessage decode(byte[] payload) {
+    try {
+      return parse(payload, 0, payload.length);
+    } catch (Malformed e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
   }
 
   static DhcpMessage parse(byte[] b, int off, int len) throws Malformed {
@@ -162,18 +177,18 @@ record DhcpMessage(int op, int xid, int secs, int flags, int clientAddress, int 
   }
 
   /** Option 53, or 0 when absent or malformed (see {@link #checkOptions}). */
-  int messageType() {
+  public int messageType() {
     byte[] v = options.get(OPT_MESSAGE_TYPE);
     return v != null && v.length == 1 ? v[0] & 0xFF : 0;
   }
 
   /** The first address of an address option (exactly a multiple of 4 bytes), if any. */
-  Optional<Ipv4Address> address(int code) {
+  public Optional<Ipv4Address> address(int code) {
     List<Ipv4Address> all = addresses(code);
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
   }
 
-  List<Ipv4Address> addresses(int code) {
+  public List<Ipv4Address> addresses(int code) {
     byte[] v = options.get(code);
     List<Ipv4Address> out = new ArrayList<>();
     if (v != null && v.length > 0 && v.length % 4 == 0) {
@@ -185,14 +200,14 @@ record DhcpMessage(int op, int xid, int secs, int flags, int clientAddress, int 
   }
 
   /** A 32-bit unsigned option (times in seconds), if present with exactly 4 bytes. */
-  OptionalLong unsigned32(int code) {
+  public OptionalLong unsigned32(int code) {
     byte[] v = options.get(code);
     return v != null && v.length == 4 ? OptionalLong.of(Bytes.i32(v, 0) & 0xFFFF_FFFFL)
         : OptionalLong.empty();
   }
 
   /** The BOOTP message (UDP payload), options in map order, END, padded to 300 bytes. */
-  byte[] encode() {
+  public byte[] encode() {
     ByteArrayOutputStream opts = new ByteArrayOutputStream();
     for (Map.Entry<Integer, byte[]> e : options.entrySet()) {
       byte[] v = e.getValue();
@@ -221,11 +236,11 @@ record DhcpMessage(int op, int xid, int secs, int flags, int clientAddress, int 
     return b;
   }
 
-  static byte[] u8(int v) {
+  public static byte[] u8(int v) {
     return new byte[] {(byte) v};
   }
 
-  static byte[] ipv4(Ipv4Address a) {
+  public static byte[] ipv4(Ipv4Address a) {
     byte[] v = new byte[4];
     Bytes.put32(v, 0, a.bits());
     return v;

@@ -1,5 +1,6 @@
 package io.fleetsim.guest;
 
+import io.fleetsim.addr.Cidr;
 import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.guest.socket.EchoListener;
 import io.fleetsim.guest.socket.EchoSocket;
@@ -45,6 +46,11 @@ final class StackSockets implements Sockets {
   @Override
   public Optional<Ipv4Address> address() {
     return stack.config().map(Ipv4Config::address);
+  }
+
+  @Override
+  public Optional<Cidr> subnet() {
+    return stack.config().map(c -> new Cidr(c.address(), c.prefixLength()));
   }
 
   @Override

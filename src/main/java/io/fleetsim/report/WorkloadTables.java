@@ -39,6 +39,7 @@ final class WorkloadTables {
       byKind.put(kind, new Rows<>(Cells.MAX_ROWS));
     }
     byKind.put(TracerouteTables.KIND, new Rows<>(Cells.MAX_ROWS));
+    byKind.put(DhcpTables.KIND, new Rows<>(Cells.MAX_ROWS));
   }
 
   /** One entry of results.json {@code workloads}. */
@@ -58,6 +59,7 @@ final class WorkloadTables {
     udpSinks(h, byKind.get("udpsink"));
     echoes(h, byKind.get("echo"));
     TcpTables.render(h, byKind);
+    DhcpTables.render(h, byKind);
     others(h, others);
     h.append("</section>\n");
   }

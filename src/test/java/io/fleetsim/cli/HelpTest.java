@@ -131,7 +131,7 @@ class HelpTest {
     for (String usage : List.of(Workloads.PING_USAGE, Workloads.UDP_SEND_USAGE,
         Workloads.UDP_SINK_USAGE, Workloads.ECHO_USAGE, Workloads.TCP_SINK_USAGE,
         Workloads.TCP_ECHO_USAGE, Workloads.HTTP_SERVE_USAGE, Workloads.HTTP_GET_USAGE,
-        Workloads.APP_USAGE)) {
+        Workloads.DHCP_SERVER_USAGE, Workloads.APP_USAGE)) {
       assertTrue(listed.contains(usage), usage + " listed:\n" + help.stdout());
     }
     // the two longest continue on an indented line

@@ -32,7 +32,7 @@ class DocsTest {
     }
     assertEquals(List.of("wan-link", "two-sites", "port-faults", "wan-cable", "two-sites-routed", "racks",
         "crash-and-boot", "split-brain",
-        "slirp-tcp", "expectations"),
+        "slirp-tcp", "dhcp-lan", "expectations"),
         names);
   }
 }

@@ -1,5 +1,6 @@
 package io.fleetsim.guest.socket;
 
+import io.fleetsim.addr.Cidr;
 import io.fleetsim.addr.Ipv4Address;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -33,6 +34,9 @@ public interface Sockets {
 
   /** This interface's IPv4 address, once configured (statically or by DHCP). */
   Optional<Ipv4Address> address();
+
+  /** This interface's address with its prefix length (its on-link subnet), once configured. */
+  Optional<Cidr> subnet();
 
   /**
    * Binds a UDP port (0 picks a free ephemeral one).

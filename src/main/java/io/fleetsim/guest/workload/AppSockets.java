@@ -1,5 +1,6 @@
 package io.fleetsim.guest.workload;
 
+import io.fleetsim.addr.Cidr;
 import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.guest.socket.EchoListener;
 import io.fleetsim.guest.socket.EchoSocket;
@@ -95,6 +96,11 @@ final class AppSockets implements Sockets {
   @Override
   public Optional<Ipv4Address> address() {
     return stack.address();
+  }
+
+  @Override
+  public Optional<Cidr> subnet() {
+    return stack.subnet();
   }
 
   @Override

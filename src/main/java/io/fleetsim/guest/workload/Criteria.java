@@ -9,7 +9,8 @@ import java.util.Map;
  * none its kind's default. The defaults ask that the workload did its job at all, so that a
  * fault does not fail it by itself: ping got a reply, traceroute reached its host, udp-send sent, udp-sink received one of
  * udp-send's datagrams, echo answered one, tcp-sink received a byte, tcp-rr completed a
- * transaction, tcp-echo echoed a byte, http-serve answered. A connection is a promise, so the
+ * transaction, tcp-echo echoed a byte, http-serve answered, dhcp-server did not refuse to serve (a pool that does not fit the subnet
+ * of the interface holding it). A connection is a promise, so the
  * TCP clients' defaults ask that it was kept: tcp-stream's every byte acknowledged and no
  * connection error, http-get's every request answered 2xx. A default may be several
  * expectations, joined by " and ".
@@ -30,6 +31,7 @@ public record Criteria(List<Expectation> expectations, boolean byDefault) {
       Map.entry(TcpEchoWorkload.KIND, "bytes-echoed >= 1"),
       Map.entry(HttpServeWorkload.KIND, "responses >= 1"),
       Map.entry(HttpGetWorkload.KIND, "failed == 0%"),
+      Map.entry(DhcpServerWorkload.KIND, "refused == 0"),
       Map.entry(AppWorkload.KIND, "succeeded == 1"));
 
   public Criteria {

@@ -148,6 +148,19 @@ public record Metric(String name, Unit unit, String doc,
             HttpGetResult::errorCount),
         count("connections", "connections opened", HttpGetResult::connections),
         count("body-bytes", "body bytes received over every request", HttpGetResult::bodyBytes))));
+    t.put(DhcpServerWorkload.KIND, kind(DhcpServerResult.class, List.of(
+        count("offers", "OFFERs sent", DhcpServerResult::offers),
+        count("acks", "ACKs sent (new leases and renewals)", DhcpServerResult::acks),
+        count("naks", "NAKs sent", DhcpServerResult::naks),
+        count("declines", "addresses clients DECLINEd (in use by someone else)",
+            DhcpServerResult::declines),
+        count("releases", "leases clients RELEASEd", DhcpServerResult::releases),
+        count("exhausted", "DISCOVERs left unanswered: no address free", DhcpServerResult::exhausted),
+        count("malformed", "datagrams to port 67 that are not DHCP requests",
+            DhcpServerResult::malformed),
+        count("leases", "leases active at the end", r -> r.leases().size()),
+        count("refused", "1 when it could not serve on an interface that holds its pool (or had"
+            + " no address), else 0", r -> r.refused() ? 1 : 0))));
     t.put(AppWorkload.KIND, kind(AppResult.class, List.of(
         count("succeeded", "1 when the app reported success, else 0", r -> r.succeeded() ? 1 : 0))));
     return Collections.unmodifiableMap(t);

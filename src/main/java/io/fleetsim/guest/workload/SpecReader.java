@@ -72,6 +72,11 @@ final class SpecReader {
         .orElseThrow(() -> error(name + " '" + text + "' is not an IPv4 address"));
   }
 
+  /** The value of option {@code key}, when given. */
+  Optional<String> option(String key) {
+    return Optional.ofNullable(options.get(key));
+  }
+
   int port(String name, String text) {
     long p = whole(name, text);
     if (p < 1 || p > 65535) {

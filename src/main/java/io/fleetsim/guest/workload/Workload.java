@@ -10,13 +10,13 @@ import io.fleetsim.guest.socket.Sockets;
 public sealed interface Workload
     permits PingWorkload, TracerouteWorkload, UdpSendWorkload, UdpSinkWorkload, EchoWorkload, TcpStreamWorkload,
         TcpSinkWorkload, TcpRrWorkload, TcpEchoWorkload, HttpServeWorkload, HttpGetWorkload,
-        AppWorkload {
+        DhcpServerWorkload, AppWorkload {
   /** The canonical spec with every default spelled out, e.g. {@code ping 10.0.2.2 count=5 ...}. */
   String describe();
 
   /**
-   * The spec's first word: ping, traceroute, udp-send, udp-sink, echo, tcp-stream, tcp-sink, tcp-rr,
-   * tcp-echo, http-serve or http-get.
+   * The spec's first word: ping, traceroute, udp-send, udp-sink, echo, tcp-stream, tcp-sink,
+   * tcp-rr, tcp-echo, http-serve, http-get, dhcp-server or app.
    */
   String kind();
 

@@ -4,7 +4,7 @@ package io.fleetsim.guest.workload;
 public sealed interface WorkloadResult permits PingResult, TracerouteResult, UdpSendResult, UdpSinkResult,
     EchoResult, TcpStreamResult, TcpSinkResult, TcpRrResult, TcpEchoResult, HttpServeResult,
     HttpGetResult,
-    AppResult {
+    DhcpServerResult, AppResult {
   /** The kind of workload that produced it ({@link Workload#kind}). */
   String kind();
 

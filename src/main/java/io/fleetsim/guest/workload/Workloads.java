@@ -1,5 +1,6 @@
 package io.fleetsim.guest.workload;
 
+import io.fleetsim.addr.Ipv4Address;
 import io.fleetsim.guest.socket.Sockets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -24,6 +25,7 @@ import java.util.TreeSet;
  * tcp-echo PORT
  * http-serve PORT [size=AMOUNT]
  * http-get URL [count=N] [interval=DURATION] [user-timeout=DURATION]
+ * dhcp-server POOL [router=ADDR] [lease=DURATION] [dns=ADDR]
  * app CLASS [key=value ...]
  * </pre>
  *
@@ -56,9 +58,11 @@ public final class Workloads {
   public static final String HTTP_SERVE_USAGE = "http-serve PORT [size=AMOUNT]";
   public static final String HTTP_GET_USAGE =
       "http-get URL [count=N] [interval=DURATION] [user-timeout=DURATION]";
+  public static final String DHCP_SERVER_USAGE =
+      "dhcp-server POOL [router=ADDR] [lease=DURATION] [dns=ADDR]";
   public static final String APP_USAGE = AppWorkload.USAGE;
   private static final String KINDS = "ping, traceroute, udp-send, udp-sink, echo, tcp-stream, tcp-sink,"
-      + " tcp-rr, tcp-echo, http-serve, http-get"
+      + " tcp-rr, tcp-echo, http-serve, http-get, dhcp-server"
       + ", app";
 
   private Workloads() {}
@@ -93,6 +97,8 @@ public final class Workloads {
         return httpServe(rest);
       case HttpGetWorkload.KIND:
         return httpGet(rest);
+      case DhcpServerWorkload.KIND:
+        return dhcpServer(rest);
       case AppWorkload.KIND:
         return AppWorkload.parse(rest);
       default:
@@ -191,6 +197,34 @@ public final class Workloads {
     return new HttpGetWorkload(r.address("HOST", host),
         colon < 0 ? 80 : r.port("PORT", authority.substring(colon + 1)), path,
         r.count("count").orElse(1), r.duration("interval"), r.duration("user-timeout"));
+  }
+
+  private static Workload dhcpServer(List<String> words) {
+    SpecReader r = new SpecReader(DhcpServerWorkload.KIND, DHCP_SERVER_USAGE, words,
+        keys("router", "lease", "dns"), 1);
+    DhcpPool pool;
+    try {
+      pool = DhcpPool.parse(r.positional(0));
+    } catch (IllegalArgumentException e) {
+      throw r.error(e.getMessage());
+    }
+    Optional<Ipv4Address> router = hostOption(r, "router");
+    Optional<Ipv4Address> dns = hostOption(r, "dns");
+    try {
+      return new DhcpServerWorkload(pool, router,
+          r.duration("lease").orElse(DhcpServerWorkload.DEFAULT_LEASE), dns);
+    } catch (IllegalArgumentException e) {
+      throw r.error(e.getMessage());
+    }
+  }
+
+  /** Option {@code key=ADDR}, a unicast address, when given. */
+  private static Optional<Ipv4Address> hostOption(SpecReader r, String key) {
+    Optional<Ipv4Address> a = r.option(key).map(text -> r.address(key + "=", text));
+    if (a.isPresent() && (a.get().isBroadcast() || a.get().isMulticast())) {
+      throw r.error(key + "=" + a.get() + " is not a host address");
+    }
+    return a;
   }
 
   private record HostPort(io.fleetsim.addr.Ipv4Address host, int port) {}

@@ -60,8 +60,8 @@ class WorkloadsTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "''|empty workload (expected one of: ping, traceroute, udp-send, udp-sink, echo, tcp-stream, tcp-sink, tcp-rr, tcp-echo, http-serve, http-get, app)",
-      "pong 1.2.3.4|unknown workload 'pong' (expected one of: ping, traceroute, udp-send, udp-sink, echo, tcp-stream, tcp-sink, tcp-rr, tcp-echo, http-serve, http-get, app)",
+      "''|empty workload (expected one of: ping, traceroute, udp-send, udp-sink, echo, tcp-stream, tcp-sink, tcp-rr, tcp-echo, http-serve, http-get, dhcp-server, app)",
+      "pong 1.2.3.4|unknown workload 'pong' (expected one of: ping, traceroute, udp-send, udp-sink, echo, tcp-stream, tcp-sink, tcp-rr, tcp-echo, http-serve, http-get, dhcp-server, app)",
       "ping|ping: missing HOST (usage: ping HOST [count=N] [interval=DURATION] [size=SIZE] [ttl=N])",
       "ping host.example|ping: HOST 'host.example' is not an IPv4 address (usage: ping HOST [count=N] [interval=DURATION] [size=SIZE] [ttl=N])",
       "ping 0.0.0.0|ping: HOST '0.0.0.0' is not an IPv4 address (usage: ping HOST [count=N] [interval=DURATION] [size=SIZE] [ttl=N])",
