@@ -70,7 +70,9 @@ class ExpectationValidationTest {
             + ", latency-p90 (tcp-rr), latency-p99 (tcp-rr), latency-max (tcp-rr)"
             + ", bytes-echoed (tcp-echo), requests (http-serve, http-get), responses (http-serve)"
             + ", bad-requests (http-serve), ok (http-get), failed (http-get), body-bytes (http-get)"
-            + ", succeeded (app))",
+            + ", offers (dhcp-server), acks (dhcp-server), naks (dhcp-server), declines (dhcp-server)"
+            + ", releases (dhcp-server), exhausted (dhcp-server), malformed (dhcp-server)"
+            + ", leases (dhcp-server), refused (dhcp-server), succeeded (app))",
         at.formatted(15, 8) + "'lost == 0': ping has no metric lost (ping: transmitted, received, duplicates, errors, loss,"
             + " rtt-min, rtt-mean, rtt-p50, rtt-p90, rtt-p99, rtt-max)",
         at.formatted(16, 9) + "'loss < lots': 'lots' is not a number with a unit (e.g. loss < 5%)"), errors);
