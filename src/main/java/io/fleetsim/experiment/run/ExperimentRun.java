@@ -75,6 +75,7 @@ public final class ExperimentRun {
   private final Machine machine;
   private final Clock clock;
   private final Progress progress;
+  private final RunControl control;
   private volatile Conductor conductor;
   private volatile boolean stopRequested;
   private boolean startedUp; // past start-up: from here on, the results folder stays
@@ -86,6 +87,15 @@ public final class ExperimentRun {
     this.machine = machine;
     this.clock = clock;
     this.progress = progress;
+    this.control = new RunControl(experiment, clock);
+  }
+
+  /**
+   * The run for the control API, from now on: "starting" (changes refused) until the timeline
+   * plays, then live, and "ended" once the results are written.
+   */
+  public io.fleetsim.control.Control control() {
+    return control;
   }
 
   /**
@@ -109,6 +119,7 @@ public final class ExperimentRun {
     try {
       return run(started, resultsFolder.path());
     } finally {
+      control.ended();
       if (!startedUp) {
         resultsFolder.remove(); // the run did not start: no folder of partial files
       }
@@ -143,6 +154,7 @@ public final class ExperimentRun {
         rtts.line(vm, line);
         consoleLog.line(vm, line);
       });
+      control.wired(new RunReadings(experiment, wiring, rtts, wiring.meter));
       LinkedBlockingQueue<VmEvent> events = new LinkedBlockingQueue<>();
       java.util.concurrent.atomic.AtomicBoolean startFailed = new java.util.concurrent.atomic.AtomicBoolean();
       ActorRef<VmEvent> eventSink = system.systemActorOf(Behaviors.<VmEvent>receiveMessage(e -> {
@@ -154,6 +166,7 @@ public final class ExperimentRun {
       }), "vm-events", Props.empty());
       conductor = new Conductor(experiment, wiring, system, machine, clock, eventSink, rtts,
           progress);
+      control.conducted(conductor);
       if (stopRequested) {
         conductor.stop(); // stop() came before there was a conductor to tell: play() returns at once
       }
