@@ -78,6 +78,7 @@ public final class ExperimentRun {
   private final RunControl control;
   private volatile Conductor conductor;
   private volatile boolean stopRequested;
+  private volatile RunReadings readings; // set once the world is wired
   private boolean startedUp; // past start-up: from here on, the results folder stays
 
   public ExperimentRun(Experiment experiment, Optional<Path> file, Machine machine, Clock clock,
@@ -109,6 +110,11 @@ public final class ExperimentRun {
     if (c != null) {
       c.stop();
     }
+  }
+
+  /** The run's live figures once its world is wired (null before); they outlast the run. */
+  RunReadings readings() {
+    return readings;
   }
 
   public Outcome run() throws RunException, IOException {
@@ -154,7 +160,8 @@ public final class ExperimentRun {
         rtts.line(vm, line);
         consoleLog.line(vm, line);
       });
-      control.wired(new RunReadings(experiment, wiring, rtts, wiring.meter));
+      readings = new RunReadings(experiment, wiring, rtts, wiring.meter);
+      control.wired(readings);
       LinkedBlockingQueue<VmEvent> events = new LinkedBlockingQueue<>();
       java.util.concurrent.atomic.AtomicBoolean startFailed = new java.util.concurrent.atomic.AtomicBoolean();
       ActorRef<VmEvent> eventSink = system.systemActorOf(Behaviors.<VmEvent>receiveMessage(e -> {
