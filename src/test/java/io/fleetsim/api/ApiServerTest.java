@@ -262,7 +262,7 @@ class ApiServerTest {
   void aBodyOver64KiBIs413() throws Exception {
     String big = "{\"kind\":\"loss\",\"target\":\"lan\",\"note\":\"" + "x".repeat(64 * 1024) + "\"}";
     ApiClient.Answer a = post("faults", big);
-    assertEquals(413, a.status(), a.body());
+    assertEquals(413, a.status(), a.body().substring(0, Math.min(a.body().length(), 200)));
     assertFalse(a.json().path("error").asText().isEmpty());
     String fits = "{\"kind\":\"loss\",\"target\":\"lan\",\"note\":\"" + "x".repeat(60 * 1024) + "\"}";
     assertEquals(201, post("faults", fits).status());
