@@ -323,9 +323,16 @@ class ApiServerTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       ApiException e = assertThrows(ApiException.class, () -> ApiServer.start(control,
           ApiSettings.parse(String.valueOf(taken.getLocalPort()), Optional.empty())));
-      assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "),
+      assertEquals("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use",
           e.getMessage());
     }
+  }
+
+  @Test
+  void anUnknownHostIsAnApiException() {
+    ApiException e = assertThrows(ApiException.class, () -> ApiServer.start(control,
+        ApiSettings.parse("no-such-host.invalid:0", Optional.empty())));
+    assertEquals("cannot listen on no-such-host.invalid:0: no such host", e.getMessage());
   }
 
   @Test
