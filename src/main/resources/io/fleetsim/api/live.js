@@ -85,7 +85,12 @@
     }).join(', ');
   }
 
+  // rebuilt only when a fault changed: a row replaced under the pointer would swallow a click
+  var shownFaults = null;
   function showFaults(faults) {
+    var json = JSON.stringify(faults);
+    if (json === shownFaults) { return; }
+    shownFaults = json;
     var tbody = document.querySelector('#live-faults tbody');
     tbody.textContent = '';
     faults.forEach(function (f) {
