@@ -3,6 +3,9 @@ package io.fleetsim.cli;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
+import io.fleetsim.api.ApiException;
+import io.fleetsim.api.ApiServer;
+import io.fleetsim.api.ApiSettings;
 import io.fleetsim.experiment.ClockMode;
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.experiment.ExperimentException;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -65,6 +69,9 @@ final class RunCommand implements Callable<Integer> {
       description = "Settings over fleetsim's defaults, in HOCON (the keys are in reference.conf).")
   File config;
 
+  @Mixin
+  ApiOptions apiOptions = new ApiOptions();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -95,6 +102,14 @@ final class RunCommand implements Callable<Integer> {
       }
       experiment = experiment.withClock(clock);
     }
+    Optional<ApiSettings> api;
+    try {
+      api = apiSettings();
+    } catch (IllegalArgumentException e) {
+      err.println("fleetsim: " + e.getMessage());
+      err.flush();
+      return Main.EXIT_USAGE;
+    }
     Settings settings = Settings.load(Optional.ofNullable(config));
     ProgressDisplay progress = ProgressDisplay.forConsole(out, experiment.report().progressInterval(),
         experiment.clock() == ClockMode.VIRTUAL);
@@ -109,13 +124,31 @@ final class RunCommand implements Callable<Integer> {
         experiment.clock().hoconName(), experiment.seed());
     out.flush();
     ExperimentRun.Outcome outcome;
+    ApiServer server = null;
     try {
+      if (api.isPresent()) {
+        server = ApiServer.start(run.control(), api.get());
+        out.println("api listening on " + server.address());
+        if (!api.get().loopback()) {
+          out.println("warning: the API listens on " + api.get().host()
+              + ", which is not a loopback address");
+        }
+        out.flush();
+      }
       outcome = run.run();
+    } catch (ApiException e) {
+      err.println("fleetsim: --api " + apiOptions.api + ": " + e.getMessage());
+      err.flush();
+      return Main.EXIT_USAGE;
     } catch (RunException | IOException e) {
       progress.finish();
       err.println("fleetsim: " + (e instanceof IOException ? "results: " : "") + e.getMessage());
       err.flush();
       return Main.EXIT_USAGE;
+    } finally {
+      if (server != null) {
+        server.close(); // after the results are written: the last reads see the run ended
+      }
     }
     progress.finish();
     out.println("results: " + outcome.folder());
@@ -137,6 +170,42 @@ final class RunCommand implements Callable<Integer> {
       return EXIT_ACCOUNTING;
     }
     return failed.isEmpty() ? 0 : EXIT_WORKLOADS;
+  }
+
+  /**
+   * --api's settings, if asked for: the token is the first line of --api-token-file, else
+   * FLEETSIM_API_TOKEN. A bad value or an unreadable file is an IllegalArgumentException naming it.
+   */
+  private Optional<ApiSettings> apiSettings() {
+    if (apiOptions.api == null) {
+      if (apiOptions.tokenFile != null) {
+        throw new IllegalArgumentException("--api-token-file " + apiOptions.tokenFile
+            + ": only with --api");
+      }
+      return Optional.empty();
+    }
+    Optional<String> token;
+    if (apiOptions.tokenFile != null) {
+      List<String> lines;
+      try {
+        lines = java.nio.file.Files.readAllLines(apiOptions.tokenFile.toPath());
+      } catch (IOException | java.io.UncheckedIOException e) {
+        throw new IllegalArgumentException("--api-token-file " + apiOptions.tokenFile
+            + ": cannot read it (" + e.getMessage() + ")");
+      }
+      if (lines.isEmpty() || lines.get(0).isBlank()) {
+        throw new IllegalArgumentException("--api-token-file " + apiOptions.tokenFile
+            + ": its first line is empty; it should be the token");
+      }
+      token = Optional.of(lines.get(0).strip());
+    } else {
+      token = Optional.ofNullable(System.getenv("FLEETSIM_API_TOKEN")).filter(t -> !t.isBlank());
+    }
+    try {
+      return Optional.of(ApiSettings.parse(apiOptions.api, token));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--api " + apiOptions.api + ": " + e.getMessage());
+    }
   }
 
   /** report.directory as errors name it: the file's line, or reference.conf's default. */

@@ -398,6 +398,24 @@ public final class ReportWriter {
         pass ? null : "failed"};
   }
 
+  /**
+   * Who put the fault on, timeline or api (results from before the API have no source: the
+   * timeline), with its id, and whether the API ended it early.
+   */
+  private static void source(StringBuilder h, JsonNode f) {
+    String source = f.path("source").asText("timeline");
+    h.append("<td class=\"fault-source ").append(source.equals("api") ? "api" : "timeline")
+        .append("\">").append(esc(source));
+    if (f.path("id").isTextual()) {
+      h.append(" <span class=\"muted small\">").append(esc(f.path("id").asText())).append("</span>");
+    }
+    if (f.path("endedBy").isTextual()) {
+      h.append(" <span class=\"muted small\">(ended by ").append(esc(f.path("endedBy").asText()))
+          .append(")</span>");
+    }
+    h.append("</td>");
+  }
+
   private static void faults(StringBuilder h, JsonNode faults) {
     h.append("<section>\n<h2>Faults timeline</h2>\n");
     List<JsonNode> list = new ArrayList<>();
@@ -413,7 +431,7 @@ public final class ReportWriter {
     positions.sort(Comparator.comparingDouble(i -> list.get(i).path("start").asDouble(Double.MAX_VALUE)));
     h.append("<table id=\"faults\">\n<thead><tr><th>#</th><th>Kind</th><th>Target</th><th>Description</th>")
         .append("<th class=\"num\">Start s</th><th class=\"num\">End s</th><th class=\"num\">Duration s</th>")
-        .append("</tr></thead>\n<tbody>\n");
+        .append("<th>Source</th></tr></thead>\n<tbody>\n");
     for (int i : positions) {
       JsonNode f = list.get(i);
       int index = faultIndex(f, i);
@@ -434,6 +452,7 @@ public final class ReportWriter {
       } else {
         h.append("<td class=\"num\">").append(NONE).append("</td>");
       }
+      source(h, f);
       h.append("</tr>\n");
     }
     h.append("</tbody>\n</table>\n</section>\n");

@@ -1,6 +1,13 @@
 package io.fleetsim.experiment.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fleetsim.control.FaultView;
+import io.fleetsim.control.Reply;
+import io.fleetsim.control.Second;
+import io.fleetsim.control.VmAction;
 import io.fleetsim.experiment.Experiment;
+import io.fleetsim.experiment.FaultRequests;
+import io.fleetsim.experiment.FaultScope;
 import io.fleetsim.link.DropCause;
 import io.fleetsim.link.PortCounters;
 import io.fleetsim.fault.Direction;
@@ -19,7 +26,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -43,9 +54,18 @@ final class Conductor {
   record Sample(long second, long frames, long bytes, long drops, Optional<Histogram> rtt,
       RunMeter.Reading tcp) {}
 
-  /** A fault activation: when it started and ended, seconds since the start. */
-  record Activated(int index, String kind, String target, String description, double start,
-      Double end) {}
+  /**
+   * A fault activation: its fault's id and source (timeline or api), when it started and ended,
+   * seconds since the start, and {@code api} in {@code endedBy} when the API ended it early.
+   */
+  record Activated(int index, String id, String source, String kind, String target,
+      String description, double start, Double end,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String endedBy) {
+
+    Activated ended(double at, String by) {
+      return new Activated(index, id, source, kind, target, description, start, at, by);
+    }
+  }
 
   /** A timed step: a fault going on or off, or a follow-up of one (a crash's books, a restart). */
   private record Step(long atNanos, long order, Runnable action) {}
@@ -69,6 +89,17 @@ final class Conductor {
   private final Map<Timeline.Activation, Set<FleetVm>> crashes = new LinkedHashMap<>();
   private final Map<Timeline.Activation, Set<FleetVm>> pauses = new LinkedHashMap<>();
   private final List<Timeline.Activation> timeline = new ArrayList<>();
+  // every fault by index (so in id order: the file's, then the API's as posted)
+  private final Map<Integer, Entry> entries = new TreeMap<>();
+  private final Commands commands = new Commands();
+  private final CopyOnWriteArrayList<Second> series = new CopyOnWriteArrayList<>();
+  private FaultScope scope; // made on first use: the run's names do not change
+  private int apiFaults;
+  // what the API's threads read, published after each change on the run's thread
+  private volatile List<FaultView> views = List.of();
+  private volatile int vmsRunning;
+  private volatile long playStart = Long.MIN_VALUE;
+  private volatile long elapsedNanos;
   private long order;
   private long start;
   private boolean over;
@@ -98,27 +129,31 @@ final class Conductor {
    */
   void prepare() {
     start = clock.nanos();
+    for (int i = 0; i < experiment.faults().size(); i++) {
+      entries.put(i, new Entry("t" + i, "timeline", i, experiment.faults().get(i)));
+    }
     for (Timeline.Activation a : Timeline.of(experiment.faults(), experiment.duration())) {
       Fault f = a.fault().fault();
       if (a.start().isZero() && f.onFrames()) {
         begin(a);
         Activated was = activated.get(activatedIndex.get(a));
-        activated.set(activatedIndex.get(a), new Activated(was.index(), was.kind(), was.target(),
-            was.description(), 0.0, null));
+        activated.set(activatedIndex.get(a), new Activated(was.index(), was.id(), was.source(),
+            was.kind(), was.target(), was.description(), 0.0, null, null));
         a.end().ifPresent(end -> at(end.toNanos(), () -> end(a)));
       } else {
         timeline.add(a);
+        entries.get(a.index()).pending.add(a);
       }
     }
+    publish();
   }
 
   Record play() {
     start = clock.nanos();
+    playStart = start;
     long total = experiment.duration().toNanos();
-    for (Timeline.Activation a : timeline) {
-      at(a.start().toNanos(), () -> begin(a));
-      a.end().ifPresent(end -> at(end.toNanos(), () -> end(a)));
-    }
+    timeline.forEach(this::plan);
+    commands.open();
     List<Sample> samples = new ArrayList<>();
     long[] last = totals();
     RunMeter.Reading lastTcp = wiring.meter.read(); // nor does what TCP delivered while booting
@@ -127,15 +162,17 @@ final class Conductor {
     boolean early = false;
     while (true) {
       long now = now();
-      while (!steps.isEmpty() && steps.peek().atNanos <= now && steps.peek().atNanos < total) {
-        steps.poll().action.run();
-      }
+      elapsedNanos = Math.min(now, total);
+      runDue(now);
+      commands.runPending();
+      publish();
       if (now >= nextSample) {
         long[] t = totals();
         RunMeter.Reading tcp = wiring.meter.read();
         Histogram h = rtts.takeInterval();
         samples.add(new Sample(nextSample / SECOND, t[0] - last[0], t[1] - last[1], t[2] - last[2],
             h.getTotalCount() == 0 ? Optional.empty() : Optional.of(h.copy()), tcp.minus(lastTcp)));
+        series.add(second(samples.get(samples.size() - 1)));
         last = t;
         lastTcp = tcp;
         progress.tick(new ExperimentRun.Tick(Duration.ofNanos(Math.min(now, total)),
@@ -148,7 +185,8 @@ final class Conductor {
       }
       long wake = Math.min(Math.min(nextSample, total), steps.isEmpty() ? total : steps.peek().atNanos);
       try {
-        if (sleepUntil(wake)) {
+        // back early for a command from the API; stopped only when stop() said so
+        if (sleepUntil(wake) && stopped.getCount() == 0) {
           early = true;
           break;
         }
@@ -160,6 +198,11 @@ final class Conductor {
     }
     Duration ran = Duration.ofNanos(Math.min(now(), total));
     endOfRun = ran.toNanos() / 1e9;
+    elapsedNanos = ran.toNanos();
+    commands.close(); // what came too late is refused: the run is over
+    // what was still to come never happens
+    entries.values().forEach(e -> e.pending.clear());
+    publish();
     if (early) {
       progress.say("stopped early at " + ran.toSeconds() + " s");
     }
@@ -175,6 +218,7 @@ final class Conductor {
     for (Timeline.Activation a : new ArrayList<>(undo.keySet())) {
       end(a);
     }
+    publish();
   }
 
   /**
@@ -183,7 +227,25 @@ final class Conductor {
    * at exactly its instant.
    */
   private boolean sleepUntil(long wakeNanos) throws InterruptedException {
-    return clock.await(() -> stopped.getCount() == 0, start + wakeNanos);
+    return clock.await(() -> stopped.getCount() == 0 || commands.pending(), start + wakeNanos);
+  }
+
+  /** Runs the steps due by {@code now} (none at or past the end: the run is over then). */
+  private void runDue(long now) {
+    long total = experiment.duration().toNanos();
+    while (!steps.isEmpty() && steps.peek().atNanos <= now && steps.peek().atNanos < total) {
+      steps.poll().action.run();
+    }
+  }
+
+  /** Puts activation {@code a} on the timeline: its start, unless its fault was ended, and its end. */
+  private void plan(Timeline.Activation a) {
+    at(a.start().toNanos(), () -> {
+      if (entries.get(a.index()).pending.remove(a)) {
+        begin(a);
+      }
+    });
+    a.end().ifPresent(end -> at(end.toNanos(), () -> end(a)));
   }
 
   private void at(long atNanos, Runnable action) {
@@ -219,15 +281,15 @@ final class Conductor {
 
   private void begin(Timeline.Activation a) {
     Experiment.Fault f = a.fault();
+    Entry entry = entries.get(a.index());
     Site site = new Site(a);
     f.fault().apply(site);
-    String description = f.target().isPresent() ? f.kind() + " on " + f.target().get() + describe(f)
-        : f.fault().describe();
-    progress.say(String.format("%6.1f s  fault on: %s", seconds(), description));
+    String description = description(f);
+    progress.say(String.format("%6.1f s  fault on: %s", seconds(), description) + entry.marker());
     activatedIndex.put(a, activated.size());
     double now = seconds();
-    activated.add(new Activated(a.index(), f.kind(), targetName(f), description, now,
-        f.fault().instant() ? now : null));
+    activated.add(new Activated(a.index(), entry.id, entry.source, f.kind(), targetName(f),
+        description, now, f.fault().instant() ? now : null, null));
     if (!site.undoes.isEmpty() || a.end().isPresent()) {
       undo.put(a, site.undoes);
     }
@@ -295,6 +357,12 @@ final class Conductor {
       }
       for (Link link : linksOf(Conductor.this.vmsOf(vms))) {
         add(link.faults(), fault, direction);
+      }
+      // a network's QEMU port by its netdev id (link-down on a port)
+      for (ExternalPort port : wiring.externalPorts) {
+        if (port.id().equals(vms)) {
+          add(port.faults(), fault, direction);
+        }
       }
     }
 
@@ -384,6 +452,11 @@ final class Conductor {
   }
 
   private void end(Timeline.Activation a, double at) {
+    end(a, at, null);
+  }
+
+  /** Ends {@code a} at {@code at}; {@code by} api when the API ended it early. */
+  private void end(Timeline.Activation a, double at, String by) {
     crashes.remove(a);
     pauses.remove(a);
     List<Runnable> undoes = undo.remove(a);
@@ -395,9 +468,14 @@ final class Conductor {
     Activated was = activated.get(i);
     // what is still on at the end ends with the run, not when it is taken off after the drain
     double end = Math.min(at, endOfRun);
-    activated.set(i, new Activated(was.index(), was.kind(), was.target(), was.description(),
-        was.start(), end));
-    progress.say(String.format("%6.1f s  fault off: %s", at, was.description()));
+    activated.set(i, was.ended(end, by));
+    progress.say(String.format("%6.1f s  fault off: %s", at, was.description())
+        + entries.get(a.index()).marker());
+  }
+
+  private static String description(Experiment.Fault f) {
+    return f.target().isPresent() ? f.kind() + " on " + f.target().get() + describe(f)
+        : f.fault().describe();
   }
 
   private static String describe(Experiment.Fault f) {
@@ -533,4 +611,343 @@ final class Conductor {
         + port.linkClosed();
   }
 
+
+  // --- the control API: reads from any thread, changes on the run's thread
+
+  /** A fault by its id: the file's {@code faults[i]} or one the API put on. */
+  private static final class Entry {
+    final String id;
+    final String source;
+    final int index;
+    final Experiment.Fault fault;
+    // activations still to begin, in start order; ending the fault cancels them
+    final Set<Timeline.Activation> pending = new java.util.LinkedHashSet<>();
+
+    Entry(String id, String source, int index, Experiment.Fault fault) {
+      this.id = id;
+      this.source = source;
+      this.index = index;
+      this.fault = fault;
+    }
+
+    /** What progress lines add for the API's faults. */
+    String marker() {
+      return source.equals("api") ? " (api)" : "";
+    }
+  }
+
+  /**
+   * Changes asked from the API's threads, run on the run's thread between two steps of the
+   * timeline. Open only while {@link #play()} plays: before, the run is still starting; after,
+   * it is over, and whatever is still queued then is refused.
+   */
+  private static final class Commands {
+    private final java.util.ArrayDeque<Runnable> queue = new java.util.ArrayDeque<>();
+    private volatile boolean pending;
+    private String refusal = RunControl.STARTING;
+
+    synchronized <T> CompletableFuture<Reply<T>> submit(Supplier<Reply<T>> change) {
+      CompletableFuture<Reply<T>> reply = new CompletableFuture<>();
+      if (refusal != null) {
+        reply.complete(new Reply.Refused<>(refusal));
+        return reply;
+      }
+      queue.add(() -> {
+        try {
+          reply.complete(change.get());
+        } catch (RuntimeException e) {
+          reply.completeExceptionally(e);
+        }
+      });
+      pending = true;
+      return reply;
+    }
+
+    boolean pending() {
+      return pending;
+    }
+
+    synchronized void open() {
+      refusal = null;
+    }
+
+    /** On the run's thread: runs what is queued, in the order it came. */
+    void runPending() {
+      for (Runnable next = poll(); next != null; next = poll()) {
+        next.run();
+      }
+    }
+
+    private synchronized Runnable poll() {
+      Runnable next = queue.poll();
+      pending = !queue.isEmpty();
+      return next;
+    }
+
+    /** The run is over: refuses what is queued and what comes. */
+    void close() {
+      List<Runnable> late;
+      synchronized (this) {
+        refusal = RunControl.OVER;
+        late = List.copyOf(queue);
+        queue.clear();
+        pending = false;
+      }
+      // each late change refuses itself: its own check sees the run is over
+      late.forEach(Runnable::run);
+    }
+
+    synchronized boolean isOpen() {
+      return refusal == null;
+    }
+
+    synchronized String phase() {
+      return refusal == null ? "running" : refusal.equals(RunControl.STARTING) ? "starting"
+          : "stopping";
+    }
+  }
+
+  <T> CompletableFuture<Reply<T>> submit(Supplier<Reply<T>> change) {
+    return commands.submit(change);
+  }
+
+  /** starting (before {@link #play()}), running (while it plays, taking changes), stopping. */
+  String phase() {
+    return commands.phase();
+  }
+
+  List<FaultView> faultViews() {
+    return views;
+  }
+
+  int vmsRunning() {
+    return vmsRunning;
+  }
+
+  /** Seconds since {@link #play()} started (0 before), on the run's clock, as last seen. */
+  double elapsedSeconds() {
+    long from = playStart;
+    if (from == Long.MIN_VALUE) {
+      return 0;
+    }
+    // the host's clock is safe to read from any thread, and the figure is live then
+    if (clock instanceof io.fleetsim.time.RealClock && commands.phase().equals("running")) {
+      return Math.min(clock.nanos() - from, experiment.duration().toNanos()) / 1e9;
+    }
+    return elapsedNanos / 1e9;
+  }
+
+  /** The samples from second {@code from} on. */
+  List<Second> series(long from) {
+    List<Second> all = List.copyOf(series);
+    int skip = (int) Math.min(all.size(), Math.max(0, from - 1));
+    return all.subList(skip, all.size());
+  }
+
+  private static Second second(Sample s) {
+    return new Second(s.second(), s.frames(), s.bytes(), s.drops(), s.rtt().map(h -> new Second.Rtt(
+        h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+        h.getMaxValue() / 1000.0)), s.tcp().tcpBytes(), s.tcp().tcpRetransmissions());
+  }
+
+  /** On the run's thread, after each change: what the API's threads read. */
+  private void publish() {
+    List<FaultView> out = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      out.add(view(e));
+    }
+    views = List.copyOf(out);
+    vmsRunning = running();
+  }
+
+  private FaultView view(Entry e) {
+    List<FaultView.Period> periods = new ArrayList<>();
+    for (Activated a : activated) {
+      if (a.index() == e.index) {
+        periods.add(new FaultView.Period(a.start(), Optional.ofNullable(a.end()),
+            Optional.ofNullable(a.endedBy())));
+      }
+    }
+    String state = !running(e).isEmpty() ? "active" : e.pending.isEmpty() ? "ended" : "scheduled";
+    return new FaultView(e.id, e.source, e.fault.kind(), targetName(e.fault), description(e.fault),
+        state, periods);
+  }
+
+  /** The activations of {@code e} that are on now. */
+  private List<Timeline.Activation> running(Entry e) {
+    List<Timeline.Activation> out = new ArrayList<>();
+    for (Timeline.Activation a : undo.keySet()) {
+      if (a.index() == e.index) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** POST /faults, on the run's thread: validated against the time left, then on from now. */
+  Reply<FaultView> addFault(String json) {
+    if (!commands.isOpen()) {
+      return new Reply.Refused<>(RunControl.OVER);
+    }
+    if (scope == null) {
+      scope = FaultScope.of(experiment);
+    }
+    FaultRequests.Result read = FaultRequests.read(json, scope.withRemaining(left()));
+    if (!read.errors().isEmpty()) {
+      return new Reply.Invalid<>(read.errors());
+    }
+    return new Reply.Done<>(startApiFault(read.fault().orElseThrow()));
+  }
+
+  private Duration left() {
+    return experiment.duration().minusNanos(Math.min(now(), experiment.duration().toNanos()));
+  }
+
+  /**
+   * An API fault: the next id and index, its activations planned as the timeline would plan
+   * them from now (repetitions of {@code every}, the end of {@code for}), the first one on at once.
+   */
+  private FaultView startApiFault(Experiment.Fault posted) {
+    int n = ++apiFaults;
+    int index = experiment.faults().size() + n - 1;
+    long now = now();
+    Experiment.Fault f = new Experiment.Fault(Duration.ofNanos(now), posted.duration(),
+        posted.every(), posted.kind(), posted.target(), posted.direction(), posted.fault());
+    Entry e = new Entry("a" + n, "api", index, f);
+    entries.put(index, e);
+    for (Timeline.Activation t : Timeline.of(List.of(f), experiment.duration())) {
+      Timeline.Activation a = new Timeline.Activation(index, f, t.occurrence(), t.start(), t.end());
+      e.pending.add(a);
+      plan(a);
+    }
+    runDue(now());
+    publish();
+    return view(e);
+  }
+
+  /**
+   * DELETE /faults/ID, on the run's thread: ends its running activation and cancels those to
+   * come. A timeline fault not yet started may be ended too: it then never starts (state ended,
+   * no period).
+   */
+  Reply<FaultView> endFault(String id) {
+    Entry e = null;
+    for (Entry each : entries.values()) {
+      if (each.id.equals(id)) {
+        e = each;
+      }
+    }
+    if (e == null) {
+      return new Reply.NotFound<>("no fault " + id);
+    }
+    if (!commands.isOpen()) {
+      return new Reply.Refused<>(RunControl.OVER);
+    }
+    List<Timeline.Activation> on = running(e);
+    if (on.isEmpty() && e.pending.isEmpty()) {
+      return new Reply.Refused<>("fault " + id + " (" + description(e.fault) + ") has ended already");
+    }
+    e.pending.clear();
+    double now = seconds();
+    on.forEach(a -> end(a, now, "api"));
+    publish();
+    return new Reply.Done<>(view(e));
+  }
+
+  /**
+   * POST /vms/NAME/ACTION, on the run's thread: the fault of that kind on VM or fleet {@code
+   * name}, refused when the run would ignore it; link-up ends the link-down faults on {@code name}.
+   */
+  Reply<FaultView> vmAction(String name, VmAction action) {
+    List<FleetVm> vms = vmsOrFleet(name);
+    if (vms.isEmpty()) {
+      return new Reply.NotFound<>("no VM or fleet " + name);
+    }
+    if (!commands.isOpen()) {
+      return new Reply.Refused<>(RunControl.OVER);
+    }
+    Fault fault;
+    switch (action) {
+      case CRASH -> {
+        if (none(vms, FleetVm.State.RUNNING) && none(vms, FleetVm.State.PAUSED)) {
+          return new Reply.Refused<>("nothing to crash: " + states(vms));
+        }
+        fault = new io.fleetsim.fault.CrashFault();
+      }
+      case RESTART -> fault = new io.fleetsim.fault.RestartFault();
+      case PAUSE -> {
+        if (none(vms, FleetVm.State.RUNNING)) {
+          return new Reply.Refused<>("nothing to pause: " + states(vms));
+        }
+        fault = new io.fleetsim.fault.PauseFault();
+      }
+      case RESUME -> {
+        if (none(vms, FleetVm.State.PAUSED)) {
+          return new Reply.Refused<>("nothing to resume: " + states(vms));
+        }
+        fault = new io.fleetsim.fault.ResumeFault();
+      }
+      case LINK_DOWN -> fault = new io.fleetsim.fault.LinkDownFault();
+      case LINK_UP -> {
+        return linkUp(name, vms);
+      }
+      default -> throw new IllegalStateException(action.toString());
+    }
+    return new Reply.Done<>(startApiFault(new Experiment.Fault(Duration.ZERO, Optional.empty(),
+        Optional.empty(), fault.kind(), Optional.of(name), Direction.BOTH, fault)));
+  }
+
+  /** Ends every running link-down whose target is exactly {@code name}. */
+  private Reply<FaultView> linkUp(String name, List<FleetVm> vms) {
+    List<Timeline.Activation> exact = new ArrayList<>();
+    List<String> holders = new ArrayList<>();
+    Set<FleetVm> of = new HashSet<>(vms);
+    for (Timeline.Activation a : undo.keySet()) {
+      if (!a.fault().kind().equals(io.fleetsim.fault.LinkDownFault.KIND.name())) {
+        continue;
+      }
+      if (targetName(a.fault()).equals(name)) {
+        exact.add(a);
+      } else if (vmsOf(targetName(a.fault())).stream().anyMatch(of::contains)) {
+        holders.add(entries.get(a.index()).id + " (" + description(a.fault()) + ")");
+      }
+    }
+    if (exact.isEmpty()) {
+      return new Reply.Refused<>("no link-down fault on " + name + " is on" + (holders.isEmpty()
+          ? "" : "; its link is held down by " + String.join(", ", holders)
+              + ", which link-up on their own target ends"));
+    }
+    double now = seconds();
+    exact.forEach(a -> end(a, now, "api"));
+    publish();
+    return new Reply.Done<>(view(entries.get(exact.get(0).index())));
+  }
+
+  /** A VM by name or a fleet's VMs (not a network's: the API's VM actions name VMs). */
+  private List<FleetVm> vmsOrFleet(String name) {
+    FleetVm one = wiring.vms.get(name);
+    if (one != null) {
+      return List.of(one);
+    }
+    List<FleetVm> out = new ArrayList<>();
+    for (FleetVm vm : wiring.vms.values()) {
+      if (vm.fleet().equals(name)) {
+        out.add(vm);
+      }
+    }
+    return out;
+  }
+
+  private static boolean none(List<FleetVm> vms, FleetVm.State state) {
+    return vms.stream().noneMatch(vm -> vm.state() == state);
+  }
+
+  /** "a is crashed, b is paused". */
+  private static String states(List<FleetVm> vms) {
+    List<String> out = new ArrayList<>();
+    for (FleetVm vm : vms) {
+      out.add(vm.name() + " is " + vm.state().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return String.join(", ", out);
+  }
 }

@@ -75,8 +75,10 @@ public final class ExperimentRun {
   private final Machine machine;
   private final Clock clock;
   private final Progress progress;
+  private final RunControl control;
   private volatile Conductor conductor;
   private volatile boolean stopRequested;
+  private volatile RunReadings readings; // set once the world is wired
   private boolean startedUp; // past start-up: from here on, the results folder stays
 
   public ExperimentRun(Experiment experiment, Optional<Path> file, Machine machine, Clock clock,
@@ -86,6 +88,15 @@ public final class ExperimentRun {
     this.machine = machine;
     this.clock = clock;
     this.progress = progress;
+    this.control = new RunControl(experiment, clock);
+  }
+
+  /**
+   * The run for the control API, from now on: "starting" (changes refused) until the timeline
+   * plays, then live, and "ended" once the results are written.
+   */
+  public io.fleetsim.control.Control control() {
+    return control;
   }
 
   /**
@@ -101,6 +112,11 @@ public final class ExperimentRun {
     }
   }
 
+  /** The run's live figures once its world is wired (null before); they outlast the run. */
+  RunReadings readings() {
+    return readings;
+  }
+
   public Outcome run() throws RunException, IOException {
     Instant started = clock.instant();
     // named by the host's time even in virtual time: runs of one file must not share a folder
@@ -109,6 +125,7 @@ public final class ExperimentRun {
     try {
       return run(started, resultsFolder.path());
     } finally {
+      control.ended();
       if (!startedUp) {
         resultsFolder.remove(); // the run did not start: no folder of partial files
       }
@@ -143,6 +160,8 @@ public final class ExperimentRun {
         rtts.line(vm, line);
         consoleLog.line(vm, line);
       });
+      readings = new RunReadings(experiment, wiring, rtts, wiring.meter);
+      control.wired(readings);
       LinkedBlockingQueue<VmEvent> events = new LinkedBlockingQueue<>();
       java.util.concurrent.atomic.AtomicBoolean startFailed = new java.util.concurrent.atomic.AtomicBoolean();
       ActorRef<VmEvent> eventSink = system.systemActorOf(Behaviors.<VmEvent>receiveMessage(e -> {
@@ -154,6 +173,7 @@ public final class ExperimentRun {
       }), "vm-events", Props.empty());
       conductor = new Conductor(experiment, wiring, system, machine, clock, eventSink, rtts,
           progress);
+      control.conducted(conductor);
       if (stopRequested) {
         conductor.stop(); // stop() came before there was a conductor to tell: play() returns at once
       }

@@ -47,7 +47,7 @@ final class FleetVm {
   private ActorSystem<?> system;
   private ActorRef<Vm.Command> ref;
   private int lives;
-  private State state = State.CRASHED;
+  private volatile State state = State.CRASHED; // written on the run's thread, read by the API's too
   private boolean carrier = true;
   private boolean started; // the experiment has started its workloads
 

@@ -1,7 +1,11 @@
 package io.fleetsim.experiment.run;
 
 import io.fleetsim.experiment.Experiment;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,7 +17,8 @@ import org.HdrHistogram.Recorder;
  * lines ("64 bytes from 10.0.0.2: seq=3 ttl=64 time=0.321 ms"): per second for the RTT series,
  * and per fleet over the whole run for the report's fleet summary (percentiles of the replies
  * themselves: percentiles of per-VM percentiles would mean nothing). {@link Recorder}s: VMs
- * record from their own threads, the sampler takes one interval a second.
+ * record from their own threads, the sampler takes one interval a second; the fleet totals are
+ * read by the results at the end and, while the run goes, by the control API's threads.
  */
 final class PingRtts {
   private static final Pattern REPLY = Pattern.compile("bytes from \\S+: seq=\\d+ ttl=\\d+ time=(\\d+)\\.(\\d{3}) ms");
@@ -24,10 +29,12 @@ final class PingRtts {
   private final Map<String, String> fleetOfVm = new HashMap<>();
   private final Map<String, Recorder> perFleet = new HashMap<>();
   private final Map<String, Histogram> fleetTotals = new HashMap<>();
+  private final List<String> fleets = new ArrayList<>(); // file order, for fleets()
 
   PingRtts(Experiment experiment) {
     for (Experiment.Fleet fleet : experiment.fleets().values()) {
       perFleet.put(fleet.name(), new Recorder(3));
+      fleets.add(fleet.name());
       fleet.vms().forEach(vm -> fleetOfVm.put(vm.name(), fleet.name()));
     }
   }
@@ -62,5 +69,18 @@ final class PingRtts {
       total.add(r.getIntervalHistogram());
     }
     return total.copy();
+  }
+
+  /**
+   * {@link #fleet} for every fleet, in file order (a fleet without replies has an empty one).
+   * Reading these mid-run only moves replies from the recorders into the same totals: what
+   * {@link #fleet} gives the results at the end is the same.
+   */
+  synchronized Map<String, Histogram> fleets() {
+    Map<String, Histogram> out = new LinkedHashMap<>();
+    for (String name : fleets) {
+      out.put(name, fleet(name));
+    }
+    return Collections.unmodifiableMap(out);
   }
 }

@@ -60,10 +60,16 @@ final class RunHarness {
   /** The same; {@code created} gets the run as it is made, so a test can {@code stop()} it early. */
   static java.util.concurrent.CompletableFuture<Ran> start(String hocon, Path results, List<String> said,
       java.util.function.Consumer<ExperimentRun> created) {
+    return start(hocon, results, said, RealClock.system(), created);
+  }
+
+  /** The same on {@code clock}. */
+  static java.util.concurrent.CompletableFuture<Ran> start(String hocon, Path results, List<String> said,
+      Clock clock, java.util.function.Consumer<ExperimentRun> created) {
     java.util.concurrent.CompletableFuture<Ran> ran = new java.util.concurrent.CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
-        ran.complete(run(hocon, results, said, RealClock.system(), created));
+        ran.complete(run(hocon, results, said, clock, created));
       } catch (Throwable e) {
         ran.completeExceptionally(e);
       }
