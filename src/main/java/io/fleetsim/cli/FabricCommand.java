@@ -88,7 +88,7 @@ abstract class FabricCommand implements Callable<Integer> {
     try {
       return Optional.of(ApiSettings.parse(options.api, token));
     } catch (IllegalArgumentException e) {
-      throw new UsageError("--api " + options.api + ": " + e.getMessage());
+      throw new UsageError(e.getMessage()); // it names --api and the value
     }
   }
 }

@@ -58,7 +58,7 @@ class FabricApiCliTest {
     InProcessCli.Result r = InProcessCli.run("switch", "--api", "127.0.0.1:notaport",
         "-netdev", "socket,id=n1,listen=127.0.0.1:1");
     assertEquals(1, r.status(), r.all());
-    assertTrue(r.stderr().contains("--api 127.0.0.1:notaport"), r.all());
+    assertTrue(r.stderr().contains("fleetsim: --api: 'notaport' is not a port"), r.all());
     assertFalse(r.all().contains("Exception"), r.all());
   }
 
@@ -130,6 +130,26 @@ class FabricApiCliTest {
     JsonNode fault = json.get("faults").get(0);
     assertEquals("a1", fault.get("id").asText());
     assertEquals("api", fault.get("periods").get(0).get("endedBy").asText());
+  }
+
+  @Test
+  void aTokenFromItsFileGuardsTheApiAndAnotherAddressIsWarnedOf(@TempDir Path dir)
+      throws Exception {
+    Path token = Files.writeString(dir.resolve("token"), "s3cret\nsecond line\n");
+    try (Fleetsim sw = Fleetsim.start("hub", "--api", "0.0.0.0:0", "--api-token-file",
+        token.toString(), "-netdev", "socket,id=n1,listen=127.0.0.1:" + Ports.free())) {
+      String line = sw.awaitLine(l -> l.startsWith("api listening on "), START);
+      sw.awaitLine(l -> l.equals("warning: the API listens on 0.0.0.0, which is not a loopback "
+          + "address"), START);
+      int port = URI.create(line.substring("api listening on ".length()).trim()).getPort();
+      URI api = URI.create("http://127.0.0.1:" + port + "/");
+      assertEquals(401, get(api, "status").statusCode());
+      HttpResponse<String> ok = send(HttpRequest.newBuilder(api.resolve("status"))
+          .header("Authorization", "Bearer s3cret").GET());
+      assertEquals(200, ok.statusCode(), ok.body());
+      assertEquals("hub-0", JSON.readTree(ok.body()).get("networks").get(0).get("name").asText());
+      assertEquals(0, sw.terminate(START), sw.output());
+    }
   }
 
   private HttpResponse<String> get(URI api, String path) throws Exception {
