@@ -1,9 +1,13 @@
 package io.fleetsim.cli;
 
+import io.fleetsim.api.ApiException;
+import io.fleetsim.api.ApiServer;
+import io.fleetsim.api.ApiSettings;
 import io.fleetsim.capture.CaptureException;
 import io.fleetsim.capture.PcapWriter;
 import io.fleetsim.fabric.Fabric;
 import io.fleetsim.fabric.FabricPort;
+import io.fleetsim.fault.FaultyPort;
 import io.fleetsim.link.FrameTap;
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortStats;
@@ -64,6 +68,9 @@ final class FabricProcess {
   private final Clock clock;
   private final Optional<File> statsFile;
   private final PrintStream out;
+  private final Optional<ApiSettings> api;
+  private FabricControl control; // with --api, once the ports exist
+  private ApiServer server;
   private final List<FabricPort> ports = new ArrayList<>();
   private final List<PcapWriter> captures = new ArrayList<>();
   private ActorSystem<Void> system;
@@ -72,19 +79,21 @@ final class FabricProcess {
   private volatile boolean running;
 
   private FabricProcess(Kind kind, QemuConfig config, Settings settings, Clock clock,
-      Optional<File> statsFile, PrintStream out) {
+      Optional<File> statsFile, Optional<ApiSettings> api, PrintStream out) {
     this.kind = kind;
     this.config = config;
     this.settings = settings;
     this.clock = clock;
     this.statsFile = statsFile;
     this.out = out;
+    this.api = api;
   }
 
   /** Starts everything, waits for a stop signal, reports, and returns the exit status. */
   static int run(Kind kind, QemuConfig config, Settings settings, Clock clock,
-      Optional<File> stats) throws Exception {
-    FabricProcess process = new FabricProcess(kind, config, settings, clock, stats, System.out);
+      Optional<File> stats, Optional<ApiSettings> api) throws Exception {
+    FabricProcess process = new FabricProcess(kind, config, settings, clock, stats, api,
+        System.out);
     // before start-up: "ready" is printed inside it, and a script may signal as soon as it sees it
     Signals.onStop(process::stop);
     process.start();
@@ -121,11 +130,26 @@ final class FabricProcess {
         byHub.computeIfAbsent(hubId, id -> new ArrayList<>()).add(ports.size() - 1);
       }
       List<Port> netdevPorts = new ArrayList<>();
+      List<FabricControl.Member> members = new ArrayList<>();
       for (int i = 0; i < backends.size(); i++) {
-        netdevPorts.add(TappedPort.of(ports.get(i), taps.getOrDefault(backends.get(i).id(), List.of())));
+        Port port = ports.get(i);
+        if (api.isPresent()) {
+          // the API's faults act between the netdev and the fabric, as on an experiment's
+          // network port; without --api the frame path stays as it was
+          NetdevSpec spec = backends.get(i);
+          FaultyPort faults = FaultyPort.networkPort(port, clock);
+          FabricControl.LiveLinks links = new FabricControl.LiveLinks(faults);
+          members.add(new FabricControl.Member(kind.label() + "-" + hubOf(spec.id()), spec.id(),
+              spec.source(), port.counters(), faults, links));
+          port = links;
+        }
+        netdevPorts.add(TappedPort.of(port, taps.getOrDefault(backends.get(i).id(), List.of())));
+      }
+      if (api.isPresent()) {
+        control = new FabricControl(kind.label(), clock, system.executionContext(), members);
       }
       for (List<Integer> hub : byHub.values()) {
-        if (spliceable(hub, backends, taps)) {
+        if (control == null && spliceable(hub, backends, taps)) { // a splice bypasses the faults
           List<Port> spliced = Splice.pair(ports.get(hub.get(0)), ports.get(hub.get(1)),
               settings.netdev());
           netdevPorts.set(hub.get(0), spliced.get(0));
@@ -156,12 +180,33 @@ final class FabricProcess {
       out.println(kind.label() + " ready: " + ports.size() + " port" + (ports.size() == 1 ? "" : "s")
           + (fabrics.size() > 1 ? " on " + fabrics.size() + " " + kind.label() + "es" : ""));
       out.flush();
+      if (control != null) {
+        startApi(api.get());
+      }
     } catch (Exception | Error e) {
       ports.clear(); // nothing ran: no report
+      if (server != null) {
+        server.close();
+      }
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  private void startApi(ApiSettings settings) {
+    control.ready();
+    try {
+      server = ApiServer.start(control, settings);
+    } catch (ApiException e) {
+      throw new UsageError("--api: " + e.getMessage());
+    }
+    out.println("api listening on " + server.address());
+    if (!settings.loopback()) {
+      out.println("warning: the API listens on " + settings.host()
+          + ", which is not a loopback address");
+    }
+    out.flush();
   }
 
   /**
@@ -244,6 +289,12 @@ final class FabricProcess {
 
   /** Flushes captures, prints per-port counters and writes --stats. Runs once, at shutdown. */
   private void report() {
+    if (control != null) {
+      control.stop(); // the faults still on end now, before the counters are read
+    }
+    if (server != null) {
+      server.close();
+    }
     for (PcapWriter capture : captures) {
       capture.close();
     }
@@ -260,6 +311,9 @@ final class FabricProcess {
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("fabric", kind.label());
       json.put("ports", stats);
+      if (control != null) {
+        json.put("faults", control.faults());
+      }
       statsWritten = Json.write(statsFile.get(), json);
     }
   }
