@@ -10,14 +10,41 @@ import io.fleetsim.control.Second;
 import io.fleetsim.control.Status;
 import io.fleetsim.experiment.ValidationError;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /** The API's JSON: views as Jackson writes records, errors, and the live page's series. */
 final class ApiJson {
   // Optional fields are written as their value or null
   private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new Jdk8Module());
 
+  /** results.json's series, in its order: one number per second each. */
+  private static final Map<String, Function<Second, Number>> COLUMNS = new LinkedHashMap<>();
+  /** rttMillis' columns: null in a second without replies. */
+  private static final Map<String, Function<Second.Rtt, Double>> RTT = new LinkedHashMap<>();
+
+  static {
+    COLUMNS.put("seconds", Second::second);
+    COLUMNS.put("framesPerSecond", Second::frames);
+    COLUMNS.put("bytesPerSecond", Second::bytes);
+    COLUMNS.put("dropsPerSecond", Second::drops);
+    COLUMNS.put("lossPercent", ApiJson::lossPercent);
+    COLUMNS.put("tcpGoodputBitsPerSecond", s -> s.tcpBytes() * 8);
+    COLUMNS.put("tcpRetransmissionsPerSecond", Second::tcpRetransmissions);
+    RTT.put("p50", Second.Rtt::p50);
+    RTT.put("p99", Second.Rtt::p99);
+    RTT.put("max", Second.Rtt::max);
+  }
+
   private ApiJson() {}
+
+  /** Dropped of offered, in percent to 3 places, as results.json has it. */
+  private static double lossPercent(Second s) {
+    long offered = s.frames() + s.drops();
+    return offered == 0 ? 0.0 : Math.round(100_000.0 * s.drops() / offered) / 1000.0;
+  }
 
   static String write(Object value) {
     try {
@@ -56,36 +83,22 @@ final class ApiJson {
       experiment.putNull("durationSeconds");
     }
     ObjectNode series = root.putObject("series");
-    ArrayNode secs = series.putArray("seconds");
-    ArrayNode frames = series.putArray("framesPerSecond");
-    ArrayNode bytes = series.putArray("bytesPerSecond");
-    ArrayNode drops = series.putArray("dropsPerSecond");
-    ArrayNode loss = series.putArray("lossPercent");
-    ObjectNode rtt = series.putObject("rttMillis");
-    ArrayNode p50 = rtt.putArray("p50");
-    ArrayNode p99 = rtt.putArray("p99");
-    ArrayNode max = rtt.putArray("max");
-    ArrayNode goodput = series.putArray("tcpGoodputBitsPerSecond");
-    ArrayNode retransmissions = series.putArray("tcpRetransmissionsPerSecond");
-    for (Second s : seconds) {
-      secs.add(s.second());
-      frames.add(s.frames());
-      bytes.add(s.bytes());
-      drops.add(s.drops());
-      long offered = s.frames() + s.drops();
-      loss.add(offered == 0 ? 0.0 : Math.round(100_000.0 * s.drops() / offered) / 1000.0);
-      if (s.rtt().isPresent()) {
-        p50.add(s.rtt().get().p50());
-        p99.add(s.rtt().get().p99());
-        max.add(s.rtt().get().max());
-      } else {
-        p50.addNull();
-        p99.addNull();
-        max.addNull();
+    COLUMNS.forEach((name, value) -> {
+      ArrayNode column = series.putArray(name);
+      for (Second s : seconds) {
+        Number n = value.apply(s);
+        if (n instanceof Double d) {
+          column.add(d);
+        } else {
+          column.add(n.longValue());
+        }
       }
-      goodput.add(s.tcpBytes() * 8);
-      retransmissions.add(s.tcpRetransmissions());
-    }
+    });
+    ObjectNode rtt = series.putObject("rttMillis");
+    RTT.forEach((name, value) -> {
+      ArrayNode column = rtt.putArray(name);
+      seconds.forEach(s -> column.add(s.rtt().map(value).orElse(null))); // null: addNull
+    });
     ArrayNode activations = root.putArray("faults");
     for (int i = 0; i < faults.size(); i++) {
       FaultView f = faults.get(i);

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.fleetsim.control.Control;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,7 +70,11 @@ public final class ApiServer implements AutoCloseable {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t.getMessage() != null ? t.getMessage() : t.toString();
+    if (t instanceof UnresolvedAddressException) {
+      return "no such host";
+    }
+    // Pekko prefixes the address, which the caller's message names already
+    return t.getMessage() != null ? t.getMessage().replaceFirst("^\\[[^]]*] *", "") : t.toString();
   }
 
   /** Where it listens: {@code http://127.0.0.1:PORT/}, with the port it got. */

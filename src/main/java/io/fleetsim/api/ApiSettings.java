@@ -72,9 +72,6 @@ public record ApiSettings(String host, int port, Optional<String> token) {
    * either; it counts as not loopback, so that the warning is printed rather than missed.
    */
   public boolean loopback() {
-    if (host.equalsIgnoreCase("localhost")) {
-      return true;
-    }
     try {
       for (InetAddress a : InetAddress.getAllByName(host)) {
         if (!a.isLoopbackAddress()) {

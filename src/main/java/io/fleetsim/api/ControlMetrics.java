@@ -88,42 +88,47 @@ final class ControlMetrics implements MultiCollector {
     return new MetricSnapshots(all);
   }
 
+  /** Frames, bytes and drops of ports or links: three counter families filled side by side. */
+  private record Traffic(CounterSnapshot.Builder frames, CounterSnapshot.Builder bytes,
+      CounterSnapshot.Builder drops) {
+    static Traffic of(String of, String through, String lost) {
+      return new Traffic(
+          CounterSnapshot.builder().name("fleetsim_" + of + "_frames").help("Frames " + through),
+          CounterSnapshot.builder().name("fleetsim_" + of + "_bytes").help("Bytes " + through),
+          CounterSnapshot.builder().name("fleetsim_" + of + "_drops").help("Frames " + lost));
+    }
+
+    void addTo(List<MetricSnapshot> all) {
+      all.add(frames.build());
+      all.add(bytes.build());
+      all.add(drops.build());
+    }
+  }
+
   private static void ports(List<Readings.PortReading> ports, List<MetricSnapshot> all) {
-    CounterSnapshot.Builder frames = CounterSnapshot.builder().name("fleetsim_port_frames")
-        .help("Frames through a network's port: in from its peer, out to it");
-    CounterSnapshot.Builder bytes = CounterSnapshot.builder().name("fleetsim_port_bytes")
-        .help("Bytes through a network's port: in from its peer, out to it");
-    CounterSnapshot.Builder drops = CounterSnapshot.builder().name("fleetsim_port_drops")
-        .help("Frames lost at a network's port, by cause");
+    Traffic t = Traffic.of("port", "through a network's port: in from its peer, out to it",
+        "lost at a network's port, by cause");
     for (Readings.PortReading p : ports) {
       String[] at = {"network", p.network(), "port", p.port(), "vm", p.vm()};
-      frames.dataPoint(counter(p.framesIn(), at, "direction", "in"));
-      frames.dataPoint(counter(p.framesOut(), at, "direction", "out"));
-      bytes.dataPoint(counter(p.bytesIn(), at, "direction", "in"));
-      bytes.dataPoint(counter(p.bytesOut(), at, "direction", "out"));
-      p.drops().forEach((cause, n) -> drops.dataPoint(counter(n, at, "cause", cause)));
+      t.frames().dataPoint(counter(p.framesIn(), at, "direction", "in"));
+      t.frames().dataPoint(counter(p.framesOut(), at, "direction", "out"));
+      t.bytes().dataPoint(counter(p.bytesIn(), at, "direction", "in"));
+      t.bytes().dataPoint(counter(p.bytesOut(), at, "direction", "out"));
+      p.drops().forEach((cause, n) -> t.drops().dataPoint(counter(n, at, "cause", cause)));
     }
-    all.add(frames.build());
-    all.add(bytes.build());
-    all.add(drops.build());
+    t.addTo(all);
   }
 
   private static void links(List<Readings.LinkReading> links, List<MetricSnapshot> all) {
-    CounterSnapshot.Builder frames = CounterSnapshot.builder().name("fleetsim_link_frames")
-        .help("Frames a link between two networks delivered, per direction");
-    CounterSnapshot.Builder bytes = CounterSnapshot.builder().name("fleetsim_link_bytes")
-        .help("Bytes a link between two networks delivered, per direction");
-    CounterSnapshot.Builder drops = CounterSnapshot.builder().name("fleetsim_link_drops")
-        .help("Frames a link between two networks lost, per direction and cause");
+    Traffic t = Traffic.of("link", "a link between two networks delivered, per direction",
+        "a link between two networks lost, per direction and cause");
     for (Readings.LinkReading l : links) {
       String[] at = {"link", l.link(), "direction", l.direction()};
-      frames.dataPoint(counter(l.frames(), at));
-      bytes.dataPoint(counter(l.bytes(), at));
-      l.drops().forEach((cause, n) -> drops.dataPoint(counter(n, at, "cause", cause)));
+      t.frames().dataPoint(counter(l.frames(), at));
+      t.bytes().dataPoint(counter(l.bytes(), at));
+      l.drops().forEach((cause, n) -> t.drops().dataPoint(counter(n, at, "cause", cause)));
     }
-    all.add(frames.build());
-    all.add(bytes.build());
-    all.add(drops.build());
+    t.addTo(all);
   }
 
   /** Classic buckets from the fleet's HdrHistogram (microseconds); its sum from its mean. */

@@ -60,8 +60,22 @@
     var faults = JSON.stringify(part.faults);
     if (got.length || faults !== drawnFaults) {
       drawnFaults = faults;
-      window.fleetsimCharts.draw(results, document);
+      window.fleetsimCharts.draw(live(), document);
     }
+  }
+
+  // drawn as far as now: the x axis grows with the seconds (not the whole duration, which
+  // squeezed the first minutes of a long run to the left), a fault still on ends at now
+  function live() {
+    var secs = results.series.seconds || [];
+    var now = secs.length ? secs[secs.length - 1] : 0;
+    return {
+      experiment: { name: results.experiment.name },
+      series: results.series,
+      faults: results.faults.map(function (f) {
+        return typeof f.end === 'number' ? f : Object.assign({}, f, { end: Math.max(now, f.start) });
+      })
+    };
   }
 
   function periods(f) {
@@ -71,7 +85,12 @@
     }).join(', ');
   }
 
+  // rebuilt only when a fault changed: a row replaced under the pointer would swallow a click
+  var shownFaults = null;
   function showFaults(faults) {
+    var json = JSON.stringify(faults);
+    if (json === shownFaults) { return; }
+    shownFaults = json;
     var tbody = document.querySelector('#live-faults tbody');
     tbody.textContent = '';
     faults.forEach(function (f) {
