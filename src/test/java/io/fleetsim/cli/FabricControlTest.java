@@ -226,7 +226,8 @@ class FabricControlTest {
     await(() -> control.faults().get(0).periods().size() >= 3);
     FaultView later = control.faults().get(0);
     FaultView.Period first = later.periods().get(0);
-    assertEquals(0.2, first.end().orElseThrow() - first.start(), 0.15);
+    double on = first.end().orElseThrow() - first.start();
+    assertTrue(on >= 0.19 && on < 2, on + " s"); // 200 ms, and a busy host's delay
     assertEquals(Optional.empty(), first.endedBy());
     FaultView ended = done(control.endFault("a1"));
     assertEquals("ended", ended.state());
