@@ -532,16 +532,7 @@ final class Conductor {
 
   /** The VMs a target names: a VM, a fleet's VMs, or every VM on a network. */
   List<FleetVm> vmsOf(String target) {
-    FleetVm one = wiring.vms.get(target);
-    if (one != null) {
-      return List.of(one);
-    }
-    List<FleetVm> out = new ArrayList<>();
-    for (FleetVm vm : wiring.vms.values()) {
-      if (vm.fleet().equals(target)) {
-        out.add(vm);
-      }
-    }
+    List<FleetVm> out = new ArrayList<>(vmsOrFleet(target));
     if (out.isEmpty()) {
       for (Link link : wiring.links) {
         if (link.network().equals(target)) {
