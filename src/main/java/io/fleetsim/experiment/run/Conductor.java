@@ -40,6 +40,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * samples every counter once a second into the time series, and reports progress. Everything it
  * does to the world goes through thread-safe handles (fault chains, actor messages). Its times are
  * the run's clock: it waits on that clock ({@link Clock#await}) until the next step or sample.
+ *
+ * <p>The control API's changes ({@link RunControl}) come from other threads into a queue: the
+ * wait also ends when one is queued, and it runs on this thread between two steps, so that the
+ * conductor's state stays single-threaded. API faults are planned as the timeline's are, from the
+ * moment they are posted. What the API reads (fault views, VMs running, the series) is published
+ * as immutable snapshots after each change.
  */
 final class Conductor {
   private static final long SECOND = 1_000_000_000L;
