@@ -103,7 +103,6 @@ final class Conductor {
   private int apiFaults;
   // what the API's threads read, published after each change on the run's thread
   private volatile List<FaultView> views = List.of();
-  private volatile int vmsRunning;
   private volatile long playStart = Long.MIN_VALUE;
   private volatile long elapsedNanos;
   private long order;
@@ -717,10 +716,6 @@ final class Conductor {
     return views;
   }
 
-  int vmsRunning() {
-    return vmsRunning;
-  }
-
   /** Seconds since {@link #play()} started (0 before), on the run's clock, as last seen. */
   double elapsedSeconds() {
     long from = playStart;
@@ -754,7 +749,6 @@ final class Conductor {
       out.add(view(e));
     }
     views = List.copyOf(out);
-    vmsRunning = running();
   }
 
   private FaultView view(Entry e) {
