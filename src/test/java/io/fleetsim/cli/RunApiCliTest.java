@@ -100,6 +100,16 @@ class RunApiCliTest {
   }
 
   @Test
+  void aNonLoopbackAddressIsWarnedAbout() throws Exception {
+    InProcessCli.Result r = InProcessCli.run("run", experiment().toString(), "--clock", "virtual",
+        "--results", dir.resolve("results").toString(), "--api", "0.0.0.0:0");
+    assertTrue(r.status() == 0 || r.status() == 3, r.all());
+    assertTrue(r.stdout().lines().anyMatch(l -> l.matches("api listening on http://0\\.0\\.0\\.0:\\d+/")), r.all());
+    assertTrue(r.stdout().contains(
+        "warning: the API listens on 0.0.0.0, which is not a loopback address\n"), r.all());
+  }
+
+  @Test
   void aBadApiValueIsAUsageError() throws Exception {
     InProcessCli.Result r = InProcessCli.run("run", experiment().toString(), "--api", "nonsense:port");
     assertEquals(Main.EXIT_USAGE, r.status(), r.all());
