@@ -44,7 +44,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * <p>The control API's changes ({@link RunControl}) come from other threads into a queue: the
  * wait also ends when one is queued, and it runs on this thread between two steps, so that the
  * conductor's state stays single-threaded. API faults are planned as the timeline's are, from the
- * moment they are posted. What the API reads (fault views, VMs running, the series) is published
+ * moment they are posted. What the API reads (fault views, elapsed time, the series) is published
  * as immutable snapshots after each change.
  */
 final class Conductor {
