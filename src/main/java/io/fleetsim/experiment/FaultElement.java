@@ -9,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * One element of {@code faults}: keys are read relative to it, errors are reported under its
- * path ({@code faults[2].delay}) at the key's line or, for a key it lacks, at the element's.
+ * path ({@code faults[2].delay}) at the key's line or, for a key it lacks, at the element's. A
+ * fault posted to a running experiment has the empty path: its errors' paths are its keys.
  */
 final class FaultElement {
   final String prefix;
@@ -90,6 +91,7 @@ final class FaultElement {
 
   void errorAt(String relativePath, int l, String message) {
     ok = false;
-    in.error(prefix + "." + relativePath, l, message);
+    // a posted fault is the whole body: its keys are paths of their own
+    in.error(prefix.isEmpty() ? relativePath : prefix + "." + relativePath, l, message);
   }
 }

@@ -1,6 +1,9 @@
 package io.fleetsim.experiment;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,14 +17,35 @@ import java.util.Set;
 public record FaultScope(Map<String, List<String>> vmsOf, Set<String> networks, Set<String> ports,
     Set<String> links, Optional<Duration> remaining) {
 
+  public FaultScope {
+    Map<String, List<String>> vms = new LinkedHashMap<>();
+    vmsOf.forEach((name, of) -> vms.put(name, List.copyOf(of)));
+    vmsOf = Collections.unmodifiableMap(vms);
+    networks = Collections.unmodifiableSet(new LinkedHashSet<>(networks));
+    ports = Collections.unmodifiableSet(new LinkedHashSet<>(ports));
+    links = Collections.unmodifiableSet(new LinkedHashSet<>(links));
+  }
+
   /** Everything {@code experiment} names, with its whole duration left. */
   public static FaultScope of(Experiment experiment) {
-    throw new UnsupportedOperationException("issue 13: valid helper");
+    // as a file names them (ExperimentFile.vmsByName): each VM of a fleet, then the fleet
+    Map<String, List<String>> vmsOf = new LinkedHashMap<>();
+    for (Experiment.Fleet fleet : experiment.fleets().values()) {
+      List<String> vms = fleet.vms().stream().map(Experiment.Vm::name).toList();
+      if (fleet.count() > 1) {
+        vms.forEach(vm -> vmsOf.put(vm, List.of(vm)));
+      }
+      vmsOf.put(fleet.name(), vms);
+    }
+    Set<String> ports = new LinkedHashSet<>();
+    experiment.networks().values().forEach(n -> n.ports().forEach(p -> ports.add(p.id())));
+    return new FaultScope(vmsOf, experiment.networks().keySet(), ports,
+        experiment.links().keySet(), Optional.of(experiment.duration()));
   }
 
   /** A hub or switch: its fabrics as networks, its netdevs as ports, no VMs, no end. */
   public static FaultScope ofFabric(Set<String> networks, Set<String> ports) {
-    throw new UnsupportedOperationException("issue 13: valid helper");
+    return new FaultScope(Map.of(), networks, ports, Set.of(), Optional.empty());
   }
 
   /** The same names with {@code left} to go. */

@@ -18,33 +18,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code faults}: the timeline. Each element's times are checked against the run, its kind looked
  * up in the {@link FaultRegistry}, and its target and keys checked against what that kind
  * declares; the kind's reader builds the fault. Then crash, restart, pause and resume are checked
  * in time order per VM ({@link ControlOrder}).
+ *
+ * <p>A fault posted to something running ({@link FaultRequests}) is one such element, checked
+ * against the names of a {@link FaultScope} instead of the file's: it has no {@code at} (it
+ * starts now), must end within the time left, and is not put in order with the others (the run
+ * knows its VMs' state).
  */
 final class FaultsReader {
   private static final Set<String> TIMING_KEYS = Set.of("at", "for", "every", "kind");
 
+  /** Where an element comes from: a file's timeline, or a request to something running. */
+  private enum Source { FILE, POSTED }
+
   private final ExperimentFile in;
   private final FaultRegistry kinds;
-  private final Optional<Duration> duration;
-  private final Set<String> networkNames;
-  private final Set<String> portIds = new HashSet<>();
-  private final Set<String> linkNames;
-  private final Map<String, List<String>> vmsOf;
+  private final FaultScope scope;
+  private final Source source;
 
-  private FaultsReader(ExperimentFile in, FaultRegistry kinds, Optional<Duration> duration,
-      Map<String, Network> networks, Set<String> linkNames) {
-    this.linkNames = linkNames;
+  private FaultsReader(ExperimentFile in, FaultRegistry kinds, FaultScope scope, Source source) {
     this.in = in;
     this.kinds = kinds;
-    this.duration = duration;
-    this.networkNames = new HashSet<>(in.names("networks"));
-    this.vmsOf = in.vmsByName();
-    networks.values().forEach(n -> n.ports().forEach(port -> portIds.add(port.id())));
+    this.scope = scope;
+    this.source = source;
   }
 
   /** The faults without errors, in file order. */
@@ -57,9 +59,23 @@ final class FaultsReader {
     if (list.isEmpty()) {
       return new ArrayList<>();
     }
-    // a link with errors of its own is still a name: its faults are not reported as unknown
-    Set<String> linkNames = new HashSet<>(in.names("links"));
-    return new FaultsReader(in, kinds, duration, networks, linkNames).elements(list.get());
+    Set<String> portIds = new HashSet<>();
+    networks.values().forEach(n -> n.ports().forEach(port -> portIds.add(port.id())));
+    // names, not the sections read: a network or link with errors of its own is still a name,
+    // so its faults are not reported as unknown
+    FaultScope scope = new FaultScope(in.vmsByName(), new HashSet<>(in.names("networks")),
+        portIds, new HashSet<>(in.names("links")), duration);
+    return new FaultsReader(in, kinds, scope, Source.FILE).elements(list.get());
+  }
+
+  /**
+   * The fault that {@code in}'s root (a request's body) describes, with {@code at} zero, or empty
+   * with its errors in {@code in}, under paths relative to the body.
+   */
+  static Optional<Fault> posted(ExperimentFile in, FaultRegistry kinds, FaultScope scope) {
+    ConfigObject body = in.root.root();
+    FaultElement r = new FaultElement(in, "", body.origin().lineNumber(), in.root);
+    return new FaultsReader(in, kinds, scope, Source.POSTED).element(r, body);
   }
 
   private List<Fault> elements(List<? extends ConfigObject> list) {
@@ -74,8 +90,9 @@ final class FaultsReader {
         indexed.add(new ControlOrder.Indexed(i, fault.get()));
       }
     }
-    if (duration.isPresent()) {
-      for (ControlOrder.Problem problem : ControlOrder.check(indexed, vmsOf, duration.get())) {
+    if (scope.remaining().isPresent()) {
+      for (ControlOrder.Problem problem : ControlOrder.check(indexed, scope.vmsOf(),
+          scope.remaining().get())) {
         int l = list.get(problem.index()).origin().lineNumber();
         in.error("faults[" + problem.index() + "]", l, problem.message());
       }
@@ -85,8 +102,7 @@ final class FaultsReader {
 
   private Optional<Fault> element(FaultElement r, ConfigObject object) {
     Config fault = r.config;
-    Optional<Duration> at = r.required("at", key -> Units.duration(fault, key))
-        .flatMap(d -> r.within("at", d, duration, true));
+    Optional<Duration> at = at(r);
     Optional<Duration> dur = r.optional("for", key -> Units.duration(fault, key))
         .flatMap(d -> r.length("for", d));
     Optional<Duration> every = r.optional("every", key -> Units.duration(fault, key))
@@ -105,13 +121,32 @@ final class FaultsReader {
       return Optional.empty();
     }
     FaultKind k = kind.get();
-    in.unknownKeys(r.prefix, object, allowedKeys(k));
+    if (source == Source.POSTED) {
+      // at is refused on its own (at()), and is no key to suggest
+      Set<String> allowed = allowedKeys(k);
+      allowed.remove("at");
+      in.unknownKeys(r.prefix, object.withoutKey("at"), allowed);
+    } else {
+      in.unknownKeys(r.prefix, object, allowedKeys(k));
+    }
     Direction direction = k.directed() ? direction(r) : Direction.BOTH;
-    Optional<io.fleetsim.fault.Fault> built = k.build(new ElementParams(r, k, vmsOf));
+    Optional<io.fleetsim.fault.Fault> built = k.build(new ElementParams(r, k, scope.vmsOf()));
     if (at.isPresent() && built.isPresent() && (!k.targeted() || target.isPresent()) && r.ok()) {
       return Optional.of(new Fault(at.get(), dur, every, k.name(), target, direction, built.get()));
     }
     return Optional.empty();
+  }
+
+  /** A file's {@code at}, within the run; a posted fault has none: it starts now. */
+  private Optional<Duration> at(FaultElement r) {
+    if (source == Source.POSTED) {
+      if (r.config.hasPathOrNull("at")) {
+        r.error("at", "an API fault starts when it is posted; leave out at");
+      }
+      return Optional.of(Duration.ZERO);
+    }
+    return r.required("at", key -> Units.duration(r.config, key))
+        .flatMap(d -> r.within("at", d, scope.remaining(), true));
   }
 
   private Optional<FaultKind> kind(FaultElement r) {
@@ -132,8 +167,7 @@ final class FaultsReader {
     }
     Optional<Target> sort = sortOf(target.get());
     if (sort.isEmpty()) {
-      r.error("target", "unknown target '" + target.get()
-          + "' (not a vm, fleet, network, network port or link of this experiment)");
+      r.error("target", unknownTarget(target.get()));
       return Optional.empty();
     }
     if (kind.isPresent() && !fits(target.get(), kind.get().targets())) {
@@ -146,20 +180,37 @@ final class FaultsReader {
     return target;
   }
 
+  /**
+   * What a target that names nothing is not; a hub or switch (a posted fault without an end) has
+   * only networks and ports, which its user cannot read in a file, so they are listed.
+   */
+  private String unknownTarget(String name) {
+    if (source == Source.POSTED && scope.remaining().isEmpty()) {
+      return "unknown target '" + name + "' (not a network or network port of this hub or switch;"
+          + " networks: " + listed(scope.networks()) + "; ports: " + listed(scope.ports()) + ")";
+    }
+    return "unknown target '" + name
+        + "' (not a vm, fleet, network, network port or link of this experiment)";
+  }
+
+  private static String listed(Set<String> names) {
+    return names.isEmpty() ? "none" : String.join(", ", new TreeSet<>(names));
+  }
+
   /** What {@code name} names: a vm or fleet, a network, a network's port or a link; empty: nothing. */
   private Optional<Target> sortOf(String name) {
-    return vmsOf.containsKey(name) ? Optional.of(Target.VM)
-        : networkNames.contains(name) ? Optional.of(Target.NETWORK)
-        : portIds.contains(name) ? Optional.of(Target.PORT)
-        : linkNames.contains(name) ? Optional.of(Target.LINK) : Optional.empty();
+    return scope.vmsOf().containsKey(name) ? Optional.of(Target.VM)
+        : scope.networks().contains(name) ? Optional.of(Target.NETWORK)
+        : scope.ports().contains(name) ? Optional.of(Target.PORT)
+        : scope.links().contains(name) ? Optional.of(Target.LINK) : Optional.empty();
   }
 
   /** Whether {@code name} is one of {@code targets} (a port id may also name a vm: both count). */
   private boolean fits(String name, Set<Target> targets) {
-    return targets.contains(Target.VM) && vmsOf.containsKey(name)
-        || targets.contains(Target.NETWORK) && networkNames.contains(name)
-        || targets.contains(Target.PORT) && portIds.contains(name)
-        || targets.contains(Target.LINK) && linkNames.contains(name);
+    return targets.contains(Target.VM) && scope.vmsOf().containsKey(name)
+        || targets.contains(Target.NETWORK) && scope.networks().contains(name)
+        || targets.contains(Target.PORT) && scope.ports().contains(name)
+        || targets.contains(Target.LINK) && scope.links().contains(name);
   }
 
   private static Set<String> allowedKeys(FaultKind k) {
@@ -186,25 +237,28 @@ final class FaultsReader {
 
   /**
    * A fault's first occurrence must end by the end of the run ({@code at + for <= duration}), and
-   * {@code every} must leave room for a repetition.
+   * {@code every} must leave room for a repetition; for a posted fault the run is what is left
+   * of it (a hub or switch has no end).
    */
   private void endsInTime(FaultElement r, Optional<Duration> at, Optional<Duration> dur,
       Optional<Duration> every) {
-    if (duration.isEmpty()) {
+    if (scope.remaining().isEmpty()) {
       return;
     }
-    Duration end = duration.get();
-    if (dur.isPresent() && at.isPresent() && at.get().plus(dur.get()).compareTo(end) > 0) {
+    Duration end = scope.remaining().get();
+    String run = source == Source.POSTED ? "the " + human(end) + " left in the run"
+        : "the experiment's duration " + human(end);
+    if (source == Source.FILE && dur.isPresent() && at.isPresent()
+        && at.get().plus(dur.get()).compareTo(end) > 0) {
       r.errorHere(r.lineOf("for"), "at " + human(at.get()) + " + for " + human(dur.get())
-          + " ends at " + human(at.get().plus(dur.get())) + ", after the experiment's duration "
-          + human(end));
-    } else if (dur.isPresent() && at.isEmpty() && dur.get().compareTo(end) > 0) {
-      r.error("for", "for " + human(dur.get()) + " is longer than the experiment's duration "
-          + human(end));
+          + " ends at " + human(at.get().plus(dur.get())) + ", after " + run);
+    } else if (dur.isPresent() && (at.isEmpty() || source == Source.POSTED)
+        && dur.get().compareTo(end) > 0) {
+      r.error("for", "for " + human(dur.get()) + " is longer than " + run);
     }
     if (every.isPresent() && every.get().compareTo(end) > 0) {
-      r.error("every", "every " + human(every.get()) + " is longer than the experiment's duration "
-          + human(end) + ", so the fault would never repeat");
+      r.error("every", "every " + human(every.get()) + " is longer than " + run
+          + ", so the fault would never repeat");
     }
   }
 }

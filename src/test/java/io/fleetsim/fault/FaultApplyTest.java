@@ -105,7 +105,7 @@ class FaultApplyTest {
   @Test
   void linkDownTurnsTheCarrierOffAndKillsTheWireBothWays() {
     Recording site = apply(new LinkDownFault());
-    assertEquals(List.of("carrierOff", "onLinksOf web dead-wire BOTH"), site.calls);
+    assertEquals(List.of("carrierOff", "onTargetLinks dead-wire"), site.calls);
     List<String> drops = new ArrayList<>();
     List<ByteString> passed = new ArrayList<>();
     site.placed.get(0).stage(FaultContext.seeded(1)).onFrame(ByteString.fromString("frame"), 0,
