@@ -138,6 +138,9 @@ class RunReadingsTest {
     assertEquals(3, live.vmsRunning());
     long replies = ran.results().at("/fleets/0/rttMillis/replies").asLong();
     assertTrue(replies > 0, ran.results().get("fleets").toString());
+    // reading them mid-run took none from the results: every reply the pingers counted is there
+    assertEquals(ran.workload("a-1", 0).get("received").asLong()
+        + ran.workload("a-2", 0).get("received").asLong(), replies);
     assertEquals(replies, after.pingRttMicros().get("a").getTotalCount());
     assertEquals(List.of("a", "b", "c"), List.copyOf(after.pingRttMicros().keySet()));
   }
