@@ -17,10 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,13 +89,7 @@ class RunApiCliTest {
     assertFalse(STACK_FRAME.matcher(out).find(), "no stack trace:\n" + out);
     assertFalse(out.contains("warning: the API listens"), "loopback: no warning\n" + out);
     assertTrue(status == 0 || status == 3, "status " + status + ":\n" + out);
-    Path folder;
-    try (Stream<Path> s = Files.list(results)) {
-      List<Path> folders = s.toList();
-      assertEquals(1, folders.size(), folders.toString());
-      folder = folders.get(0);
-    }
-    JsonNode r = JSON.readTree(folder.resolve("results.json").toFile());
+    JsonNode r = JSON.readTree(RunStopTest.onlyFolder(results).resolve("results.json").toFile());
     JsonNode fault = r.at("/faults/0");
     assertEquals("a1", fault.path("id").asText(), r.get("faults").toString());
     assertEquals("api", fault.path("source").asText());
@@ -105,6 +97,16 @@ class RunApiCliTest {
     assertTrue(r.at("/accounting/ok").asBoolean(), r.at("/accounting").toString());
     // closed once the results were written
     assertThrows(IOException.class, () -> get(http, base.resolve("status"), "s3cret"));
+  }
+
+  @Test
+  void aNonLoopbackAddressIsWarnedAbout() throws Exception {
+    InProcessCli.Result r = InProcessCli.run("run", experiment().toString(), "--clock", "virtual",
+        "--results", dir.resolve("results").toString(), "--api", "0.0.0.0:0");
+    assertTrue(r.status() == 0 || r.status() == 3, r.all());
+    assertTrue(r.stdout().lines().anyMatch(l -> l.matches("api listening on http://0\\.0\\.0\\.0:\\d+/")), r.all());
+    assertTrue(r.stdout().contains(
+        "warning: the API listens on 0.0.0.0, which is not a loopback address\n"), r.all());
   }
 
   @Test

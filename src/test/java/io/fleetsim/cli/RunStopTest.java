@@ -48,6 +48,15 @@ class RunStopTest {
     return file;
   }
 
+  /** The one results folder a run wrote into {@code results}. */
+  static Path onlyFolder(Path results) throws java.io.IOException {
+    try (Stream<Path> s = Files.list(results)) {
+      List<Path> folders = s.toList();
+      assertEquals(1, folders.size(), folders.toString());
+      return folders.get(0);
+    }
+  }
+
   /** Starts a run, signals it when {@code line} appears, and checks how it ended. */
   private void stopAt(Path file, int vms, String line, String signal) throws Exception {
     Path results = dir.resolve("results-" + signal + "-" + line.replaceAll("\\W", ""));
@@ -63,12 +72,7 @@ class RunStopTest {
     assertFalse(out.contains("Exception"), "no exception:\n" + out);
     // 0 or 3 (a workload that never started fails the run); not 1: it ran, and is not 2: it balanced
     assertTrue(status == 0 || status == 3, "status " + status + ":\n" + out);
-    Path folder;
-    try (Stream<Path> s = Files.list(results)) {
-      List<Path> folders = s.toList();
-      assertEquals(1, folders.size(), folders.toString());
-      folder = folders.get(0);
-    }
+    Path folder = onlyFolder(results);
     assertTrue(out.contains("results: " + folder), out);
     assertTrue(Files.isRegularFile(folder.resolve("console.log")), "console.log for the time it ran");
     assertTrue(Files.isRegularFile(folder.resolve("report.html")), "a report for the time it ran");

@@ -98,6 +98,24 @@ class ReportWriterTest {
   }
 
   @Test
+  void theFaultsTableSaysWhoPutEachFaultOn() {
+    JsonNode results = ReportFixture.results();
+    com.fasterxml.jackson.databind.node.ArrayNode faults =
+        (com.fasterxml.jackson.databind.node.ArrayNode) results.get("faults");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) faults.get(0)).put("id", "t0").put("source", "timeline");
+    faults.addObject().put("index", 3).put("id", "a1").put("source", "api").put("kind", "crash")
+        .put("target", "web-1").put("description", "crash on web-1").put("start", 30.0)
+        .put("end", 31.5).put("endedBy", "api");
+    Elements rows = Jsoup.parse(ReportWriter.render(results)).select("table#faults tbody tr");
+    assertEquals(4, rows.size());
+    assertEquals("timeline t0", rows.get(0).child(7).text());
+    assertEquals("timeline", rows.get(1).child(7).text(), "results from before the API: the timeline's");
+    Element api = rows.get(3).child(7);
+    assertEquals("api a1 (ended by api)", api.text());
+    assertTrue(api.hasClass("api"));
+  }
+
+  @Test
   void imbalancedLinkAndAccountingErrorsAreMarked() {
     Document doc = Jsoup.parse(ReportWriter.render(ReportFixture.results()));
     Elements rows = doc.select("table#links tbody tr");

@@ -40,6 +40,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * samples every counter once a second into the time series, and reports progress. Everything it
  * does to the world goes through thread-safe handles (fault chains, actor messages). Its times are
  * the run's clock: it waits on that clock ({@link Clock#await}) until the next step or sample.
+ *
+ * <p>The control API's changes ({@link RunControl}) come from other threads into a queue: the
+ * wait also ends when one is queued, and it runs on this thread between two steps, so that the
+ * conductor's state stays single-threaded. API faults are planned as the timeline's are, from the
+ * moment they are posted. What the API reads (fault views, elapsed time, the series) is published
+ * as immutable snapshots after each change.
  */
 final class Conductor {
   private static final long SECOND = 1_000_000_000L;
@@ -97,7 +103,6 @@ final class Conductor {
   private int apiFaults;
   // what the API's threads read, published after each change on the run's thread
   private volatile List<FaultView> views = List.of();
-  private volatile int vmsRunning;
   private volatile long playStart = Long.MIN_VALUE;
   private volatile long elapsedNanos;
   private long order;
@@ -532,16 +537,7 @@ final class Conductor {
 
   /** The VMs a target names: a VM, a fleet's VMs, or every VM on a network. */
   List<FleetVm> vmsOf(String target) {
-    FleetVm one = wiring.vms.get(target);
-    if (one != null) {
-      return List.of(one);
-    }
-    List<FleetVm> out = new ArrayList<>();
-    for (FleetVm vm : wiring.vms.values()) {
-      if (vm.fleet().equals(target)) {
-        out.add(vm);
-      }
-    }
+    List<FleetVm> out = new ArrayList<>(vmsOrFleet(target));
     if (out.isEmpty()) {
       for (Link link : wiring.links) {
         if (link.network().equals(target)) {
@@ -720,10 +716,6 @@ final class Conductor {
     return views;
   }
 
-  int vmsRunning() {
-    return vmsRunning;
-  }
-
   /** Seconds since {@link #play()} started (0 before), on the run's clock, as last seen. */
   double elapsedSeconds() {
     long from = playStart;
@@ -757,7 +749,6 @@ final class Conductor {
       out.add(view(e));
     }
     views = List.copyOf(out);
-    vmsRunning = running();
   }
 
   private FaultView view(Entry e) {

@@ -64,7 +64,7 @@ final class RunControl implements Control {
     RunReadings r = readings;
     return new Status("experiment", experiment.name(), virtual ? "virtual" : "real", state,
         c == null ? 0 : c.elapsedSeconds(), Optional.of(experiment.duration().toNanos() / 1e9),
-        c == null ? 0 : c.vmsRunning(), experiment.vmCount(), readOnly(state),
+        r == null ? 0 : r.vmsRunning(), experiment.vmCount(), readOnly(state),
         r == null ? List.of() : r.networks());
   }
 
