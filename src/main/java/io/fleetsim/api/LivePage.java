@@ -1,10 +1,6 @@
 package io.fleetsim.api;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.fleetsim.report.InlinedText;
 import java.util.List;
-import java.util.Locale;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
@@ -57,17 +53,6 @@ final class LivePage {
 
   /** A classpath file, which must not close the element it is inlined in. */
   private static String resource(String name, String closing) {
-    try (InputStream in = LivePage.class.getClassLoader().getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("live page: " + name + " is not on the classpath");
-      }
-      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      if (text.toLowerCase(Locale.ROOT).contains(closing)) {
-        throw new IllegalStateException("live page: " + name + " contains " + closing);
-      }
-      return text;
-    } catch (IOException e) {
-      throw new IllegalStateException("live page: cannot read " + name, e);
-    }
+    return InlinedText.load(name, closing);
   }
 }

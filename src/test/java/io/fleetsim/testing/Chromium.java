@@ -111,14 +111,15 @@ public final class Chromium {
     }
   }
 
-  private static void killTree(Process p) throws InterruptedException {
+  /** Kills a browser and every process it started (ChromiumSession's too). */
+  static void killTree(Process p) throws InterruptedException {
     p.descendants().forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly();
-    p.waitFor(10, TimeUnit.SECONDS);
+    p.waitFor(30, TimeUnit.SECONDS);
   }
 
   /** Best effort: a profile left in /tmp must not fail the test that used it. */
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);

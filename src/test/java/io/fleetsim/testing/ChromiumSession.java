@@ -127,8 +127,8 @@ public final class ChromiumSession implements AutoCloseable {
       return session;
     } finally {
       if (!started) {
-        killTree(p);
-        deleteTree(home);
+        Chromium.killTree(p);
+        Chromium.deleteTree(home);
       }
     }
   }
@@ -325,11 +325,11 @@ public final class ChromiumSession implements AutoCloseable {
     closed = true;
     socket.abort();
     try {
-      killTree(process);
+      Chromium.killTree(process);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    deleteTree(home);
+    Chromium.deleteTree(home);
   }
 
   // ---- the protocol
@@ -485,23 +485,6 @@ public final class ChromiumSession implements AutoCloseable {
       return all.length() > 4000 ? "..." + all.substring(all.length() - 4000) : all;
     } catch (IOException e) {
       return "(no stderr: " + e.getMessage() + ")";
-    }
-  }
-
-  private static void killTree(Process p) throws InterruptedException {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
-    p.waitFor(30, TimeUnit.SECONDS);
-  }
-
-  /** Best effort: a profile left in /tmp must not fail the test that used it. */
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException ignored) {
-      // a helper process may still be closing files there
     }
   }
 }
