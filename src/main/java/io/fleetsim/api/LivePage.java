@@ -1,4 +1,5 @@
 package io.fleetsim.api;
+
 import io.fleetsim.report.InlinedText;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
