@@ -17,11 +17,9 @@ import io.fleetsim.fault.FaultChain;
 import io.fleetsim.fault.FaultSite;
 import io.fleetsim.fault.FaultyPort;
 import io.fleetsim.link.DropCause;
-import io.fleetsim.link.Port;
 import io.fleetsim.link.PortCounters;
 import io.fleetsim.link.PortStats;
 import io.fleetsim.time.Clock;
-import io.fleetsim.time.SameThread;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,10 +36,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.NotUsed;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.util.ByteString;
 
 /**
  * The control API's view of a running {@code fleetsim hub} or {@code switch}: its fabrics as
@@ -64,8 +58,7 @@ final class FabricControl implements Control {
   private static final long SECOND = 1_000_000_000L;
 
   /** One netdev's port: its network, netdev id, its option text, and its handles. */
-  record Member(String network, String id, String peer, PortCounters counters, FaultyPort faults,
-      LiveLinks links) {}
+  record Member(String network, String id, String peer, PortCounters counters, FaultyPort faults) {}
 
   private final String kind;
   private final String label;
@@ -97,42 +90,6 @@ final class FabricControl implements Control {
     for (Member m : this.members) {
       networks.computeIfAbsent(m.network(), n -> new ArrayList<>()).add(m);
       ports.add(m.id());
-    }
-  }
-
-  /**
-   * A port whose links (one per connected peer) are counted as they start and end: whether the
-   * netdev's socket is connected now. A datagram netdev's link runs from its bind on.
-   */
-  static final class LiveLinks implements Port {
-    private final Port inner;
-    private final AtomicInteger live = new AtomicInteger();
-
-    LiveLinks(Port inner) {
-      this.inner = inner;
-    }
-
-    boolean up() {
-      return live.get() > 0;
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
-    }
-
-    @Override
-    public PortCounters counters() {
-      return inner.counters();
-    }
-
-    @Override
-    public Flow<ByteString, ByteString, NotUsed> link(OutCount outCount) {
-      return inner.link(outCount).watchTermination((notUsed, done) -> {
-        live.incrementAndGet();
-        done.whenCompleteAsync((ok, err) -> live.decrementAndGet(), SameThread.EXECUTOR);
-        return NotUsed.getInstance();
-      });
     }
   }
 
@@ -171,7 +128,7 @@ final class FabricControl implements Control {
     networks.forEach((name, ports) -> {
       List<Status.PortView> pv = new ArrayList<>();
       for (Member m : ports) {
-        pv.add(new Status.PortView(m.id(), m.peer(), m.links().up()));
+        pv.add(new Status.PortView(m.id(), m.peer(), m.faults().linked()));
       }
       views.add(new Status.NetworkView(name, kind, pv));
     });

@@ -138,10 +138,9 @@ final class FabricProcess {
           // network port; without --api the frame path stays as it was
           NetdevSpec spec = backends.get(i);
           FaultyPort faults = FaultyPort.networkPort(port, clock);
-          FabricControl.LiveLinks links = new FabricControl.LiveLinks(faults);
           members.add(new FabricControl.Member(kind.label() + "-" + hubOf(spec.id()), spec.id(),
-              spec.source(), port.counters(), faults, links));
-          port = links;
+              spec.source(), port.counters(), faults));
+          port = faults;
         }
         netdevPorts.add(TappedPort.of(port, taps.getOrDefault(backends.get(i).id(), List.of())));
       }

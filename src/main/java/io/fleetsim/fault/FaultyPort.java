@@ -170,6 +170,16 @@ public final class FaultyPort implements Port {
   }
 
   /**
+   * Whether a link is up now: a {@link #networkPort}'s netdev has a peer (its socket is connected;
+   * a datagram netdev's link runs from its bind on). A VM's port does not track its links: false.
+   */
+  public boolean linked() {
+    synchronized (live) {
+      return !live.isEmpty();
+    }
+  }
+
+  /**
    * Cuts the current link as a TCP reset would: the netdev sees its connection fail and closes it
    * (a listen port then waits for the next peer). Faults stay; the next link gets them. Only a
    * {@link #networkPort} has links to cut.

@@ -78,15 +78,13 @@ class FabricControlTest {
       FabricPort fp = FabricPort.attach(fabric, settings.fabric(), id).toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       FaultyPort faults = FaultyPort.networkPort(fp, clock);
-      FabricControl.LiveLinks links = new FabricControl.LiveLinks(faults);
-      members.add(new FabricControl.Member("switch-0", id, spec.source(), fp.counters(), faults,
-          links));
+      members.add(new FabricControl.Member("switch-0", id, spec.source(), fp.counters(), faults));
       CompletableFuture<NetdevStatus> status = new CompletableFuture<>();
       ActorRef<NetdevStatus> replyTo = system.systemActorOf(Behaviors.<NetdevStatus>receiveMessage(s -> {
         status.complete(s);
         return Behaviors.stopped();
       }), "status-" + id, Props.empty());
-      system.systemActorOf(Netdevs.behavior(spec, links, settings.netdev(), clock, replyTo),
+      system.systemActorOf(Netdevs.behavior(spec, faults, settings.netdev(), clock, replyTo),
           "netdev-" + id, Props.empty());
       assertInstanceOf(NetdevStatus.Ready.class, status.get(30, TimeUnit.SECONDS));
     }
