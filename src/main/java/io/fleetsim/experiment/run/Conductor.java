@@ -168,9 +168,10 @@ final class Conductor {
     while (true) {
       long now = now();
       elapsedNanos = Math.min(now, total);
-      runDue(now);
+      if (runDue(now)) {
+        publish(); // the API's own changes publish themselves
+      }
       commands.runPending();
-      publish();
       if (now >= nextSample) {
         long[] t = totals();
         RunMeter.Reading tcp = wiring.meter.read();
@@ -235,12 +236,18 @@ final class Conductor {
     return clock.await(() -> stopped.getCount() == 0 || commands.pending(), start + wakeNanos);
   }
 
-  /** Runs the steps due by {@code now} (none at or past the end: the run is over then). */
-  private void runDue(long now) {
+  /**
+   * Runs the steps due by {@code now} (none at or past the end: the run is over then); whether
+   * any ran.
+   */
+  private boolean runDue(long now) {
     long total = experiment.duration().toNanos();
+    boolean ran = false;
     while (!steps.isEmpty() && steps.peek().atNanos <= now && steps.peek().atNanos < total) {
       steps.poll().action.run();
+      ran = true;
     }
+    return ran;
   }
 
   /** Puts activation {@code a} on the timeline: its start, unless its fault was ended, and its end. */
