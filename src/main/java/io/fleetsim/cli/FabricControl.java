@@ -16,7 +16,6 @@ import io.fleetsim.fault.Fault;
 import io.fleetsim.fault.FaultChain;
 import io.fleetsim.fault.FaultSite;
 import io.fleetsim.fault.FaultyPort;
-import io.fleetsim.link.DropCause;
 import io.fleetsim.link.PortCounters;
 import io.fleetsim.link.PortStats;
 import io.fleetsim.time.Clock;
@@ -307,11 +306,9 @@ final class FabricControl implements Control {
     long[] t = new long[3];
     for (Member m : members) {
       PortCounters c = m.counters();
-      FaultyPort p = m.faults();
       t[0] += c.framesOutSoFar();
       t[1] += c.bytesOutSoFar();
-      t[2] += c.droppedSoFar(DropCause.NO_PEER) + p.fromWire().dropped() + p.toWire().dropped()
-          + p.linkClosed();
+      t[2] += m.faults().lostSoFar();
     }
     return t;
   }

@@ -1,6 +1,7 @@
 package io.fleetsim.fault;
 
 import io.fleetsim.time.SameThread;
+import io.fleetsim.link.DropCause;
 import io.fleetsim.link.Port;
 import io.fleetsim.link.PortCounters;
 import io.fleetsim.time.Clock;
@@ -140,6 +141,17 @@ public final class FaultyPort implements Port {
   /** What crossed the chain from the port to the wire; only for a {@link #networkPort}. */
   public Crossing toWireCrossing() {
     return Books.crossing(books().portOut, books().wireOut);
+  }
+
+  /**
+   * Frames lost at this port so far, read live (the once-a-second series reads it on every port):
+   * the port's own drops but no-peer (a frame for a port without a peer, a broadcast that reached
+   * everyone else, is no loss), both chains' drops, and on a network port what links that closed
+   * lost at the chains' edges.
+   */
+  public long lostSoFar() {
+    return inner.counters().droppedSoFar(DropCause.NO_PEER) + fromWire.dropped() + toWire.dropped()
+        + linkClosed();
   }
 
   /** Frames lost on closing links as they crossed an edge; 0 for a VM's port, which has none. */

@@ -8,7 +8,6 @@ import io.fleetsim.control.VmAction;
 import io.fleetsim.experiment.Experiment;
 import io.fleetsim.experiment.FaultRequests;
 import io.fleetsim.experiment.FaultScope;
-import io.fleetsim.link.DropCause;
 import io.fleetsim.link.PortCounters;
 import io.fleetsim.fault.Direction;
 import io.fleetsim.fault.Fault;
@@ -610,8 +609,7 @@ final class Conductor {
     PortCounters c = port.counters(); // the fabric port's own
     t[0] += c.framesOutSoFar();
     t[1] += c.bytesOutSoFar();
-    t[2] += c.droppedSoFar(DropCause.NO_PEER) + port.fromWire().dropped() + port.toWire().dropped()
-        + port.linkClosed();
+    t[2] += port.lostSoFar();
   }
 
 
